@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from maps.models import (
+    Card,
+    EmotionPoint,
+    JourneyMap,
+    Lane,
+    MapPersona,
+    Membership,
+    Operation,
+    Phase,
+    Stage,
+    Team,
+    Workspace,
+)
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "workspace", "role", "team")
+    list_filter = ("role",)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "workspace", "color")
+
+
+@admin.register(JourneyMap)
+class JourneyMapAdmin(admin.ModelAdmin):
+    list_display = ("title", "workspace", "kind", "language", "seq", "archived", "updated_at")
+    list_filter = ("kind", "language", "archived")
+    search_fields = ("title",)
+
+
+class MapEntityAdmin(admin.ModelAdmin):
+    list_display = ("id", "map", "version", "deleted_by_seq")
+    list_filter = ("deleted_by_seq",)
+
+
+for model in (Phase, Stage, Lane, Card, EmotionPoint, MapPersona):
+    admin.site.register(model, MapEntityAdmin)
+
+
+@admin.register(Operation)
+class OperationAdmin(admin.ModelAdmin):
+    list_display = ("map", "seq", "batch_id", "actor_name", "status", "created_at")
+    readonly_fields = ("map", "seq", "batch_id", "actor", "ops", "request_hash", "status")

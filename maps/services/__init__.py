@@ -1,0 +1,109 @@
+"""Writes that are not map content: workspaces, members, teams, maps themselves.
+
+Map *content* changes only through ``maps.operations.apply``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from maps.errors import OpError
+from maps.models import JourneyMap, MapKind, Membership, Role, Team, Workspace
+from maps.operations import Actor, actor_for, apply, new_id
+
+
+def workspace_create(*, name: str, owner: Any) -> Workspace:
+    with transaction.atomic():
+        workspace = Workspace.objects.create(name=name)
+        Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    return workspace
+
+
+def membership_set(*, workspace: Workspace, user: Any, role: str, team: Team | None = None) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        workspace=workspace, user=user, defaults={"role": role, "team": team}
+    )
+    return membership
+
+
+def team_create(*, workspace: Workspace, name: str, color: str = "#4f46e5") -> Team:
+    return Team.objects.create(workspace=workspace, name=name, color=color)
+
+
+def map_create(
+    *,
+    workspace: Workspace,
+    title: str,
+    actor_user: Any = None,
+    kind: str = MapKind.CUSTOM,
+    language: str = "en",
+    goal: str = "",
+    structure: dict[str, Any] | None = None,
+    based_on: JourneyMap | None = None,
+) -> JourneyMap:
+    """Create a map, and its initial content through the write path as one batch.
+
+    ``structure`` uses the template format (phases, stages, lanes, cards with
+    indexes into the lists).
+    """
+    journey_map = JourneyMap.objects.create(
+        workspace=workspace,
+        title=title,
+        kind=kind,
+        language=language,
+        goal=goal,
+        based_on=based_on,
+        created_by=actor_user,
+        last_edited_by=actor_user,
+    )
+    if structure:
+        ops = structure_ops(structure)
+        if ops:
+            ack = apply(
+                map_id=journey_map.id,
+                actor=actor_for(actor_user, workspace.id) if actor_user else Actor(),
+                batch_id=f"init:{journey_map.id}",
+                ops=ops,
+                role=Role.OWNER,
+                max_ops=None,
+            )
+            if ack.status == "rejected":
+                raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+    journey_map.refresh_from_db()
+    return journey_map
+
+
+def structure_ops(structure: dict[str, Any]) -> list[dict[str, Any]]:
+    """Create ops for a template-format structure; ids are fresh, order is kept."""
+    ops: list[dict[str, Any]] = []
+    phase_ids: list[str] = []
+    for phase in structure.get("phases", []):
+        phase_ids.append(new_id())
+        ops.append({"op": "create", "entity": "phase", "id": phase_ids[-1],
+                    "fields": {k: v for k, v in phase.items() if k in ("title", "color")}})
+    stage_ids: list[str] = []
+    for stage in structure.get("stages", []):
+        stage_ids.append(new_id())
+        fields = {"name": stage["name"], "description": stage.get("description", "")}
+        if stage.get("phase") is not None:
+            fields["phase"] = phase_ids[stage["phase"]]
+        ops.append({"op": "create", "entity": "stage", "id": stage_ids[-1], "fields": fields})
+    lane_ids: list[str] = []
+    for lane in structure.get("lanes", []):
+        lane_ids.append(new_id())
+        ops.append({"op": "create", "entity": "lane", "id": lane_ids[-1],
+                    "fields": {"kind": lane.get("kind", "text"), "title": lane["title"],
+                               "prompt": lane.get("prompt", "")}})
+    for card in structure.get("cards", []):
+        fields = {k: v for k, v in card.items() if k in ("text", "color", "priority")}
+        fields.update(stage=stage_ids[card["stage"]], lane=lane_ids[card["lane"]])
+        ops.append({"op": "create", "entity": "card", "id": new_id(), "fields": fields})
+    return ops
+
+
+def map_archive(*, journey_map: JourneyMap, archived: bool = True) -> JourneyMap:
+    JourneyMap.objects.filter(id=journey_map.id).update(archived=archived)
+    journey_map.refresh_from_db()
+    return journey_map

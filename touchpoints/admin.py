@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from touchpoints.models import Channel, MomentOfTruth, Touchpoint
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "kind", "workspace")
+
+
+@admin.register(Touchpoint)
+class TouchpointAdmin(admin.ModelAdmin):
+    list_display = ("title", "map", "channel", "evaluation", "deleted_by_seq")
+
+
+@admin.register(MomentOfTruth)
+class MomentOfTruthAdmin(admin.ModelAdmin):
+    list_display = ("title", "map", "importance", "impact", "valence")

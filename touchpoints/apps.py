@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TouchpointsConfig(AppConfig):
+    name = "touchpoints"
+    default_auto_field = "django.db.models.BigAutoField"
