@@ -9,4 +9,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("maps.api_urls")),
+    path("", include("maps.ws_urls")),
+    path("", include("exports.api_urls")),
 ]

@@ -112,7 +112,11 @@ else:
     # Reconnecting on every websocket message costs more than the write itself.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default="test_journeymap")
+    # One test database per pytest process, so parallel runs on one server never
+    # clobber each other; servers started by a test get the name through DATABASE_URL.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
+        "TEST_DATABASE_NAME", default=f"test_journeymap_{os.getpid()}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,6 +141,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tests give each run its own queue so parallel runs on one Redis never share work.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="journeymap")
 # Without Redis, exports run on one in-process background thread (PDFium is not
 # thread-safe, so never more than one).
 EXPORTS_IN_PROCESS = not REDIS_URL

@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("journeymap.api")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("maps.page_urls")),
 ]

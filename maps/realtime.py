@@ -41,3 +41,18 @@ def send_to_map(map_id: Any, event: dict[str, Any]) -> None:
         async_to_sync(layer.group_send)(map_group(map_id), event)
     except Exception:  # the write is committed; the heartbeat heals the gap
         logger.warning("broadcast to map %s failed", map_id, exc_info=True)
+
+
+def user_group(user_id: Any) -> str:
+    return f"user.{user_id}"
+
+
+def send_to_user(user_id: Any, frame: dict[str, Any]) -> None:
+    """A frame for one user's open sockets only (export progress)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(user_group(user_id), {"type": "user.frame", "text": dumps(frame)})
+    except Exception:
+        logger.warning("send to user %s failed", user_id, exc_info=True)
