@@ -166,7 +166,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected files are served by whitenoise in production; in debug it serves the
+# app folders directly (WHITENOISE_USE_FINDERS), so there is nothing to collect.
+STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
 # The manifest storage needs collectstatic; keep plain storage in debug and tests.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

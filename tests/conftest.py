@@ -125,3 +125,9 @@ def grid(workspace, owner) -> Grid:
 @pytest.fixture
 def user_factory(db):
     return UserFactory
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,48 @@
+"""Shared set-up for benchmarks: a fresh database of their own, migrated.
+
+Usage from a benchmark script, before importing models:
+
+    from _setup import bench_database
+    bench_database("apply")
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def bench_database(name: str) -> str:
+    """Point Django at a fresh PostgreSQL database ``journeymap_bench_<name>`` and migrate it."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("set DATABASE_URL=postgres://... (benchmarks measure PostgreSQL)")
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    db_name = f"journeymap_bench_{name}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{db_name}"')
+    os.environ["DATABASE_URL"] = f"{base}/{db_name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return os.environ["DATABASE_URL"]
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "max": ordered[-1]}

@@ -1,0 +1,106 @@
+"""The embedded default: no PostgreSQL, no Redis — SQLite in WAL mode.
+
+Run in fresh processes with DATABASE_URL pointing at a throw-away SQLite file
+(the default file would be the developer's own) and REDIS_URL unset.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "JOURNEYMAP_REQUIRE_SERVICES")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'embedded.sqlite3'}"
+    env["MEDIA_ROOT"] = str(tmp_path / "media")
+    env["DJANGO_SETTINGS_MODULE"] = "journeymap.settings"
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True,
+                   timeout=120)
+    return env
+
+
+def test_two_writer_threads_and_a_reader_never_hit_database_is_locked(embedded_env):
+    script = textwrap.dedent(
+        """
+        import threading, uuid, django
+        django.setup()
+        from django.db import connection
+        from maps.operations import actor_for, apply
+        from maps.selectors import map_document
+        from maps.services import map_create, workspace_create
+        from django.contrib.auth import get_user_model
+        from django.conf import settings
+        assert settings.DB_VENDOR == "sqlite" and not settings.REDIS_URL
+        assert settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer")
+        user = get_user_model().objects.create(username="solo")
+        ws = workspace_create(name="Embedded", owner=user)
+        m = map_create(workspace=ws, title="Embedded", structure={"stages": [{"name": "S"}], "lanes": [{"title": "L"}]})
+        doc = map_document(map_id=m.id)
+        stage, lane = doc["stages"][0]["id"], doc["lanes"][0]["id"]
+        errors = []
+        def writer(i):
+            try:
+                for n in range(100):
+                    ack = apply(map_id=m.id, actor=actor_for(user), batch_id=f"{i}:{n}",
+                                ops=[{"op": "create", "entity": "card", "id": str(uuid.uuid4()),
+                                      "fields": {"stage": stage, "lane": lane, "text": f"{i}-{n}"}}])
+                    assert ack.status == "ok", ack.error
+            except Exception as exc:
+                errors.append(repr(exc))
+            finally:
+                connection.close()
+        def reader():
+            try:
+                for _ in range(100):
+                    map_document(map_id=m.id)
+            except Exception as exc:
+                errors.append(repr(exc))
+            finally:
+                connection.close()
+        threads = [threading.Thread(target=writer, args=(i,)) for i in range(2)] + [threading.Thread(target=reader)]
+        [t.start() for t in threads]; [t.join() for t in threads]
+        assert not errors, errors
+        doc = map_document(map_id=m.id)
+        print("cards", len(doc["cards"]), "seq", doc["map"]["seq"])
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=embedded_env, capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "database is locked" not in result.stderr
+    assert "cards 200 seq 201" in result.stdout
+
+
+def test_the_app_starts_under_daphne_and_reports_healthy(embedded_env):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "journeymap.asgi:application"],
+        cwd=ROOT, env=embedded_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    body = response.read().decode()
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and '"database": "ok"' in body
+    finally:
+        server.terminate()
+        server.wait(10)
