@@ -1,3 +1,60 @@
+"""REST API v1 routes (mounted under /api/v1/).
+
+Ids in paths are plain strings checked by the views, so a malformed id answers
+with the API's JSON 404 rather than the HTML page of an unmatched URL.
+"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from maps.apis.entities import NESTED, entity_views
+from maps.apis.maps import (
+    MapDetailView,
+    MapDocumentView,
+    MapDuplicateView,
+    MapListView,
+    MapOperationsView,
+)
+from maps.apis.workspaces import (
+    MemberDetailView,
+    MemberListView,
+    TeamDetailView,
+    TeamListView,
+    TokenView,
+    WorkspaceDetailView,
+    WorkspaceListView,
+)
+from personas.apis import PersonaDetailView, PersonaListView
+from templates_lib.apis import SaveAsTemplateView, TemplateListView
+from touchpoints.apis import ChannelDetailView, ChannelListView
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("workspaces/", WorkspaceListView.as_view(), name="api-workspaces"),
+    path("workspaces/<str:workspace_id>/", WorkspaceDetailView.as_view(), name="api-workspace"),
+    path("workspaces/<str:workspace_id>/teams/", TeamListView.as_view(), name="api-teams"),
+    path("workspaces/<str:workspace_id>/teams/<str:team_id>/", TeamDetailView.as_view(), name="api-team"),
+    path("workspaces/<str:workspace_id>/members/", MemberListView.as_view(), name="api-members"),
+    path("workspaces/<str:workspace_id>/members/<str:member_id>/", MemberDetailView.as_view(), name="api-member"),
+    path("workspaces/<str:workspace_id>/personas/", PersonaListView.as_view(), name="api-personas"),
+    path("workspaces/<str:workspace_id>/personas/<str:persona_id>/", PersonaDetailView.as_view(),
+         name="api-persona"),
+    path("workspaces/<str:workspace_id>/channels/", ChannelListView.as_view(), name="api-channels"),
+    path("workspaces/<str:workspace_id>/channels/<str:channel_id>/", ChannelDetailView.as_view(),
+         name="api-channel"),
+    path("templates/", TemplateListView.as_view(), name="api-templates"),
+    path("maps/", MapListView.as_view(), name="api-maps"),
+    path("maps/<str:map_id>/", MapDetailView.as_view(), name="api-map"),
+    path("maps/<str:map_id>/document/", MapDocumentView.as_view(), name="api-map-document"),
+    path("maps/<str:map_id>/operations/", MapOperationsView.as_view(), name="api-map-operations"),
+    path("maps/<str:map_id>/duplicate/", MapDuplicateView.as_view(), name="api-map-duplicate"),
+    path("maps/<str:map_id>/save-as-template/", SaveAsTemplateView.as_view(), name="api-map-save-as-template"),
+]
+
+for _segment in NESTED:
+    _list, _detail = entity_views(_segment)
+    urlpatterns += [
+        path(f"maps/<str:map_id>/{_segment}/", _list.as_view(), name=f"api-map-{_segment}"),
+        path(f"maps/<str:map_id>/{_segment}/<str:item_id>/", _detail.as_view(), name=f"api-map-{_segment}-item"),
+    ]

@@ -1,0 +1,120 @@
+"""Copying a map's content into another map, through the write path.
+
+Used for "duplicate" and for "future state from current state": the copy is one
+batch of create ops (new ids, references mapped to them), so the new map's op log
+rebuilds it exactly like any other map.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from maps.entities import ENTITIES
+from maps.errors import OpError
+from maps.models import JourneyMap, MapKind, Role
+from maps.operations import Actor, actor_for, apply
+from maps.selectors import map_document
+
+# Parents before children: a create may only reference what exists already.
+COPY_ORDER = ("phase", "stage", "lane", "persona_link", "card", "touchpoint", "moment", "emotion")
+
+
+def copy_ops(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Create ops that rebuild ``document``'s content under fresh ids.
+
+    Positions are kept (explicit ``position``), so the copy has the same order.
+    A card's ``addresses`` may point at a card created later in the list, so it
+    is set by updates at the end of the batch.
+    """
+    id_map: dict[str, str] = {}
+    ops: list[dict[str, Any]] = []
+    addresses: list[tuple[str, str]] = []
+    for entity in COPY_ORDER:
+        spec = ENTITIES[entity]
+        for item in document.get(spec.collection, []):
+            fields: dict[str, Any] = {}
+            skip = False
+            for key in spec.fields:
+                value = item.get(key)
+                if key == "addresses":
+                    if value:
+                        addresses.append((item["id"], value))
+                    continue
+                ref = spec.refs.get(key)
+                if ref is not None and ref.target in ENTITIES and value is not None:
+                    value = id_map.get(value)
+                    if value is None and key in spec.required:
+                        skip = True  # its parent is not copied (cannot happen for live content)
+                        break
+                if value is None and key not in spec.refs:
+                    continue
+                fields[key] = value
+            if skip:
+                continue
+            if spec.ordered and item.get("position"):
+                fields["position"] = item["position"]
+            new = str(uuid.uuid4())
+            id_map[item["id"]] = new
+            ops.append({"op": "create", "entity": entity, "id": new, "fields": fields})
+    for card_id, target in addresses:
+        if card_id in id_map and target in id_map:
+            ops.append({"op": "update", "entity": "card", "id": id_map[card_id],
+                        "fields": {"addresses": id_map[target]}})
+    return ops
+
+
+def map_copy(
+    *,
+    source: JourneyMap,
+    title: str,
+    actor_user: Any = None,
+    kind: str | None = None,
+    based_on: JourneyMap | None = None,
+) -> JourneyMap:
+    """A new map in the same workspace with ``source``'s live content."""
+    from maps.services import map_create
+
+    document = map_document(map_id=source.id)
+    journey_map = map_create(
+        workspace=source.workspace,
+        title=title,
+        actor_user=actor_user,
+        kind=kind or source.kind,
+        language=source.language,
+        goal=source.goal,
+        based_on=based_on,
+    )
+    if source.description:
+        JourneyMap.objects.filter(id=journey_map.id).update(description=source.description)
+    ops = copy_ops(document)
+    if ops:
+        ack = apply(
+            map_id=journey_map.id,
+            actor=actor_for(actor_user, source.workspace_id) if actor_user else Actor(),
+            batch_id=f"copy:{journey_map.id}",
+            ops=ops,
+            role=Role.OWNER,
+            max_ops=None,
+        )
+        if ack.status == "rejected":
+            JourneyMap.objects.filter(id=journey_map.id).delete()
+            raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+    journey_map.refresh_from_db()
+    return journey_map
+
+
+def map_duplicate(*, source: JourneyMap, title: str | None = None, actor_user: Any = None) -> JourneyMap:
+    return map_copy(source=source, title=title or f"{source.title} (copy)"[:200], actor_user=actor_user)
+
+
+def map_future_state(*, source: JourneyMap, title: str | None = None, actor_user: Any = None) -> JourneyMap:
+    """The future state of a (current-state) map: same content, linked back to it
+    for side-by-side comparison."""
+    return map_copy(
+        source=source,
+        title=title or source.title,
+        actor_user=actor_user,
+        kind=MapKind.FUTURE_STATE,
+        based_on=source,
+    )

@@ -1,0 +1,199 @@
+"""Workspace-level writes (teams, members, channels) and their live fan-out.
+
+Teams, channels and personas are not map content (they live in the workspace and
+are shared by its maps), so they do not go through the op log; but open editors
+show their names and colours, so every change is pushed to the maps that use
+them once it is committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from maps import realtime
+from maps.errors import OpError
+from maps.models import JourneyMap, Membership, Role, Team, Workspace
+from maps.operations import actor_for, apply
+
+
+def broadcast_workspace_item(map_ids: Iterable[Any], entity: str, item: dict[str, Any]) -> None:
+    """After commit, tell each map's open sockets that a shared item changed."""
+    text = realtime.dumps({"type": "workspace", "entity": entity, "item": item})
+    ids = [str(map_id) for map_id in map_ids]
+
+    def send() -> None:
+        for map_id in ids:
+            realtime.send_to_map(map_id, {"type": "map.workspace", "text": text})
+
+    if ids:
+        transaction.on_commit(send)
+
+
+def workspace_map_ids(workspace_id: Any) -> list[Any]:
+    """Maps that may show a team or channel of the workspace (archived ones are not edited)."""
+    return list(JourneyMap.objects.filter(workspace_id=workspace_id, archived=False).values_list("id", flat=True))
+
+
+def team_item(team: Team, *, deleted: bool = False) -> dict[str, Any]:
+    item = {"id": str(team.id), "name": team.name, "color": team.color}
+    if deleted:
+        item["deleted"] = True
+    return item
+
+
+def _check_team_name(workspace: Workspace, name: str, exclude: Any = None) -> None:
+    rows = Team.objects.filter(workspace=workspace, name=name)
+    if exclude is not None:
+        rows = rows.exclude(id=exclude)
+    if rows.exists():
+        raise OpError("invalid", "a team with this name already exists", field="name")
+
+
+def team_add(*, workspace: Workspace, name: str, color: str | None = None) -> Team:
+    with transaction.atomic():
+        _check_team_name(workspace, name)
+        team = Team.objects.create(workspace=workspace, name=name, **({"color": color} if color else {}))
+        broadcast_workspace_item(workspace_map_ids(workspace.id), "team", team_item(team))
+    return team
+
+
+def team_update(*, team: Team, data: dict[str, Any]) -> Team:
+    with transaction.atomic():
+        if "name" in data:
+            _check_team_name(team.workspace, data["name"], exclude=team.id)
+        for key in ("name", "color"):
+            if key in data:
+                setattr(team, key, data[key])
+        team.save()
+        broadcast_workspace_item(workspace_map_ids(team.workspace_id), "team", team_item(team))
+    return team
+
+
+def team_delete(*, team: Team, actor_user: Any) -> None:
+    """Remove a team. Live cards and touchpoints that carry it are cleared through
+    the write path first, so the op log (and open editors) follow."""
+    from maps.models import Card
+    from touchpoints.models import Touchpoint
+
+    clear_references(
+        workspace_id=team.workspace_id,
+        actor_user=actor_user,
+        rows=[(Card, "card", "team"), (Touchpoint, "touchpoint", "owner_team")],
+        value=team.id,
+    )
+    with transaction.atomic():
+        item = team_item(team, deleted=True)
+        workspace_id = team.workspace_id
+        team.delete()
+        broadcast_workspace_item(workspace_map_ids(workspace_id), "team", item)
+
+
+def clear_references(*, workspace_id: Any, actor_user: Any, rows: list[tuple[Any, str, str]], value: Any) -> None:
+    by_map: dict[Any, list[dict[str, Any]]] = {}
+    for model, entity, field_name in rows:
+        live = model.objects.filter(map__workspace_id=workspace_id, map__archived=False, deleted_by_seq__isnull=True,
+                                    **{f"{field_name}_id": value}).values_list("map_id", "id")
+        for map_id, item_id in live:
+            by_map.setdefault(map_id, []).append(
+                {"op": "update", "entity": entity, "id": str(item_id), "fields": {field_name: None}}
+            )
+    for map_id, ops in by_map.items():
+        ack = apply(map_id=map_id, actor=actor_for(actor_user, workspace_id), batch_id=f"clear:{uuid.uuid4()}",
+                    ops=ops, role=Role.OWNER, max_ops=None)
+        if ack.status == "rejected":
+            raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+
+
+# --- members ------------------------------------------------------------------------
+
+
+def _team_of(workspace: Workspace, team_id: Any) -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(id=team_id, workspace=workspace).first()
+    if team is None:
+        raise OpError("not_found", "no such team in this workspace", field="team")
+    return team
+
+
+def _ensure_an_owner_stays(membership: Membership, new_role: str | None) -> None:
+    if membership.role != Role.OWNER or new_role == Role.OWNER:
+        return
+    others = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.OWNER).exclude(id=membership.id)
+    if not others.exists():
+        raise OpError("invalid", "a workspace keeps at least one owner", field="role")
+
+
+def member_add(*, workspace: Workspace, user: Any, role: str, team_id: Any = None) -> Membership:
+    team = _team_of(workspace, team_id)
+    if Membership.objects.filter(workspace=workspace, user=user).exists():
+        raise OpError("invalid", "this person is already a member", field="username")
+    return Membership.objects.create(workspace=workspace, user=user, role=role, team=team)
+
+
+def member_update(*, membership: Membership, data: dict[str, Any]) -> Membership:
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(id=membership.id)
+        if "role" in data:
+            _ensure_an_owner_stays(membership, data["role"])
+            membership.role = data["role"]
+        if "team" in data:
+            membership.team = _team_of(membership.workspace, data["team"])
+        membership.save()
+    return membership
+
+
+def member_remove(*, membership: Membership) -> None:
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(id=membership.id)
+        _ensure_an_owner_stays(membership, None)
+        membership.delete()
+
+
+# --- channels -------------------------------------------------------------------------
+
+
+def channel_item(channel: Any) -> dict[str, Any]:
+    return {
+        "id": str(channel.id), "key": channel.key, "name": channel.name, "name_fr": channel.name_fr,
+        "kind": channel.kind, "brand_controlled": channel.brand_controlled, "icon": channel.icon,
+        "position": channel.position, "archived": channel.archived,
+    }
+
+
+def channel_add(*, workspace: Workspace, data: dict[str, Any]) -> Any:
+    from touchpoints.models import Channel
+
+    with transaction.atomic():
+        base = slugify(data.get("key") or data["name"])[:40] or "channel"
+        key = base
+        taken = set(Channel.objects.filter(Q(workspace=workspace) | Q(workspace__isnull=True))
+                    .filter(key__startswith=base).values_list("key", flat=True))
+        n = 2
+        while key in taken:
+            key = f"{base}-{n}"
+            n += 1
+        fields = {k: v for k, v in data.items() if k != "key"}
+        channel = Channel.objects.create(workspace=workspace, key=key, **fields)
+        broadcast_workspace_item(workspace_map_ids(workspace.id), "channel", channel_item(channel))
+    return channel
+
+
+def channel_update(*, channel: Any, data: dict[str, Any]) -> Any:
+    with transaction.atomic():
+        for key, value in data.items():
+            setattr(channel, key, value)
+        channel.save()
+        broadcast_workspace_item(workspace_map_ids(channel.workspace_id), "channel", channel_item(channel))
+    return channel
+
+
+def channel_archive(*, channel: Any) -> Any:
+    """Channels are archived, not deleted: touchpoints keep pointing at them."""
+    return channel_update(channel=channel, data={"archived": True})
