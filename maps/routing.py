@@ -1,3 +1,9 @@
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from maps.consumers import MapConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/maps/<uuid:map_id>/", MapConsumer.as_asgi()),
+]

@@ -1,3 +1,9 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from maps.ws_apis import WsTicketApi
+
+urlpatterns: list = [
+    path("maps/<uuid:map_id>/ws-ticket/", WsTicketApi.as_view(), name="map-ws-ticket"),
+]

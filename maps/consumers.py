@@ -1,0 +1,137 @@
+"""The map socket: ``/ws/maps/<map_uuid>/`` (protocol in DESIGN.md).
+
+Thin on purpose: authentication, frame parsing, writes and reads live in
+``maps.sockets``; presence and heartbeats in the per-process ``maps.hub``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from maps import realtime, sockets
+from maps.hub import MapHub
+from maps.ratelimit import TokenBucket
+
+logger = logging.getLogger(__name__)
+
+
+class MapConsumer(AsyncWebsocketConsumer):
+    conn: sockets.Connection | None = None
+    hub: MapHub | None = None
+    client_id: str = ""
+    ready = False  # after welcome: group frames are forwarded from then on
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        self.map_id = str(self.scope["url_route"]["kwargs"]["map_id"])
+        # Accept first so the refusal reaches the client as a close code (a
+        # handshake rejected before accept is only an HTTP 403).
+        await self.accept()
+        try:
+            self.conn = await sockets.authenticate(self.scope, self.map_id)
+        except sockets.Refused as refused:
+            await self.close(code=refused.code, reason=refused.reason)
+            return
+        self.bucket = TokenBucket(settings.PUSH_RATE_PER_SECOND, settings.PUSH_BURST)
+        if self.conn.user_id is not None:
+            await self.join(realtime.user_group(self.conn.user_id))
+
+    async def join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        if group not in self.groups_joined:
+            self.groups_joined.append(group)
+
+    async def disconnect(self, code: int) -> None:
+        self.ready = False
+        if self.hub is not None:
+            self.hub.leave(self)
+        for group in self.groups_joined:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.debug("group_discard failed", exc_info=True)
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=realtime.dumps(frame))
+
+    # -- client frames ----------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.conn is None:
+            return
+        frame, error = sockets.parse_frame(text_data, bytes_data)
+        if error is not None:
+            await self.send_frame(error)
+            return
+        assert frame is not None
+        if frame["type"] != "hello" and not self.ready:
+            await self.send_frame(sockets.error_frame("hello_required", "send hello first"))
+            return
+        await getattr(self, f"on_{frame['type']}")(frame)
+
+    async def on_hello(self, frame: dict[str, Any]) -> None:
+        if self.ready:
+            await self.send_frame(sockets.error_frame("invalid", "hello was already received"))
+            return
+        assert self.conn is not None
+        self.client_id = frame["client_id"]
+        # Join before reading: a batch committed while we read reaches us as a
+        # group event queued behind this handler, never falls between the two.
+        await self.join(realtime.map_group(self.map_id))
+        self.hub = MapHub.for_map(self.map_id)
+        welcome = await database_sync_to_async(sockets.welcome)(self.conn, frame.get("last_seq"))
+        await self.hub.join(self)
+        welcome["presence"] = await self.hub.roster()
+        welcome["client_id"] = self.client_id
+        await self.send_frame(welcome)
+        self.ready = True
+
+    async def on_push(self, frame: dict[str, Any]) -> None:
+        assert self.conn is not None
+        batch_id = frame["batch_id"]
+        if not self.conn.can_write:
+            ack = sockets.forbidden_ack(batch_id)
+        elif (wait_ms := self.bucket.take()) is not None:
+            ack = sockets.retry_ack(batch_id, wait_ms)
+        else:
+            ack = await database_sync_to_async(sockets.push)(self.conn, batch_id, frame["ops"])
+        await self.send_frame(ack.as_frame())
+
+    async def on_presence(self, frame: dict[str, Any]) -> None:
+        assert self.conn is not None and self.hub is not None
+        self.hub.change(self.client_id, self.conn.person, frame.get("focus"), frame.get("cursor"))
+
+    async def on_resync(self, frame: dict[str, Any]) -> None:
+        assert self.conn is not None
+        for text in await database_sync_to_async(sockets.resync)(self.conn, frame["from_seq"]):
+            await self.send(text_data=text)
+
+    # -- group events -----------------------------------------------------------------
+
+    async def map_ops(self, event: dict[str, Any]) -> None:
+        """A committed batch: forward the text serialised once by the sender."""
+        if not self.ready or self.conn is None:
+            return
+        text = event["text"] if not self.conn.hidden_lanes else sockets.filter_hidden(self.conn, event)
+        if text is not None:
+            await self.send(text_data=text)
+
+    async def map_workspace(self, event: dict[str, Any]) -> None:
+        """A workspace-level change (persona, team, channel) this map shows."""
+        if self.ready:
+            await self.send(text_data=event["text"])
+
+    async def user_frame(self, event: dict[str, Any]) -> None:
+        """A frame for this user only (export progress)."""
+        await self.send(text_data=event["text"])
+
+    async def user_recheck(self, event: dict[str, Any]) -> None:
+        """Membership changed: re-check roles now rather than at the next heartbeat."""
+        if self.hub is not None:
+            self.hub.request_recheck()
