@@ -1,0 +1,108 @@
+"""The browser sync module (static/js/sync/), tested in a real Chromium.
+
+The JS tests run in the page with a fake socket and fake timers; this file
+serves the static directory, opens the page and fails with the JS failures.
+It also checks that the JS ``applyOps`` and ``maps.document.apply_ops`` rebuild
+the same document from the same canonical-op fixtures.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+import threading
+from collections.abc import AsyncIterator, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from maps.document import apply_ops
+from tests.conftest import need_service
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+FIXTURES = STATIC / "js" / "sync" / "tests" / "fixtures.json"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".json": "application/json"}
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def static_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(STATIC)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+async def page(static_server: str) -> AsyncIterator[Any]:
+    need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.errors = errors
+            yield page
+        finally:
+            await browser.close()
+
+
+async def test_every_browser_unit_test_of_the_sync_module_passes(page: Any, static_server: str) -> None:
+    await page.goto(f"{static_server}/js/sync/tests/index.html")
+    await page.wait_for_function("window.__results && window.__results.done", timeout=60_000)
+    results = await page.evaluate("window.__results")
+    failures = [r for r in results["results"] if not r["ok"]]
+    for failure in failures:
+        print(f"FAIL {failure['name']}\n{failure['error']}\n")
+    assert not page.errors, page.errors
+    assert results["passed"] >= 30, f"only {results['passed']} JS tests ran"
+    assert not failures, f"{len(failures)} JS test(s) failed: {[f['name'] for f in failures]}"
+
+
+async def test_js_apply_ops_rebuilds_the_same_document_as_the_python_one(page: Any, static_server: str) -> None:
+    fixtures = json.loads(FIXTURES.read_text())["cases"]
+    await page.goto(f"{static_server}/js/sync/tests/index.html")
+    from_js = await page.evaluate(
+        """async () => {
+            const { applyOps, cloneDocument } = await import("../document.js");
+            const { cases } = await (await fetch("./fixtures.json")).json();
+            return cases.map((fixture) => {
+                const doc = cloneDocument(fixture.doc);
+                for (const batch of fixture.batches) applyOps(doc, batch.ops, batch.seq);
+                return doc;
+            });
+        }"""
+    )
+    assert len(from_js) == len(fixtures) >= 4
+    for fixture, js_doc in zip(fixtures, from_js, strict=True):
+        doc = copy.deepcopy(fixture["doc"])
+        for batch in fixture["batches"]:
+            apply_ops(doc, batch["ops"], batch["seq"])
+        assert js_doc == doc, fixture["name"]
