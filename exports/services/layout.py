@@ -1,0 +1,411 @@
+"""Pagination of a map document into printed pages, in pure Python.
+
+WeasyPrint could paginate one tall grid itself, but measured twice as slow and
+without repeated headers; so we cut the map here: stages into bands (one band per
+page width), lanes packed into fixed-height pages from a text-height estimate, and
+each page becomes a small explicit CSS grid. The estimate errs on the tall side so
+text never overflows a page; long cells and cards continue on the next page.
+
+All lengths are millimetres.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+PT_MM = 25.4 / 72
+
+PAPERS: dict[str, tuple[float, float]] = {
+    "A4": (297.0, 210.0),
+    "A3": (420.0, 297.0),
+    "A2": (594.0, 420.0),
+    "A1": (841.0, 594.0),
+}
+
+MARGIN = 10.0
+MARGIN_BOTTOM = 13.0  # room for the page number in the margin box
+LANE_HEAD_W = 44.0
+STAGE_W = 58.0  # the narrowest stage column we accept
+PAGE_HEAD_H = 10.0
+PHASE_ROW_H = 7.0
+CELL_PAD = 1.6  # top and bottom padding of a grid cell
+GAP = 1.4  # between blocks in a cell
+MIN_ROW_H = 12.0
+MIN_SPLIT_LINES = 3
+EMOTION_H = 34.0
+VISIBILITY_H = 7.0
+CELL_PAD_X = 1.8
+# Colour bar + left/right padding + border of a card.
+CARD_CHROME_W = 4.6
+
+# Type scale (points) and line height, shared with the print CSS.
+CARD_PT = 7.5
+META_PT = 6.5
+TITLE_PT = 7.5
+LANE_TITLE_PT = 8.0
+PROMPT_PT = 6.5
+STAGE_PT = 8.5
+LINE = 1.3
+
+# Approximate DejaVu Sans advance widths, in em. Rounded up: an estimate that is
+# too tall only leaves white space, one that is too short would overflow a page.
+_NARROW = set("ijl.,;:'!|()[]{} \u00a0\u202f")
+_SEMI = set("frt-\"/")
+_WIDE = set("mwMW@%")
+_DIGITS = set("0123456789")
+
+_CJK_RE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
+
+
+def char_em(ch: str) -> float:
+    if ch in _NARROW:
+        return 0.34
+    if ch in _SEMI:
+        return 0.45
+    if ch in _WIDE:
+        return 1.0
+    if ch in _DIGITS:
+        return 0.64
+    if ch.isupper():
+        return 0.76
+    if ch.isascii():
+        return 0.63
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.05
+    return 0.72
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def wrap(text: str, width_mm: float, font_pt: float, *, bold: bool = False) -> list[int]:
+    """Offsets in ``text`` where each printed line starts (at least one line).
+
+    Greedy word wrap with hard breaks on newlines and words broken anywhere when
+    longer than a line (the CSS says ``overflow-wrap: anywhere``).
+    """
+    em_mm = font_pt * PT_MM * (1.08 if bold else 1.0)
+    max_em = max(width_mm * 0.94 / em_mm, 4.0)
+    starts: list[int] = []
+    offset = 0
+    for para in text.split("\n"):
+        starts.append(offset)
+        line = 0.0
+        for match in re.finditer(r"\S+|\s+", para):
+            token = match.group()
+            if token[0].isspace():
+                line += sum(char_em(c) for c in token)
+                continue
+            width = sum(char_em(c) for c in token)
+            if line + width <= max_em:
+                line += width
+                continue
+            if line > 0 and width <= max_em:
+                starts.append(offset + match.start())
+                line = width
+                continue
+            # A word longer than what is left: break it anywhere.
+            for i, ch in enumerate(token):
+                w = char_em(ch)
+                if line + w > max_em and line > 0:
+                    starts.append(offset + match.start() + i)
+                    line = 0.0
+                line += w
+        offset += len(para) + 1
+    return starts
+
+
+def text_height(text: str, width_mm: float, font_pt: float, *, bold: bool = False) -> float:
+    return len(wrap(text, width_mm, font_pt, bold=bold)) * line_mm(font_pt)
+
+
+def line_mm(font_pt: float) -> float:
+    return font_pt * PT_MM * LINE
+
+
+# ----------------------------------------------------------------------------- items
+
+
+@dataclass
+class Item:
+    """One card, touchpoint or moment in a cell, before it is cut into pieces."""
+
+    kind: str
+    data: dict[str, Any]
+    head_h: float  # title and meta lines: printed on the first piece only
+    body: str  # the splittable text
+    starts: list[int]  # line starts in body
+    line_h: float
+
+    def height(self, first_line: int, lines: int) -> float:
+        h = 2 * 1.3 + 0.5  # padding + border
+        h += self.head_h if first_line == 0 else line_mm(META_PT)  # "(continued)" label
+        if self.body:
+            h += lines * self.line_h
+        elif first_line == 0 and self.head_h == 0:
+            h += self.line_h  # an empty card keeps one line of height
+        return h
+
+    @property
+    def lines(self) -> int:
+        return len(self.starts) if self.body else 0
+
+    def piece_text(self, a: int, b: int) -> str:
+        if not self.body:
+            return ""
+        start = self.starts[a]
+        end = self.starts[b] if b < len(self.starts) else len(self.body)
+        return self.body[start:end].rstrip("\n")
+
+
+@dataclass
+class Piece:
+    item: Item
+    text: str
+    first: bool
+    last: bool
+
+    @property
+    def kind(self) -> str:
+        return self.item.kind
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.item.data
+
+
+def card_item(card: dict[str, Any], inner_w: float) -> Item:
+    text = card.get("text") or ""
+    head = line_mm(META_PT) + 0.6 if card.get("priority") else 0.0
+    return Item("card", card, head, text, wrap(text, inner_w - CARD_CHROME_W, CARD_PT), line_mm(CARD_PT))
+
+
+def touchpoint_item(tp: dict[str, Any], inner_w: float) -> Item:
+    title_h = text_height(tp.get("title") or "", inner_w - CARD_CHROME_W - 4.8, TITLE_PT, bold=True)
+    meta_h = line_mm(META_PT) * (2 if len(tp.get("p_meta") or "") > 40 else 1) + 0.4
+    body = tp.get("description") or ""
+    return Item("touchpoint", tp, max(title_h, 4.0) + meta_h, body, wrap(body, inner_w - CARD_CHROME_W, META_PT),
+                line_mm(META_PT))
+
+
+def moment_item(moment: dict[str, Any], inner_w: float) -> Item:
+    title_h = text_height(moment.get("title") or "", inner_w - CARD_CHROME_W - 4.8, TITLE_PT, bold=True)
+    meta_h = line_mm(META_PT) * 2 + 0.4
+    body = moment.get("rationale") or ""
+    return Item("moment", moment, max(title_h, 4.0) + meta_h, body, wrap(body, inner_w - CARD_CHROME_W, META_PT),
+                line_mm(META_PT))
+
+
+# ----------------------------------------------------------------------------- rows and pages
+
+
+@dataclass
+class Row:
+    """One lane across a band of stages, as printed on one page."""
+
+    lane: dict[str, Any]
+    kind: str  # "cells", "emotion", "visibility"
+    cells: list[list[Piece]] = field(default_factory=list)
+    continued: bool = False  # this row continues the lane from the previous page
+    continues: bool = False  # the lane goes on on the next page
+    height: float = 0.0
+    show_prompt: bool = True
+
+
+@dataclass
+class Band:
+    index: int
+    stages: list[dict[str, Any]]
+    first: int  # 1-based number of the first stage
+    last: int
+    phases: list[dict[str, Any]]  # [{"title", "color", "start", "span"}] over the band's columns
+
+
+@dataclass
+class GridPage:
+    band: Band
+    rows: list[Row]
+    width: float
+    height: float
+    col_w: float
+    stage_h: float
+
+
+@dataclass
+class Geometry:
+    paper: str
+    width: float
+    height: float
+    per_band: int
+    col_w: float
+
+
+def geometry(paper: str, stage_count: int) -> Geometry:
+    if paper == "fit":
+        n = max(stage_count, 1)
+        return Geometry("fit", 2 * MARGIN + LANE_HEAD_W + n * STAGE_W, 0.0, n, STAGE_W)
+    width, height = PAPERS[paper]
+    usable = width - 2 * MARGIN - LANE_HEAD_W
+    per_band = max(int(usable // STAGE_W), 1)
+    # Spread a short map over the page instead of leaving a white right half.
+    per_band = min(per_band, max(stage_count, 1))
+    col_w = usable / per_band if stage_count >= per_band else STAGE_W
+    col_w = min(col_w, usable / max(per_band, 1))
+    return Geometry(paper, width, height, per_band, col_w)
+
+
+def lane_header_height(lane: dict[str, Any], *, continued: bool, show_prompt: bool) -> float:
+    w = LANE_HEAD_W - 5.0
+    h = 2 * CELL_PAD + text_height(lane.get("title") or "", w, LANE_TITLE_PT, bold=True)
+    if continued:
+        h += line_mm(META_PT)
+    elif show_prompt and lane.get("prompt"):
+        h += 0.8 + text_height(lane["prompt"], w, PROMPT_PT)
+    return h
+
+
+def stage_header_height(stages: list[dict[str, Any]], col_w: float) -> float:
+    tallest = max((text_height(s.get("name") or "", col_w - 9.0, STAGE_PT, bold=True) for s in stages), default=4.0)
+    return 2 * CELL_PAD + line_mm(META_PT) + tallest + 1.0
+
+
+def pack_cells(queues: list[list[list[Any]]], avail: float) -> tuple[list[list[Piece]], float]:
+    """Take from each cell's queue what fits in ``avail``; the queues keep the rest.
+
+    A queue entry is [item, next_line]. Returns the pieces per cell and the
+    tallest cell's height.
+    """
+    out: list[list[Piece]] = []
+    tallest = 0.0
+    for queue in queues:
+        pieces: list[Piece] = []
+        h = 2 * CELL_PAD
+        while queue:
+            item, start = queue[0]
+            gap = GAP if pieces else 0.0
+            remaining = item.lines - start
+            full = item.height(start, remaining)
+            if h + gap + full <= avail:
+                pieces.append(Piece(item, item.piece_text(start, item.lines), start == 0, True))
+                h += gap + full
+                queue.pop(0)
+                continue
+            chrome = item.height(start, 0)
+            fit = int((avail - h - gap - chrome) // item.line_h) if item.line_h else 0
+            fit = min(fit, remaining - 1)
+            if fit >= MIN_SPLIT_LINES or (not pieces and fit >= 1):
+                pieces.append(Piece(item, item.piece_text(start, start + fit), start == 0, False))
+                h += gap + item.height(start, fit)
+                queue[0] = [item, start + fit]
+            elif not pieces and h + gap + chrome > avail:
+                # Even the head does not fit an empty page (absurd sizes): print it
+                # whole rather than loop forever.
+                pieces.append(Piece(item, item.piece_text(start, item.lines), start == 0, True))
+                h += gap + full
+                queue.pop(0)
+            break
+        out.append(pieces)
+        tallest = max(tallest, h)
+    return out, tallest
+
+
+def paginate(
+    bands: list[Band],
+    lane_rows: list[tuple[dict[str, Any], str, list[list[Item]]]],
+    geo: Geometry,
+    *,
+    body_top: float,
+) -> list[GridPage]:
+    """Pages for every band; ``lane_rows`` is (lane, kind, items per stage of the whole map)."""
+    pages: list[GridPage] = []
+    for band in bands:
+        col_w = geo.col_w
+        stage_h = stage_header_height(band.stages, col_w)
+        head_h = stage_h + (PHASE_ROW_H if any(p["title"] for p in band.phases) else 0.0)
+        if geo.paper == "fit":
+            body_h = math.inf
+        else:
+            body_h = geo.height - MARGIN - MARGIN_BOTTOM - body_top - head_h - 1.0
+        rows: list[Row] = []
+        used = 0.0
+        page_rows: list[list[Row]] = []
+
+        def new_page() -> None:
+            nonlocal rows, used
+            page_rows.append(rows)  # noqa: B023 - defined per band, used at once
+            rows, used = [], 0.0
+
+        lo = band.first - 1
+        for lane, kind, all_cells in lane_rows:
+            if kind in ("emotion", "visibility"):
+                fixed = EMOTION_H if kind == "emotion" else VISIBILITY_H
+                h = max(fixed, lane_header_height(lane, continued=False, show_prompt=kind == "emotion"))
+                if used + h > body_h and rows:
+                    new_page()
+                rows.append(Row(lane, kind, height=h, show_prompt=kind == "emotion"))
+                used += h
+                if kind == "emotion" and not any(all_cells[lo:lo + len(band.stages)]):
+                    continue
+                if kind == "visibility" and not any(all_cells[lo:lo + len(band.stages)]):
+                    continue
+            queues = [[[item, 0] for item in cell] for cell in all_cells[lo:lo + len(band.stages)]]
+            first = True
+            while True:
+                avail = body_h - used
+                header_h = lane_header_height(lane, continued=not first, show_prompt=kind == "cells")
+                need = max(header_h, MIN_ROW_H)
+                if avail < need and rows:
+                    new_page()
+                    continue
+                if rows and first and avail < body_h:
+                    # Keep a lane whole when it fits on a fresh page: a lane cut in
+                    # two reads worse on the wall than some white space.
+                    whole = max(max((sum(i.height(0, i.lines) + GAP for i, _s in q) for q in queues), default=0.0)
+                                + 2 * CELL_PAD, need)
+                    if avail < whole <= body_h:
+                        new_page()
+                        continue
+                cells, tallest = pack_cells(queues, avail)
+                placed = any(cells)
+                if not placed and any(queues) and rows:
+                    new_page()
+                    continue
+                done = not any(queues)
+                row_h = max(tallest, need)
+                rows.append(Row(lane, "cells", cells, continued=not first, continues=not done, height=row_h,
+                                show_prompt=kind == "cells"))
+                used += row_h
+                if done:
+                    break
+                first = False
+                new_page()
+        if rows or not page_rows:
+            page_rows.append(rows)
+        for prows in page_rows:
+            height = geo.height
+            if geo.paper == "fit":
+                height = MARGIN + MARGIN_BOTTOM + body_top + head_h + sum(r.height for r in prows) + 2.0
+            pages.append(GridPage(band, prows, geo.width, height, col_w, stage_h))
+    return pages
+
+
+def make_bands(stages: list[dict[str, Any]], phases: dict[str, dict[str, Any]], per_band: int) -> list[Band]:
+    bands: list[Band] = []
+    for index, start in enumerate(range(0, max(len(stages), 1), per_band)):
+        chunk = stages[start:start + per_band]
+        runs: list[dict[str, Any]] = []
+        for col, stage in enumerate(chunk):
+            phase = phases.get(stage.get("phase") or "")
+            key = phase["id"] if phase else None
+            if runs and runs[-1]["key"] == key:
+                runs[-1]["span"] += 1
+            else:
+                runs.append({"key": key, "title": phase["title"] if phase else "",
+                             "color": (phase or {}).get("color") or "", "start": col, "span": 1})
+        bands.append(Band(index, chunk, start + 1, start + len(chunk), runs))
+    return bands
