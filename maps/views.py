@@ -1,0 +1,361 @@
+"""HTML pages: dashboard, editor, account. Thin: reads come from selectors, writes
+from services; the editor page hands the document to the browser, where the sync
+module takes over."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from maps.forms import MapFromTemplateForm, MapSearchForm, WorkspaceForm
+from maps.models import JourneyMap, MapKind, MapPersona, Membership, Role, Workspace
+from maps.operations import Actor, actor_for, apply, new_id
+from maps.selectors import map_document, map_role
+from maps.services import map_create, workspace_create
+from templates_lib.models import MapTemplate
+
+WRITE_ROLES = {Role.OWNER, Role.EDITOR}
+
+
+def _workspaces(user: Any) -> list[Workspace]:
+    return list(Workspace.objects.filter(memberships__user=user).order_by("name"))
+
+
+def _current_workspace(request: HttpRequest, workspaces: list[Workspace]) -> Workspace | None:
+    wanted = request.GET.get("workspace") or request.session.get("workspace")
+    for workspace in workspaces:
+        if str(workspace.id) == wanted:
+            return workspace
+    return workspaces[0] if workspaces else None
+
+
+def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool) -> list[dict[str, Any]]:
+    maps = JourneyMap.objects.filter(workspace=workspace, archived=archived).select_related("last_edited_by")
+    if q:
+        maps = maps.filter(Q(title__icontains=q) | Q(goal__icontains=q))
+    if kind:
+        maps = maps.filter(kind=kind)
+    maps = list(maps.order_by("-updated_at")[:200])
+    personas: dict[Any, list[Any]] = {}
+    links = (
+        MapPersona.objects.filter(map_id__in=[m.id for m in maps], deleted_by_seq__isnull=True)
+        .select_related("persona")
+        .order_by("position", "id")
+    )
+    for link in links:
+        personas.setdefault(link.map_id, []).append(link.persona)
+    derived = set(JourneyMap.objects.filter(based_on__in=maps, archived=False).values_list("based_on_id", flat=True))
+    return [{"map": m, "personas": personas.get(m.id, []), "has_future": m.id in derived} for m in maps]
+
+
+def _template_previews(language: str) -> list[dict[str, Any]]:
+    """Built-in templates in the UI language (English when none), with their grid."""
+    rows = list(MapTemplate.objects.filter(workspace=None).order_by("key", "language"))
+    by_key: dict[str, MapTemplate] = {}
+    for row in rows:
+        if row.language == language or row.key not in by_key:
+            by_key[row.key] = row
+    order = ["current_state", "future_state", "day_in_the_life", "service_blueprint"]
+    previews = []
+    for key in sorted(by_key, key=lambda k: order.index(k) if k in order else 99):
+        template = by_key[key]
+        structure = template.structure or {}
+        phases = structure.get("phases", [])
+        previews.append({
+            "template": template,
+            "stages": [{"name": s["name"], "phase": phases[s["phase"]]["title"] if s.get("phase") is not None
+                        else ""} for s in structure.get("stages", [])],
+            "lanes": structure.get("lanes", []),
+        })
+    return previews
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    workspaces = _workspaces(request.user)
+    workspace = _current_workspace(request, workspaces)
+    if workspace is None:
+        return render(request, "maps/no_workspace.html", {"form": WorkspaceForm()})
+    request.session["workspace"] = str(workspace.id)
+    search = MapSearchForm(request.GET or None)
+    q, kind, archived = "", "", False
+    if search.is_valid():
+        q, kind, archived = search.cleaned_data["q"], search.cleaned_data["kind"], search.cleaned_data["archived"]
+    role = next((m.role for m in Membership.objects.filter(workspace=workspace, user=request.user)), None)
+    language = (request.LANGUAGE_CODE or "en")[:2]
+    return render(request, "maps/dashboard.html", {
+        "workspaces": workspaces,
+        "workspace": workspace,
+        "cards": _map_cards(workspace, q=q, kind=kind, archived=archived),
+        "search": search,
+        "q": q,
+        "kind": kind,
+        "archived": archived,
+        "kinds": MapKind.choices,
+        "can_write": role in WRITE_ROLES,
+        "previews": _template_previews(language),
+        "create_form": MapFromTemplateForm(),
+    })
+
+
+@login_required
+@require_POST
+def workspace_new(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceForm(request.POST)
+    if form.is_valid():
+        workspace = workspace_create(name=form.cleaned_data["name"], owner=request.user)
+        request.session["workspace"] = str(workspace.id)
+    return redirect("dashboard")
+
+
+def _writable_workspace(request: HttpRequest, workspace_id: Any) -> Workspace:
+    membership = Membership.objects.filter(workspace_id=workspace_id, user=request.user).select_related(
+        "workspace").first()
+    if membership is None:
+        raise Http404
+    if membership.role not in WRITE_ROLES:
+        raise Http404
+    return membership.workspace
+
+
+@login_required
+@require_POST
+def map_new(request: HttpRequest) -> HttpResponse:
+    try:
+        workspace = _writable_workspace(request, uuid.UUID(request.POST.get("workspace", "")))
+    except ValueError:
+        raise Http404 from None
+    form = MapFromTemplateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the map a title and pick a template."))
+        return redirect("dashboard")
+    template = get_object_or_404(
+        MapTemplate.objects.filter(Q(workspace=None) | Q(workspace=workspace)), id=form.cleaned_data["template"]
+    )
+    from templates_lib.services import map_from_template
+
+    journey_map = map_from_template(template=template, workspace=workspace, title=form.cleaned_data["title"],
+                                    goal=form.cleaned_data["goal"], actor_user=request.user)
+    return redirect("map_editor", map_id=journey_map.id)
+
+
+def _copy_ops(doc: dict[str, Any], *, lanes: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Create ops that rebuild a document's content under fresh ids, in order.
+
+    ``lanes`` replaces the document's lanes (a future state keeps the stages of the
+    current state but asks the future-tense questions); content is then not copied.
+    """
+    ids: dict[str, str] = {}
+
+    def fresh(old: str | None) -> str | None:
+        if old is None:
+            return None
+        return ids.setdefault(old, new_id())
+
+    ops: list[dict[str, Any]] = []
+    for phase in doc["phases"]:
+        ops.append({"op": "create", "entity": "phase", "id": fresh(phase["id"]),
+                    "fields": {"title": phase["title"], "color": phase["color"]}})
+    for stage in doc["stages"]:
+        ops.append({"op": "create", "entity": "stage", "id": fresh(stage["id"]),
+                    "fields": {"name": stage["name"], "description": stage["description"],
+                               "phase": ids.get(stage["phase"]) if stage["phase"] else None}})
+    for link in doc["persona_links"]:
+        ops.append({"op": "create", "entity": "persona_link", "id": new_id(), "fields": {"persona": link["persona"]}})
+    if lanes is not None:
+        for lane in lanes:
+            ops.append({"op": "create", "entity": "lane", "id": new_id(),
+                        "fields": {"kind": lane.get("kind", "text"), "title": lane["title"],
+                                   "prompt": lane.get("prompt", "")}})
+        return ops
+    for lane in doc["lanes"]:
+        ops.append({"op": "create", "entity": "lane", "id": fresh(lane["id"]),
+                    "fields": {"kind": lane["kind"], "title": lane["title"], "prompt": lane["prompt"]}})
+    for card in doc["cards"]:
+        ops.append({"op": "create", "entity": "card", "id": fresh(card["id"]),
+                    "fields": {"stage": ids[card["stage"]], "lane": ids[card["lane"]], "text": card["text"],
+                               "color": card["color"], "team": card["team"], "priority": card["priority"]}})
+    skip = {"id", "version", "position", "stage", "lane"}
+    for tp in doc["touchpoints"]:
+        fields = {k: v for k, v in tp.items() if k not in skip}
+        ops.append({"op": "create", "entity": "touchpoint", "id": fresh(tp["id"]),
+                    "fields": {**fields, "stage": ids[tp["stage"]], "lane": ids[tp["lane"]]}})
+    for moment in doc["moments"]:
+        fields = {k: v for k, v in moment.items() if k not in skip | {"touchpoint"}}
+        ops.append({"op": "create", "entity": "moment", "id": new_id(),
+                    "fields": {**fields, "stage": ids[moment["stage"]],
+                               "lane": ids.get(moment["lane"]) if moment["lane"] else None,
+                               "touchpoint": ids.get(moment["touchpoint"]) if moment["touchpoint"] else None}})
+    for emotion in doc["emotions"]:
+        ops.append({"op": "create", "entity": "emotion", "id": new_id(),
+                    "fields": {"stage": ids[emotion["stage"]], "persona": emotion["persona"],
+                               "score": emotion["score"], "note": emotion["note"]}})
+    return ops
+
+
+def _map_for_write(request: HttpRequest, map_id: Any) -> JourneyMap:
+    journey_map, role = map_role(user=request.user, map_id=map_id)
+    if journey_map is None or role not in WRITE_ROLES:
+        raise Http404
+    return journey_map
+
+
+def _create_copy(request: HttpRequest, source: JourneyMap, *, title: str, kind: str,
+                 ops: list[dict[str, Any]], based_on: JourneyMap | None = None) -> JourneyMap:
+    journey_map = map_create(workspace=source.workspace, title=title[:200], actor_user=request.user, kind=kind,
+                             language=source.language, goal=source.goal, based_on=based_on)
+    if ops:
+        apply(map_id=journey_map.id, actor=actor_for(request.user, source.workspace_id) if request.user else Actor(),
+              batch_id=f"copy:{journey_map.id}", ops=ops, role=Role.OWNER, max_ops=None)
+    return journey_map
+
+
+@login_required
+@require_POST
+def map_duplicate(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
+    source = _map_for_write(request, map_id)
+    doc = map_document(map_id=source.id)
+    copy = _create_copy(request, source, title=_("%(title)s (copy)") % {"title": source.title}, kind=source.kind,
+                        ops=_copy_ops(doc))
+    messages.success(request, _("“%(title)s” was duplicated.") % {"title": source.title})
+    return redirect(f"/?workspace={copy.workspace_id}")
+
+
+@login_required
+@require_POST
+def map_future_state(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
+    source = _map_for_write(request, map_id)
+    template = (MapTemplate.objects.filter(workspace=None, key="future_state", language=source.language).first()
+                or MapTemplate.objects.filter(workspace=None, key="future_state").first())
+    lanes = (template.structure or {}).get("lanes", []) if template else None
+    doc = map_document(map_id=source.id)
+    future = _create_copy(request, source, title=_("%(title)s: future state") % {"title": source.title},
+                          kind=MapKind.FUTURE_STATE, ops=_copy_ops(doc, lanes=lanes), based_on=source)
+    return redirect("map_editor", map_id=future.id)
+
+
+@login_required
+@require_POST
+def map_archive_toggle(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
+    from maps.services import map_archive
+
+    journey_map = _map_for_write(request, map_id)
+    map_archive(journey_map=journey_map, archived=not journey_map.archived)
+    if journey_map.archived:
+        messages.success(request, _("“%(title)s” was archived.") % {"title": journey_map.title})
+    else:
+        messages.success(request, _("“%(title)s” was restored.") % {"title": journey_map.title})
+    return redirect(f"/?workspace={journey_map.workspace_id}")
+
+
+@login_required
+def map_editor(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
+    journey_map, role = map_role(user=request.user, map_id=map_id)
+    if journey_map is None:
+        raise Http404
+    doc = map_document(map_id=journey_map.id)
+    membership = Membership.objects.filter(workspace_id=journey_map.workspace_id, user=request.user).select_related(
+        "team").first()
+    user = request.user
+    config = {
+        "mapId": str(journey_map.id),
+        "wsPath": f"/ws/maps/{journey_map.id}/",
+        "role": role,
+        "user": {
+            "id": user.pk,
+            "name": user.get_full_name() or user.get_username(),
+            "team": str(membership.team.id) if membership and membership.team else None,
+            "teamName": membership.team.name if membership and membership.team else "",
+            "color": membership.team.color if membership and membership.team else "#475569",
+        },
+        "staticUrl": "/static/",
+        "uiLanguage": (request.LANGUAGE_CODE or "en")[:2],
+    }
+    based_on = journey_map.based_on if journey_map.based_on_id else None
+    return render(request, "maps/editor.html", {
+        "map": journey_map, "doc": doc, "config": config, "role": role, "based_on": based_on,
+        "can_write": role in WRITE_ROLES, "strings": editor_strings(),
+        "derived": JourneyMap.objects.filter(based_on=journey_map, archived=False).first(),
+    })
+
+
+def editor_strings() -> dict[str, str]:
+    """The editor's UI text in the user's language, handed to the scripts as JSON."""
+    return {
+        "addCard": _("Add a card"),
+        "addStage": _("Add a stage"),
+        "addLane": _("Add a lane"),
+        "newStage": _("New stage"),
+        "newLane": _("New lane"),
+        "newCardPlaceholder": _("Write a note… (Enter to save, Shift+Enter for a new line)"),
+        "editHint": _("Enter saves · Shift+Enter adds a line · Esc cancels"),
+        "delete": _("Delete"),
+        "deleted": _("Deleted"),
+        "cardDeleted": _("Card deleted"),
+        "stageDeleted": _("Stage deleted"),
+        "laneDeleted": _("Lane deleted"),
+        "undo": _("Undo"),
+        "redo": _("Redo"),
+        "nothingToUndo": _("Nothing to undo"),
+        "nothingToRedo": _("Nothing to redo"),
+        "undone": _("Undone"),
+        "redone": _("Redone"),
+        "rename": _("Rename"),
+        "editQuestion": _("Edit the guiding question"),
+        "online": _("Online"),
+        "connecting": _("Connecting…"),
+        "reconnecting": _("Reconnecting…"),
+        "offline": _("Offline"),
+        "unsent": _("%(n)s unsent"),
+        "isEditing": _("%(name)s is editing"),
+        "lockedBy": _("%(name)s is editing this card right now."),
+        "rejected": _("Your change was undone: %(message)s"),
+        "syncMissing": _("Live editing is unavailable: the page is read-only."),
+        "color": _("Colour"),
+        "noColor": _("No colour"),
+        "team": _("Team"),
+        "noTeam": _("No team"),
+        "channel": _("Channel"),
+        "noChannel": _("No channel"),
+        "card": _("Card"),
+        "cardActions": _("Card actions"),
+        "stageActions": _("Stage actions"),
+        "laneActions": _("Lane actions"),
+        "moveLeft": _("Move left"),
+        "moveRight": _("Move right"),
+        "moveUp": _("Move up"),
+        "moveDown": _("Move down"),
+        "emotionScore": _("How does the customer feel here? (-3 to +3)"),
+        "clearScore": _("Clear"),
+        "veryNegative": _("Very negative"),
+        "veryPositive": _("Very positive"),
+        "momentOfTruth": _("Moment of truth"),
+        "lineOfVisibility": _("Line of visibility"),
+        "cellLabel": _("%(stage)s · %(lane)s"),
+        "emptyCell": _("empty"),
+        "cards": _("%(n)s cards"),
+        "you": _("you"),
+        "viewerMode": _("You can view this map; editing is for editors."),
+        "cardFrom": _("by %(name)s"),
+    }
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        Token.objects.create(user=request.user)
+        messages.success(request, _("A new API token was created; the old one no longer works."))
+        return redirect("account")
+    token, _created = Token.objects.get_or_create(user=request.user)
+    memberships = Membership.objects.filter(user=request.user).select_related("workspace", "team")
+    return render(request, "account.html", {"token": token, "memberships": memberships})

@@ -1,0 +1,550 @@
+// The map editor page: wires the board (rendering, editing, drag and drop,
+// keyboard) to the sync module, and turns user actions into op batches.
+
+import { installDnd } from "./grid/dnd.js";
+import { editText } from "./grid/editing.js";
+import { focusNode, installKeyboard } from "./grid/keyboard.js";
+import { find, format, itemText, orderedStages, placeOf, sorted, textField, uuid } from "./grid/model.js";
+import { Board } from "./grid/render.js";
+import { Popover, menuButton, section } from "./ui/menu.js";
+import { locksFrom, renderPresence } from "./ui/presence.js";
+import { Toasts } from "./ui/toasts.js";
+import { UndoStack } from "./ui/undo.js";
+
+const json = (id) => JSON.parse(document.getElementById(id).textContent);
+const config = json("editor-config");
+const s = json("editor-strings");
+const initialDoc = json("initial-doc");
+config.canWrite = config.role === "owner" || config.role === "editor";
+
+const board = new Board({ root: document.getElementById("board"), strings: s, config });
+const toasts = new Toasts(document.getElementById("toasts"));
+const popover = new Popover(document.getElementById("popover"));
+const undo = new UndoStack();
+let sync = null;
+let localDoc = initialDoc;
+
+const currentDoc = () => (sync ? sync.doc : localDoc);
+board.render(initialDoc, { full: true, items: [] });
+
+// ---- sending -------------------------------------------------------------------
+function commit(ops, changes = []) {
+  if (!sync || !ops.length) return;
+  sync.push(ops);
+  undo.record(changes);
+}
+
+const COLORS = ["", "#fef3c7", "#dcfce7", "#dbeafe", "#fce7f3", "#ede9fe", "#fee2e2", "#e0f2fe"];
+
+// ---- items (cards, touchpoints, moments) ---------------------------------------------
+function createItem(cell, text, { after = null } = {}) {
+  const entity = cell.dataset.entity;
+  const field = textField(entity);
+  const value = entity === "card" ? text : text.trim().slice(0, 200);
+  if (!value.trim()) return null;
+  const id = uuid();
+  const fields = { stage: cell.dataset.stage, lane: cell.dataset.lane, [field]: value };
+  if (entity === "card" && config.user.team) fields.team = config.user.team;
+  if (entity === "touchpoint" && config.user.team) fields.owner_team = config.user.team;
+  if (after) fields.after = after;
+  commit([{ op: "create", entity, id, fields }], [{ kind: "create", entity, id }]);
+  return id;
+}
+
+function updateItem(entity, id, fields) {
+  const item = find(currentDoc(), entity, id);
+  if (!item) return;
+  const before = {};
+  const changed = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if ((item[key] ?? null) === (value ?? null)) continue;
+    before[key] = item[key] ?? null;
+    changed[key] = value;
+  }
+  if (!Object.keys(changed).length) return;
+  commit([{ op: "update", entity, id, fields: changed }], [{ kind: "update", entity, id, before }]);
+}
+
+function deleteItem(entity, id, message = s.cardDeleted) {
+  const cell = board.items.get(id)?.closest(".cell");
+  commit([{ op: "delete", entity, id }], [{ kind: "delete", entity, id }]);
+  toasts.show(message, { action: { label: s.undo, run: runUndo } });
+  if (cell) focusNode(board, cell);
+}
+
+function moveItem(entity, id, stage, lane, { after = null, before = null } = {}) {
+  const doc = currentDoc();
+  const from = placeOf(doc, entity, id);
+  if (!from) return;
+  if (after === id || before === id) return;
+  const same = from.fields.stage === stage && from.fields.lane === lane;
+  if (same && ((after && from.after === after) || (!after && before && from.before === before))) return;
+  const fields = { stage, lane };
+  if (after) fields.after = after;
+  else if (before) fields.before = before;
+  commit([{ op: "move", entity, id, fields }], [{ kind: "move", entity, id, from }]);
+}
+
+function startEdit(node) {
+  if (!config.canWrite) return;
+  const { entity, id } = node.dataset;
+  const item = find(currentDoc(), entity, id);
+  if (!item || node.querySelector(".inline-editor")) return;
+  const lock = board.locks.get(id);
+  if (lock) {
+    toasts.show(format(s.lockedBy, { name: lock.name }), { kind: "warn" });
+    return;
+  }
+  board.editing = id;
+  node.classList.add("is-editing");
+  node.draggable = false;
+  const cell = node.closest(".cell");
+  sync?.setPresence({ entity, id, field: textField(entity) }, { stage: item.stage, lane: item.lane });
+  editText(node.querySelector(".item-text"), {
+    value: itemText(entity, item),
+    placeholder: s.newCardPlaceholder,
+    multiline: entity === "card",
+    maxLength: entity === "card" ? 10000 : 200,
+    label: s.editHint,
+    onSave: (text) => {
+      endEdit(node);
+      if (!text.trim()) {
+        if (find(currentDoc(), entity, id)) deleteItem(entity, id);
+        return;
+      }
+      updateItem(entity, id, { [textField(entity)]: entity === "card" ? text : text.trim() });
+      if (document.activeElement === document.body) focusNode(board, node);
+    },
+    onCancel: () => {
+      endEdit(node);
+      focusNode(board, node.isConnected ? node : cell);
+    },
+  });
+}
+
+function endEdit(node) {
+  board.editing = null;
+  node.classList.remove("is-editing");
+  node.draggable = config.canWrite;
+  sync?.setPresence(null, null);
+  const item = find(currentDoc(), node.dataset.entity, node.dataset.id);
+  if (item) node.querySelector(".item-text").textContent = itemText(node.dataset.entity, item);
+}
+
+// A draft card: a textarea at the end of the cell; it becomes a card on save.
+function startDraft(cell) {
+  if (!config.canWrite || !cell || cell.querySelector(".item.draft")) return;
+  const entity = cell.dataset.entity;
+  if (!entity || entity === "emotion") return;
+  const draft = document.createElement("article");
+  draft.className = `item item-${entity} draft`;
+  draft.style.setProperty("--bar", teamColor(config.user.team));
+  draft.innerHTML = '<div class="item-main"><span class="item-icon" aria-hidden="true"></span><p class="item-text"></p></div>';
+  cell.querySelector(".cell-items").append(draft);
+  cell.classList.remove("is-empty");
+  sync?.setPresence(null, { stage: cell.dataset.stage, lane: cell.dataset.lane });
+  editText(draft.querySelector(".item-text"), {
+    value: "",
+    placeholder: s.newCardPlaceholder,
+    multiline: entity === "card",
+    maxLength: entity === "card" ? 10000 : 200,
+    label: s.addCard,
+    onSave: (text) => {
+      draft.remove();
+      const id = createItem(cell, text);
+      board.updateCellState(cell);
+      const node = id && board.items.get(id);
+      if (node && document.activeElement === document.body) focusNode(board, node);
+    },
+    onCancel: () => {
+      draft.remove();
+      board.updateCellState(cell);
+      focusNode(board, cell);
+    },
+  });
+}
+
+function teamColor(teamId) {
+  return (currentDoc().teams || []).find((t) => t.id === teamId)?.color || "transparent";
+}
+
+// Alt+arrows: move the focused card to the neighbouring cell (end of it) or
+// up/down within its cell.
+function moveBy(node, dRow, dCol) {
+  if (!config.canWrite) return;
+  const { entity, id } = node.dataset;
+  const cell = node.closest(".cell");
+  const siblings = [...cell.querySelectorAll(".item")];
+  const index = siblings.indexOf(node);
+  if (dCol === 0 && dRow !== 0) {
+    const target = siblings[index + dRow];
+    if (target) {
+      moveItem(entity, id, cell.dataset.stage, cell.dataset.lane,
+        dRow < 0 ? { before: target.dataset.id } : { after: target.dataset.id });
+      requestAnimationFrame(() => focusNode(board, board.items.get(id)));
+      return;
+    }
+  }
+  let row = Number(cell.dataset.row) + dRow;
+  let col = Number(cell.dataset.col) + dCol;
+  let target = board.cellAt(row, col);
+  while (target && target.dataset.entity !== entity) {
+    row += dRow;
+    col += dCol;
+    target = board.cellAt(row, col);
+  }
+  if (!target) return;
+  moveItem(entity, id, target.dataset.stage, target.dataset.lane);
+  requestAnimationFrame(() => focusNode(board, board.items.get(id)));
+}
+
+// ---- emotion ------------------------------------------------------------------------
+function openEmotionPicker(cell) {
+  if (!config.canWrite) return;
+  const stage = cell.dataset.stage;
+  const existing = (currentDoc().emotions || []).find((e) => e.stage === stage && !e.persona);
+  popover.open(cell, (host, close) => {
+    const wrap = section(s.emotionScore);
+    const row = document.createElement("div");
+    row.className = "score-row";
+    for (let score = -3; score <= 3; score++) {
+      const button = menuButton(score > 0 ? `+${score}` : String(score), () => {
+        setEmotion(stage, score);
+        close();
+      });
+      button.className = `score-btn score-${score < 0 ? "neg" : score > 0 ? "pos" : "zero"}`;
+      button.setAttribute("aria-pressed", String(existing?.score === score));
+      row.append(button);
+    }
+    wrap.append(row);
+    const scale = document.createElement("p");
+    scale.className = "score-scale small";
+    scale.innerHTML = `<span></span><span></span>`;
+    scale.children[0].textContent = s.veryNegative;
+    scale.children[1].textContent = s.veryPositive;
+    wrap.append(scale);
+    if (existing) wrap.append(menuButton(s.clearScore, () => { deleteItem("emotion", existing.id, s.deleted); close(); }));
+    host.append(wrap);
+  }, { label: s.emotionScore });
+}
+
+function setEmotion(stage, score) {
+  const existing = (currentDoc().emotions || []).find((e) => e.stage === stage && !e.persona);
+  if (existing) {
+    updateItem("emotion", existing.id, { score });
+  } else {
+    const id = uuid();
+    commit([{ op: "create", entity: "emotion", id, fields: { stage, score } }], [{ kind: "create", entity: "emotion", id }]);
+  }
+}
+
+// ---- stages and lanes ------------------------------------------------------------------
+function addStage() {
+  const stages = orderedStages(currentDoc());
+  const last = stages[stages.length - 1];
+  const id = uuid();
+  const fields = { name: s.newStage };
+  if (last) {
+    fields.phase = last.phase ?? null;
+    fields.after = last.id;
+  }
+  commit([{ op: "create", entity: "stage", id, fields }], [{ kind: "create", entity: "stage", id }]);
+  requestAnimationFrame(() => renameHeader("stage", id));
+}
+
+function addLane() {
+  const lanes = sorted(currentDoc(), "lanes");
+  const last = lanes[lanes.length - 1];
+  const id = uuid();
+  const fields = { title: s.newLane, kind: "text" };
+  if (last) fields.after = last.id;
+  commit([{ op: "create", entity: "lane", id, fields }], [{ kind: "create", entity: "lane", id }]);
+  requestAnimationFrame(() => renameHeader("lane", id));
+}
+
+function renameHeader(entity, id, field = entity === "stage" ? "name" : "title") {
+  const header = board.headers.get(id);
+  const item = find(currentDoc(), entity, id);
+  if (!header || !item || !config.canWrite) return;
+  const selector = { name: ".stage-name", title: ".lane-title", prompt: ".lane-prompt" }[field];
+  const textEl = header.querySelector(selector);
+  header.draggable = false;
+  editText(textEl, {
+    value: item[field] || "",
+    multiline: false,
+    maxLength: field === "prompt" ? 500 : 200,
+    label: field === "prompt" ? s.editQuestion : s.rename,
+    onSave: (text) => {
+      header.draggable = true;
+      const value = text.trim();
+      if (field !== "prompt" && !value) return;
+      updateItem(entity, id, { [field]: value });
+    },
+    onCancel: () => { header.draggable = true; },
+  });
+}
+
+function deleteHeader(entity, id) {
+  const item = find(currentDoc(), entity, id);
+  if (!item) return;
+  commit([{ op: "delete", entity, id }], [{ kind: "delete", entity, id }]);
+  toasts.show(entity === "stage" ? s.stageDeleted : s.laneDeleted, { action: { label: s.undo, run: runUndo } });
+}
+
+function moveStage(id, targetId, side) {
+  const doc = currentDoc();
+  const target = find(doc, "stage", targetId);
+  if (!target || id === targetId) return;
+  const from = placeOf(doc, "stage", id);
+  const fields = { phase: target.phase ?? null, [side]: targetId };
+  commit([{ op: "move", entity: "stage", id, fields }], [{ kind: "move", entity: "stage", id, from }]);
+}
+
+function moveLane(id, targetId, side) {
+  const doc = currentDoc();
+  if (id === targetId) return;
+  const from = placeOf(doc, "lane", id);
+  commit([{ op: "move", entity: "lane", id, fields: { [side]: targetId } }], [{ kind: "move", entity: "lane", id, from }]);
+}
+
+function stepHeader(entity, id, delta) {
+  const list = entity === "stage" ? orderedStages(currentDoc()) : sorted(currentDoc(), "lanes");
+  const i = list.findIndex((x) => x.id === id);
+  const target = list[i + delta];
+  if (!target) return;
+  if (entity === "stage") moveStage(id, target.id, delta < 0 ? "before" : "after");
+  else moveLane(id, target.id, delta < 0 ? "before" : "after");
+}
+
+// ---- menus ---------------------------------------------------------------------------------
+function openMenu(button) {
+  const entity = button.dataset.menu;
+  const id = button.dataset.menuId;
+  const doc = currentDoc();
+  const item = find(doc, entity, id);
+  if (!item) return;
+  popover.open(button, (host, close) => {
+    if (entity === "stage" || entity === "lane") {
+      const wrap = section("");
+      wrap.append(menuButton(s.rename, () => { close(); renameHeader(entity, id); }));
+      if (entity === "lane") wrap.append(menuButton(s.editQuestion, () => { close(); renameHeader("lane", id, "prompt"); }));
+      wrap.append(menuButton(entity === "stage" ? s.moveLeft : s.moveUp, () => { close(); stepHeader(entity, id, -1); }));
+      wrap.append(menuButton(entity === "stage" ? s.moveRight : s.moveDown, () => { close(); stepHeader(entity, id, 1); }));
+      wrap.append(menuButton(s.delete, () => { close(); deleteHeader(entity, id); }, { danger: true }));
+      host.append(wrap);
+      return;
+    }
+    // Card, touchpoint, moment.
+    if (entity === "card") {
+      const colours = section(s.color);
+      const row = document.createElement("div");
+      row.className = "swatches";
+      for (const color of COLORS) {
+        const swatch = document.createElement("button");
+        swatch.type = "button";
+        swatch.className = `swatch${color ? "" : " swatch-none"}`;
+        swatch.style.setProperty("--swatch", color || "#fff");
+        swatch.setAttribute("aria-label", color ? `${s.color} ${color}` : s.noColor);
+        swatch.setAttribute("aria-pressed", String((item.color || "") === color));
+        swatch.addEventListener("click", () => { updateItem("card", id, { color }); close(); });
+        row.append(swatch);
+      }
+      colours.append(row);
+      host.append(colours);
+    }
+    const teamField = entity === "touchpoint" ? "owner_team" : entity === "card" ? "team" : null;
+    if (teamField) {
+      const wrap = section(s.team);
+      const select = document.createElement("select");
+      select.setAttribute("aria-label", s.team);
+      select.append(new Option(s.noTeam, ""));
+      for (const team of doc.teams || []) select.append(new Option(team.name, team.id, false, item[teamField] === team.id));
+      select.addEventListener("change", () => { updateItem(entity, id, { [teamField]: select.value || null }); close(); });
+      wrap.append(select);
+      host.append(wrap);
+    }
+    if (entity === "touchpoint") {
+      const wrap = section(s.channel);
+      const select = document.createElement("select");
+      select.setAttribute("aria-label", s.channel);
+      select.append(new Option(s.noChannel, ""));
+      const lang = doc.map?.language || "en";
+      for (const channel of doc.channels || []) {
+        const name = lang === "fr" && channel.name_fr ? channel.name_fr : channel.name;
+        select.append(new Option(name, channel.id, false, item.channel === channel.id));
+      }
+      select.addEventListener("change", () => { updateItem(entity, id, { channel: select.value || null }); close(); });
+      wrap.append(select);
+      host.append(wrap);
+    }
+    const actions = section("");
+    actions.append(menuButton(s.delete, () => { close(); deleteItem(entity, id); }, { danger: true }));
+    host.append(actions);
+  }, { label: entity === "stage" ? s.stageActions : entity === "lane" ? s.laneActions : s.cardActions });
+}
+
+// ---- undo / redo -----------------------------------------------------------------------------
+function runUndo() {
+  const ops = undo.undo(currentDoc());
+  if (!ops) return toasts.show(s.nothingToUndo, { timeout: 1800 });
+  sync?.push(ops);
+  flashOps(ops);
+}
+
+function runRedo() {
+  const ops = undo.redo(currentDoc());
+  if (!ops) return toasts.show(s.nothingToRedo, { timeout: 1800 });
+  sync?.push(ops);
+  flashOps(ops);
+}
+
+const undoButton = document.getElementById("undo-button");
+const redoButton = document.getElementById("redo-button");
+undo.onChange(() => {
+  if (undoButton) undoButton.disabled = !undo.canUndo;
+  if (redoButton) redoButton.disabled = !undo.canRedo;
+});
+undoButton?.addEventListener("click", runUndo);
+redoButton?.addEventListener("click", runRedo);
+
+document.addEventListener("keydown", (event) => {
+  const mod = event.ctrlKey || event.metaKey;
+  if (!mod || event.altKey) return;
+  if (event.target.closest?.("textarea, input, select, [contenteditable=true]")) return;
+  const key = event.key.toLowerCase();
+  if (key === "z" && !event.shiftKey) {
+    event.preventDefault();
+    if (config.canWrite) runUndo();
+  } else if ((key === "z" && event.shiftKey) || key === "y") {
+    event.preventDefault();
+    if (config.canWrite) runRedo();
+  }
+});
+
+function flashOps(ops) {
+  requestAnimationFrame(() => board.flash(ops.map((op) => op.id)));
+}
+
+// ---- board events ----------------------------------------------------------------------------
+board.root.addEventListener("click", (event) => {
+  const menu = event.target.closest("[data-menu]");
+  if (menu) {
+    openMenu(menu);
+    return;
+  }
+  if (event.target.closest(".add-stage")) return addStage();
+  if (event.target.closest(".add-lane")) return addLane();
+  if (event.target.closest(".inline-editor")) return;
+  const stageName = event.target.closest(".stage-name");
+  if (stageName) return renameHeader("stage", stageName.closest(".stage-header").dataset.stage);
+  const laneTitle = event.target.closest(".lane-title");
+  if (laneTitle) return renameHeader("lane", laneTitle.closest(".lane-header").dataset.lane);
+  const lanePrompt = event.target.closest(".lane-prompt");
+  if (lanePrompt) return renameHeader("lane", lanePrompt.closest(".lane-header").dataset.lane, "prompt");
+  const item = event.target.closest(".item:not(.draft)");
+  if (item) {
+    focusNode(board, item);
+    startEdit(item);
+    return;
+  }
+  const cell = event.target.closest(".cell");
+  if (!cell) return;
+  focusNode(board, cell);
+  if (cell.dataset.entity === "emotion") openEmotionPicker(cell);
+  else startDraft(cell);
+});
+
+installKeyboard(board, {
+  onAdd: startDraft,
+  onEdit: startEdit,
+  onDelete: (node) => deleteItem(node.dataset.entity, node.dataset.id),
+  onMoveBy: moveBy,
+  onEmotion: openEmotionPicker,
+});
+installDnd(board, { onMoveItem: moveItem, onMoveStage: moveStage, onMoveLane: moveLane });
+
+// ---- toolbar: team filter, zoom -------------------------------------------------------------
+const teamFilter = document.getElementById("team-filter");
+const applyTeamFilter = () => {
+  const mode = document.querySelector("input[name=team-mode]:checked")?.value || "highlight";
+  board.setTeamFilter(teamFilter.value, mode);
+};
+teamFilter.addEventListener("change", applyTeamFilter);
+for (const radio of document.querySelectorAll("input[name=team-mode]")) radio.addEventListener("change", applyTeamFilter);
+
+const scroller = document.getElementById("board-scroller");
+const zoomLevel = document.getElementById("zoom-level");
+let zoom = 1;
+function setZoom(value) {
+  zoom = Math.min(1.5, Math.max(0.3, Math.round(value * 100) / 100));
+  board.root.style.zoom = String(zoom);
+  zoomLevel.textContent = `${Math.round(zoom * 100)}%`;
+}
+document.getElementById("zoom-in").addEventListener("click", () => setZoom(zoom + 0.1));
+document.getElementById("zoom-out").addEventListener("click", () => setZoom(zoom - 0.1));
+document.getElementById("zoom-fit").addEventListener("click", () => {
+  const width = board.root.scrollWidth / zoom;
+  const height = board.root.scrollHeight / zoom;
+  const fit = Math.min((scroller.clientWidth - 8) / width, (scroller.clientHeight - 8) / height, 1);
+  setZoom(fit);
+  scroller.scrollTo({ left: 0, top: 0 });
+});
+document.addEventListener("keydown", (event) => {
+  if (!(event.ctrlKey || event.metaKey) || event.target.closest?.("textarea, input")) return;
+  if (event.key === "=" || event.key === "+") { event.preventDefault(); setZoom(zoom + 0.1); }
+  if (event.key === "-") { event.preventDefault(); setZoom(zoom - 0.1); }
+});
+
+// ---- connection badge --------------------------------------------------------------------------
+const badge = document.getElementById("conn-badge");
+function showStatus(status, pending) {
+  badge.dataset.status = status;
+  const label = { online: s.online, connecting: s.connecting, reconnecting: s.reconnecting, offline: s.offline }[status] || status;
+  const unsent = pending ? ` · ${format(s.unsent, { n: pending })}` : "";
+  badge.querySelector(".conn-text").textContent = `${label}${unsent}`;
+  badge.dataset.pending = String(pending || 0);
+}
+
+// ---- live -------------------------------------------------------------------------------------------
+async function connect() {
+  let MapSync;
+  try {
+    ({ MapSync } = await import("./sync/index.js"));
+  } catch (error) {
+    console.error(error);
+    showStatus("offline", 0);
+    toasts.show(s.syncMissing, { kind: "error", timeout: 10000 });
+    return;
+  }
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  sync = new MapSync({
+    url: `${scheme}://${location.host}${config.wsPath}`,
+    snapshot: initialDoc,
+    checkSession: async () => {
+      const response = await fetch(location.href, { method: "HEAD", credentials: "same-origin", redirect: "manual" });
+      return response.ok;
+    },
+  });
+  window.journeymapSync = sync; // handy for debugging and browser tests
+  sync.on("change", ({ doc, changed }) => {
+    localDoc = doc;
+    board.render(doc, changed);
+    document.getElementById("map-title").textContent = doc.map?.title || "";
+  });
+  sync.on("status", ({ status, pending }) => showStatus(status, pending));
+  sync.on("rejected", ({ error }) => {
+    toasts.show(format(s.rejected, { message: error?.message || "?" }), { kind: "error", timeout: 7000 });
+  });
+  sync.on("remote", ({ ops }) => flashOps(ops));
+  sync.on("presence", ({ roster }) => {
+    const teams = currentDoc().teams || [];
+    renderPresence(document.getElementById("presence"), roster, { selfClientId: sync.clientId, teams, strings: s });
+    board.setLocks(locksFrom(roster, { selfClientId: sync.clientId, teams }));
+  });
+  sync.on("session", () => location.reload());
+  sync.start();
+  showStatus(sync.status, sync.pendingCount);
+}
+
+if (!config.canWrite) document.body.classList.add("read-only");
+connect();

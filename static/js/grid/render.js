@@ -1,0 +1,447 @@
+// The board: phases over stages as columns, lanes as rows, items in cells.
+// DOM nodes are keyed by id and kept between frames: a change re-renders only
+// the items it names; structure changes re-place headers and cells, not cards.
+
+import { drawEmotionCurve } from "../lanes/emotion.js";
+import { cellKey, find, format, itemText, laneEntity, orderedStages, sorted } from "./model.js";
+
+export const COL_WIDTH = 248;
+const EMOTION_HEIGHT = 168;
+
+function el(tag, className, attrs = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v !== undefined && v !== null) node.setAttribute(k, v);
+  }
+  return node;
+}
+
+export class Board {
+  constructor({ root, strings, config }) {
+    this.root = root;
+    this.s = strings;
+    this.config = config;
+    this.doc = null;
+    this.stages = [];
+    this.lanes = [];
+    this.headers = new Map(); // stage/lane id -> header element
+    this.cells = new Map(); // cellKey -> cell element
+    this.items = new Map(); // item id -> element (cards, touchpoints, moments)
+    this.emotionHosts = new Map(); // lane id -> svg host
+    this.phaseBands = [];
+    this.locks = new Map(); // item id -> name of who edits it
+    this.editing = null; // id of the item being edited here (its text is not overwritten)
+    this.teamFilter = { team: "", mode: "highlight" };
+    this.corner = el("div", "corner", { role: "presentation" });
+    this.addStageButton = null;
+    this.addLaneButton = null;
+    root.append(this.corner);
+  }
+
+  get canWrite() {
+    return this.config.canWrite;
+  }
+
+  // ---- entry point ---------------------------------------------------------
+  render(doc, changed = { full: true, items: [] }) {
+    this.doc = doc;
+    const structural = changed.full || changed.items.some((c) => ["stage", "lane", "phase", "map"].includes(c.entity));
+    if (structural) {
+      this.layout();
+      this.renderAllItems();
+      this.drawEmotions();
+      return;
+    }
+    const dirty = new Set();
+    let emotions = false;
+    for (const { entity, id } of changed.items) {
+      if (entity === "emotion" || entity === "persona_link") emotions = true;
+      else if (["card", "touchpoint", "moment"].includes(entity)) this.renderItem(entity, id, dirty);
+    }
+    for (const key of dirty) this.orderCell(key);
+    if (emotions) this.drawEmotions();
+  }
+
+  // ---- structure -------------------------------------------------------------
+  layout() {
+    const doc = this.doc;
+    this.stages = orderedStages(doc);
+    this.lanes = sorted(doc, "lanes");
+    const n = this.stages.length;
+    this.root.style.setProperty("--stages", n);
+    this.root.style.gridTemplateColumns = `var(--lane-width) repeat(${n}, ${COL_WIDTH}px) var(--add-width)`;
+    this.root.style.gridTemplateRows = `auto auto ${this.lanes.map((l) => this.rowSize(l)).join(" ")} auto`;
+    this.corner.style.gridArea = "1 / 1 / 3 / 2";
+    this.layoutPhases();
+    const liveHeaders = new Set();
+    this.stages.forEach((stage, i) => {
+      const header = this.stageHeader(stage);
+      header.style.gridArea = `2 / ${i + 2}`;
+      header.setAttribute("aria-colindex", i + 2);
+      liveHeaders.add(stage.id);
+    });
+    this.lanes.forEach((lane, j) => {
+      const header = this.laneHeader(lane);
+      header.style.gridArea = `${j + 3} / 1`;
+      liveHeaders.add(lane.id);
+    });
+    for (const [id, header] of this.headers) {
+      if (!liveHeaders.has(id)) {
+        header.remove();
+        this.headers.delete(id);
+      }
+    }
+    // Cells: one per stage x lane, kept by key.
+    const liveCells = new Set();
+    this.lanes.forEach((lane, j) => {
+      this.stages.forEach((stage, i) => {
+        const key = cellKey(stage.id, lane.id);
+        let cell = this.cells.get(key);
+        if (!cell) {
+          cell = this.makeCell(stage, lane);
+          this.cells.set(key, cell);
+          this.root.append(cell);
+        }
+        cell.style.gridArea = `${j + 3} / ${i + 2}`;
+        cell.dataset.row = j;
+        cell.dataset.col = i;
+        cell.setAttribute("aria-label", format(this.s.cellLabel, { stage: stage.name, lane: lane.title }));
+        liveCells.add(key);
+      });
+    });
+    for (const [key, cell] of this.cells) {
+      if (!liveCells.has(key)) {
+        for (const child of cell.querySelectorAll("[data-id]")) this.items.delete(child.dataset.id);
+        cell.remove();
+        this.cells.delete(key);
+      }
+    }
+    // Emotion overlays span the stage columns of their lane.
+    const liveEmotion = new Set();
+    this.lanes.forEach((lane, j) => {
+      if (lane.kind !== "emotion" || n === 0) return;
+      let host = this.emotionHosts.get(lane.id);
+      if (!host) {
+        host = el("div", "emotion-overlay", { "aria-hidden": "true" });
+        this.emotionHosts.set(lane.id, host);
+        this.root.append(host);
+      }
+      host.style.gridArea = `${j + 3} / 2 / ${j + 4} / ${n + 2}`;
+      liveEmotion.add(lane.id);
+    });
+    for (const [id, host] of this.emotionHosts) {
+      if (!liveEmotion.has(id)) {
+        host.remove();
+        this.emotionHosts.delete(id);
+      }
+    }
+    this.layoutAddButtons(n);
+    this.ensureActiveCell();
+  }
+
+  rowSize(lane) {
+    if (lane.kind === "emotion") return `${EMOTION_HEIGHT}px`;
+    if (lane.kind === "line_of_visibility") return "34px";
+    return "minmax(96px, auto)";
+  }
+
+  layoutPhases() {
+    for (const band of this.phaseBands) band.remove();
+    this.phaseBands = [];
+    const phases = new Map((this.doc.phases || []).map((p) => [p.id, p]));
+    let start = 0;
+    const palette = ["#4338ca", "#0f766e", "#b45309", "#be185d", "#0369a1", "#6d28d9"];
+    const phaseOrder = sorted(this.doc, "phases").map((p) => p.id);
+    while (start < this.stages.length) {
+      const phaseId = this.stages[start].phase || null;
+      let end = start;
+      while (end + 1 < this.stages.length && (this.stages[end + 1].phase || null) === phaseId) end++;
+      const phase = phaseId ? phases.get(phaseId) : null;
+      const band = el("div", `phase-band${phase ? "" : " phase-none"}`, { role: "columnheader" });
+      band.style.gridArea = `1 / ${start + 2} / 2 / ${end + 3}`;
+      if (phase) {
+        const color = phase.color || palette[phaseOrder.indexOf(phase.id) % palette.length];
+        band.style.setProperty("--phase", color);
+        band.textContent = phase.title;
+        band.dataset.phase = phase.id;
+      }
+      this.root.append(band);
+      this.phaseBands.push(band);
+      start = end + 1;
+    }
+  }
+
+  layoutAddButtons(n) {
+    if (!this.canWrite) return;
+    if (!this.addStageButton) {
+      this.addStageButton = el("button", "add-stage", { type: "button", "aria-label": this.s.addStage, title: this.s.addStage });
+      this.addStageButton.innerHTML = '<span aria-hidden="true">+</span>';
+      this.root.append(this.addStageButton);
+      this.addLaneButton = el("button", "add-lane", { type: "button" });
+      this.addLaneButton.innerHTML = `<span aria-hidden="true">+</span> ${this.s.addLane}`;
+      this.root.append(this.addLaneButton);
+    }
+    this.addStageButton.style.gridArea = `2 / ${n + 2}`;
+    this.addLaneButton.style.gridArea = `${this.lanes.length + 3} / 1`;
+  }
+
+  stageHeader(stage) {
+    let header = this.headers.get(stage.id);
+    if (!header) {
+      header = el("div", "stage-header", { role: "columnheader", "data-stage": stage.id, draggable: this.canWrite ? "true" : null });
+      header.innerHTML = '<span class="stage-num"></span><h2 class="stage-name"></h2>';
+      if (this.canWrite) header.append(this.menuButton("stage", stage.id, this.s.stageActions));
+      this.headers.set(stage.id, header);
+      this.root.append(header);
+    }
+    const index = this.stages.indexOf(stage);
+    header.querySelector(".stage-num").textContent = String(index + 1).padStart(2, "0");
+    const name = header.querySelector(".stage-name");
+    if (name.textContent !== stage.name && !name.isContentEditable) name.textContent = stage.name;
+    header.title = stage.description || "";
+    return header;
+  }
+
+  laneHeader(lane) {
+    let header = this.headers.get(lane.id);
+    if (!header) {
+      header = el("div", "lane-header", { role: "rowheader", "data-lane": lane.id, draggable: this.canWrite ? "true" : null });
+      header.innerHTML = '<span class="lane-icon" aria-hidden="true"></span><div class="lane-text"><h3 class="lane-title"></h3><p class="lane-prompt"></p></div>';
+      if (this.canWrite) header.append(this.menuButton("lane", lane.id, this.s.laneActions));
+      this.headers.set(lane.id, header);
+      this.root.append(header);
+    }
+    header.dataset.kind = lane.kind;
+    header.className = `lane-header lane-kind-${lane.kind}`;
+    const title = header.querySelector(".lane-title");
+    if (title.textContent !== lane.title && !title.isContentEditable) title.textContent = lane.title;
+    const prompt = header.querySelector(".lane-prompt");
+    if (prompt.textContent !== lane.prompt && !prompt.isContentEditable) prompt.textContent = lane.prompt || "";
+    return header;
+  }
+
+  menuButton(entity, id, label) {
+    const button = el("button", "icon-btn header-menu", { type: "button", "aria-label": label, title: label,
+      "data-menu": entity, "data-menu-id": id, "aria-haspopup": "menu" });
+    button.innerHTML = '<svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true"><circle cx="4" cy="10" r="1.6"/><circle cx="10" cy="10" r="1.6"/><circle cx="16" cy="10" r="1.6"/></svg>';
+    return button;
+  }
+
+  makeCell(stage, lane) {
+    const kind = lane.kind;
+    const cell = el("div", `cell lane-kind-${kind}`, { role: "gridcell", tabindex: "-1",
+      "data-stage": stage.id, "data-lane": lane.id, "data-entity": laneEntity(lane) || "",
+      "data-key": cellKey(stage.id, lane.id) });
+    if (kind === "line_of_visibility") {
+      cell.innerHTML = '<span class="visibility-rule" aria-hidden="true"></span>';
+      return cell;
+    }
+    const list = el("div", "cell-items");
+    cell.append(list);
+    if (this.canWrite && kind !== "emotion") {
+      const add = el("button", "cell-add", { type: "button", tabindex: "-1", "aria-label": this.s.addCard, title: this.s.addCard });
+      add.innerHTML = '<span aria-hidden="true">+</span>';
+      cell.append(add);
+    }
+    return cell;
+  }
+
+  ensureActiveCell() {
+    const active = this.root.querySelector('.cell[tabindex="0"]');
+    if (active && active.isConnected) return;
+    const first = this.root.querySelector(".cell:not(.lane-kind-line_of_visibility)");
+    if (first) first.tabIndex = 0;
+  }
+
+  // ---- items -------------------------------------------------------------------
+  renderAllItems() {
+    const live = new Set();
+    const dirty = new Set(this.cells.keys());
+    for (const entity of ["card", "touchpoint", "moment"]) {
+      const collection = { card: "cards", touchpoint: "touchpoints", moment: "moments" }[entity];
+      for (const item of this.doc[collection] || []) {
+        live.add(item.id);
+        this.renderItem(entity, item.id, dirty, item);
+      }
+    }
+    for (const [id, node] of this.items) {
+      if (!live.has(id)) {
+        node.remove();
+        this.items.delete(id);
+      }
+    }
+    for (const key of dirty) this.orderCell(key);
+  }
+
+  // Moments with no lane go to the first moments-of-truth lane.
+  laneFor(entity, item) {
+    if (entity === "moment" && !item.lane) {
+      return this.lanes.find((l) => l.kind === "moments_of_truth")?.id;
+    }
+    return item.lane;
+  }
+
+  renderItem(entity, id, dirty, item = find(this.doc, entity, id)) {
+    let node = this.items.get(id);
+    if (node && node.parentElement) dirty.add(node.closest(".cell")?.dataset.key || "");
+    if (!item) {
+      if (node) {
+        const cell = node.closest(".cell");
+        node.remove();
+        this.items.delete(id);
+        if (cell) this.updateCellState(cell);
+      }
+      return;
+    }
+    const key = cellKey(item.stage, this.laneFor(entity, item));
+    const cell = this.cells.get(key);
+    if (!node) {
+      node = this.makeItem(entity, item);
+      this.items.set(id, node);
+    }
+    this.fillItem(node, entity, item);
+    if (!cell) {
+      node.remove();
+      return;
+    }
+    if (node.parentElement !== cell.firstElementChild) cell.firstElementChild.append(node);
+    dirty.add(key);
+  }
+
+  makeItem(entity, item) {
+    const node = el("article", `item item-${entity}`, { tabindex: "-1", "data-id": item.id, "data-entity": entity,
+      draggable: this.canWrite ? "true" : null });
+    node.innerHTML = `<div class="item-main"><span class="item-icon" aria-hidden="true"></span><p class="item-text"></p></div><footer class="item-foot"><span class="team-tag"></span><span class="editing-badge" hidden></span></footer>`;
+    if (this.canWrite) node.append(this.menuButton(entity, item.id, this.s.cardActions));
+    return node;
+  }
+
+  fillItem(node, entity, item) {
+    const text = itemText(entity, item);
+    const textEl = node.querySelector(".item-text");
+    if (this.editing !== item.id && textEl.textContent !== text) textEl.textContent = text;
+    node.setAttribute("aria-label", text.slice(0, 120) || this.s.card);
+    const team = (this.doc.teams || []).find((t) => t.id === (entity === "touchpoint" ? item.owner_team : item.team));
+    node.style.setProperty("--bar", team ? team.color : "transparent");
+    node.classList.toggle("has-team", Boolean(team));
+    node.dataset.team = team ? team.id : "";
+    const tag = node.querySelector(".team-tag");
+    tag.textContent = team ? team.name : "";
+    tag.hidden = !team;
+    if (team) tag.style.setProperty("--team", team.color);
+    if (item.color) node.style.setProperty("--tint", item.color);
+    else node.style.removeProperty("--tint");
+    node.classList.toggle("tinted", Boolean(item.color));
+    const icon = node.querySelector(".item-icon");
+    if (entity === "touchpoint") {
+      const channel = (this.doc.channels || []).find((c) => c.id === item.channel);
+      const iconName = channel?.icon || "generic";
+      const src = `${this.config.staticUrl}img/channels/${iconName}.svg`;
+      if (icon.dataset.src !== src) {
+        icon.dataset.src = src;
+        icon.style.setProperty("--icon", `url("${src}")`);
+      }
+      const lang = this.doc.map?.language || "en";
+      icon.title = channel ? (lang === "fr" && channel.name_fr ? channel.name_fr : channel.name) : "";
+      node.dataset.evaluation = item.evaluation || "";
+    } else if (entity === "moment") {
+      icon.title = this.s.momentOfTruth;
+      node.dataset.valence = item.valence || "";
+    }
+    this.applyLock(node, item.id);
+    this.applyTeamFilter(node);
+  }
+
+  // Reorder one cell's children to the document order, moving only what is out of place.
+  orderCell(key) {
+    const cell = this.cells.get(key);
+    if (!cell || !cell.firstElementChild) return;
+    const [stage, lane] = key.split("|");
+    const laneObj = this.lanes.find((l) => l.id === lane);
+    if (!laneObj) return;
+    const entity = laneEntity(laneObj);
+    if (!entity || entity === "emotion") return;
+    const collection = { card: "cards", touchpoint: "touchpoints", moment: "moments" }[entity];
+    const want = sorted(this.doc, collection)
+      .filter((item) => item.stage === stage && this.laneFor(entity, item) === lane)
+      .map((item) => this.items.get(item.id))
+      .filter(Boolean);
+    const list = cell.firstElementChild;
+    want.forEach((node, i) => {
+      if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+    });
+    this.updateCellState(cell);
+  }
+
+  updateCellState(cell) {
+    const count = cell.querySelectorAll(".item").length;
+    cell.classList.toggle("is-empty", count === 0);
+  }
+
+  drawEmotions() {
+    for (const [, host] of this.emotionHosts) {
+      drawEmotionCurve(host, {
+        stages: this.stages,
+        emotions: this.doc.emotions || [],
+        personas: this.doc.personas || [],
+        colWidth: COL_WIDTH,
+        height: EMOTION_HEIGHT,
+      });
+    }
+  }
+
+  // ---- presence, flashes, filters ----------------------------------------------------
+  setLocks(locks) {
+    const previous = this.locks;
+    this.locks = locks;
+    for (const id of new Set([...previous.keys(), ...locks.keys()])) {
+      const node = this.items.get(id);
+      if (node) this.applyLock(node, id);
+    }
+  }
+
+  applyLock(node, id) {
+    const who = this.locks.get(id);
+    node.classList.toggle("is-locked", Boolean(who));
+    const badge = node.querySelector(".editing-badge");
+    if (who) {
+      badge.textContent = format(this.s.isEditing, { name: who.name });
+      badge.style.setProperty("--who", who.color || "#475569");
+      badge.hidden = false;
+      node.style.setProperty("--who", who.color || "#475569");
+    } else {
+      badge.hidden = true;
+    }
+  }
+
+  flash(ids) {
+    for (const id of ids) {
+      const node = this.items.get(id) || this.headers.get(id);
+      if (!node) continue;
+      node.classList.remove("flash");
+      void node.offsetWidth; // restart the animation
+      node.classList.add("flash");
+      setTimeout(() => node.classList.remove("flash"), 1400);
+    }
+  }
+
+  setTeamFilter(team, mode) {
+    this.teamFilter = { team, mode };
+    this.root.classList.toggle("team-filtering", Boolean(team));
+    this.root.dataset.teamMode = mode;
+    for (const node of this.items.values()) this.applyTeamFilter(node);
+  }
+
+  applyTeamFilter(node) {
+    const { team } = this.teamFilter;
+    node.classList.toggle("team-match", Boolean(team) && node.dataset.team === team);
+  }
+
+  cellAt(row, col) {
+    const lane = this.lanes[row];
+    const stage = this.stages[col];
+    if (!lane || !stage) return null;
+    return this.cells.get(cellKey(stage.id, lane.id));
+  }
+}
