@@ -15,7 +15,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from fractional_indexing import FIError, generate_key_between, validate_order_key
 
 from maps import realtime
@@ -197,7 +198,7 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
           max_ops: int | None = MAX_OPS_PER_BATCH) -> Ack:
     """Validate, authorise and commit one batch; return its ack.
 
-    Locking: the map row is locked ``FOR UPDATE`` for the whole transaction, so
+    Locking: the map row is locked (``UPDATE ... RETURNING seq``) for the whole transaction, so
     batches of one map commit one at a time in ``seq`` order across processes. The
     ``ops`` frame is handed to the channel layer on commit, never before.
     ``role`` may be given by a caller that already checked membership (the socket
@@ -208,39 +209,88 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
     try:
         parsed = parse_batch(batch_id, ops, max_ops=max_ops)
         request_hash = batch_hash(ops)
-        with transaction.atomic():
-            return _apply_locked(map_id, actor, batch_id, parsed, request_hash, role)
+        try:
+            map_id = uuid.UUID(str(map_id))
+        except ValueError:
+            raise OpError("not_found", "no such map") from None
+        # Reads that need no ordering happen before the lock, so the lock is held
+        # only for the writes themselves.
+        workspace_id = JourneyMap.objects.filter(id=map_id).values_list("workspace_id", flat=True).first()
+        if workspace_id is None:
+            raise OpError("not_found", "no such map")
+        _authorise(actor, workspace_id, role)
+        stored = _stored_ack(map_id, actor, batch_id, request_hash)
+        if stored is not None:
+            return stored
+        try:
+            with transaction.atomic():
+                return _apply_locked(map_id, workspace_id, actor, batch_id, parsed, request_hash)
+        except IntegrityError:
+            # A twin of this batch (same actor and batch_id) committed between our
+            # check and our insert: answer with its ack, as for any repeat.
+            stored = _stored_ack(map_id, actor, batch_id, request_hash)
+            if stored is None:
+                raise
+            return stored
     except OpError as error:
         return Ack(batch_id=safe_batch_id, status="rejected", error=error.as_dict(), http_status=error.http_status)
 
 
-def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedOp], request_hash: str,
-                  role: str | None) -> Ack:
-    journey_map = JourneyMap.objects.select_for_update().filter(id=map_id).first()
-    if journey_map is None:
+def _authorise(actor: Actor, workspace_id: Any, role: str | None) -> None:
+    if actor.user is None:
+        return
+    if role is None:
+        role = (
+            Membership.objects.filter(workspace_id=workspace_id, user=actor.user)
+            .values_list("role", flat=True)
+            .first()
+        )
+    if role is None:
         raise OpError("not_found", "no such map")
-    if actor.user is not None:
-        if role is None:
-            role = (
-                Membership.objects.filter(workspace_id=journey_map.workspace_id, user=actor.user)
-                .values_list("role", flat=True)
-                .first()
-            )
-        if role is None:
-            raise OpError("not_found", "no such map")
-        if role not in WRITE_ROLES:
-            raise OpError("forbidden", "viewers cannot change this map")
-    if journey_map.archived:
+    if role not in WRITE_ROLES:
+        raise OpError("forbidden", "viewers cannot change this map")
+
+
+def _stored_ack(map_id: Any, actor: Actor, batch_id: str, request_hash: str) -> Ack | None:
+    """The ack of an already committed batch with this (map, actor, batch_id), if any."""
+    previous = (
+        Operation.objects.filter(map_id=map_id, actor=actor.user, batch_id=batch_id)
+        .values("request_hash", "status", "seq", "ops")
+        .first()
+    )
+    if previous is None:
+        return None
+    if previous["request_hash"] != request_hash:
+        raise OpError("batch_id_reused", "this batch_id was already used for different ops", field="batch_id")
+    return Ack(batch_id=batch_id, status=previous["status"], seq=previous["seq"], ops=previous["ops"])
+
+
+def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool]:
+    """Take the map's row lock and the next seq in one statement.
+
+    ``UPDATE ... RETURNING`` both locks the row until commit and increments
+    ``seq``; a rejected batch rolls it back, so seq stays gap-free.
+    """
+    table = JourneyMap._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "seq" = "seq" + 1, "last_edited_by_id" = %s, "updated_at" = %s '
+            f'WHERE "id" = %s RETURNING "seq", "archived"',
+            [actor.user.pk if actor.user else None, now, JourneyMap._meta.pk.get_db_prep_value(map_id, connection)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise OpError("not_found", "no such map")
+    return row[0], bool(row[1])
+
+
+def _apply_locked(map_id: Any, workspace_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedOp],
+                  request_hash: str) -> Ack:
+    now = timezone.now()
+    seq, archived = _lock_next_seq(map_id, actor, now)
+    if archived:
         raise OpError("gone", "this map is archived")
-
-    previous = Operation.objects.filter(map=journey_map, actor=actor.user, batch_id=batch_id).first()
-    if previous is not None:
-        if previous.request_hash != request_hash:
-            raise OpError("batch_id_reused", "this batch_id was already used for different ops", field="batch_id")
-        return Ack(batch_id=batch_id, status=previous.status, seq=previous.seq, ops=previous.ops)
-
-    seq = journey_map.seq + 1
-    writer = BatchWriter(journey_map, seq, actor)
+    writer = BatchWriter(JourneyMap(id=map_id, workspace_id=workspace_id, seq=seq), seq, actor, now)
     canonical: list[dict[str, Any]] = []
     rebased = False
     for op in parsed:
@@ -252,12 +302,8 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
         canonical.append(committed)
         rebased = rebased or op_rebased
     status = "rebased" if rebased else "ok"
-
-    JourneyMap.objects.filter(id=journey_map.id).update(
-        seq=seq, last_edited_by=actor.user, updated_at=writer.now
-    )
     Operation.objects.create(
-        map=journey_map,
+        map_id=map_id,
         seq=seq,
         batch_id=batch_id,
         actor=actor.user,
@@ -268,20 +314,20 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
         status=status,
     )
     frame = {"type": "ops", "seq": seq, "batch_id": batch_id, "actor": actor.summary, "ops": canonical}
-    transaction.on_commit(lambda: realtime.broadcast_ops(journey_map.id, frame))
+    transaction.on_commit(lambda: realtime.broadcast_ops(map_id, frame))
     return Ack(batch_id=batch_id, status=status, seq=seq, ops=canonical)
 
 
 class BatchWriter:
     """Applies the ops of one batch inside the locked transaction."""
 
-    def __init__(self, journey_map: JourneyMap, seq: int, actor: Actor):
-        from django.utils import timezone
-
+    def __init__(self, journey_map: JourneyMap, seq: int, actor: Actor, now: Any):
+        # ``journey_map`` carries only id and workspace_id: the row itself is
+        # read (already locked) only when an op updates the map's own fields.
         self.map = journey_map
         self.seq = seq
         self.actor = actor
-        self.now = timezone.now()
+        self.now = now
 
     # -- lookups -------------------------------------------------------------------
 
@@ -289,7 +335,7 @@ class BatchWriter:
         if spec.name == "map":
             if entity_id != str(self.map.id):
                 raise OpError("not_found", "no such map", field=field_name or "id")
-            return self.map
+            return JourneyMap.objects.get(id=self.map.id)
         obj = spec.model.objects.filter(id=entity_id, map_id=self.map.id).first()
         if obj is None:
             raise OpError("not_found", f"no {spec.name} {entity_id} on this map", field=field_name or "id")

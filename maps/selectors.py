@@ -19,16 +19,28 @@ def snapshot_transaction() -> Iterator[None]:
     """A read transaction that sees one committed state for all its queries.
 
     On PostgreSQL: REPEATABLE READ, so rows read later in the transaction cannot be
-    newer than the ``seq`` read first. SQLite in WAL mode gives every transaction a
-    stable snapshot from its first read.
+    newer than the ``seq`` read first. On SQLite (WAL) a DEFERRED transaction gives
+    the same stable snapshot from its first read without taking the write lock
+    (``atomic()`` there is BEGIN IMMEDIATE, which would queue readers behind writers).
+    Inside an outer transaction (a test case, a caller's atomic block) the snapshot
+    is the outer one's.
     """
-    # Inside an outer transaction (a test case, a caller's atomic block) the
-    # isolation level is already fixed: only the outermost block may set it.
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
             with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cursor.execute("COMMIT")
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         yield
 
 
