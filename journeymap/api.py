@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("maps.api_urls")),
     path("", include("maps.ws_urls")),
     path("", include("exports.api_urls")),
+    path("", include("maps.share_api_urls")),
 ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("journeymap.api")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("maps.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("s/", include("maps.share_urls")),
     path("", include("maps.page_urls")),
 ]
