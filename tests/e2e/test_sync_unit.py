@@ -8,6 +8,7 @@ the same document from the same canonical-op fixtures.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import json
@@ -22,6 +23,7 @@ import pytest
 
 from maps.document import apply_ops
 from tests.conftest import need_service
+from tests.servers import daphne_server  # noqa: F401  (fixture)
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 FIXTURES = STATIC / "js" / "sync" / "tests" / "fixtures.json"
@@ -106,3 +108,78 @@ async def test_js_apply_ops_rebuilds_the_same_document_as_the_python_one(page: A
         for batch in fixture["batches"]:
             apply_ops(doc, batch["ops"], batch["seq"])
         assert js_doc == doc, fixture["name"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_two_browser_clients_on_a_real_server_converge(
+    page: Any, static_server: str, grid: Any, owner: Any, require_redis: None,
+    daphne_server: Any,  # noqa: F811 - the fixture imported above
+) -> None:
+    """The module against the real consumer: one client's edit reaches the other,
+    both settle at the same seq and the same cards, and the write is in the database."""
+    from django.db import connections
+
+    from maps import tickets
+    from maps.models import Card
+
+    server = await asyncio.to_thread(daphne_server)
+    map_id = str(grid.map.id)
+
+    def new_ticket() -> str:
+        return tickets.issue(tickets.make_payload(map_id=map_id, user_id=owner.pk, role="owner"))
+
+    await page.expose_function("newTicket", new_ticket)
+    await page.goto(f"{static_server}/js/sync/tests/index.html")
+    outcome = await page.evaluate(
+        """async ({ url, stage, lane }) => {
+            const { MapSync } = await import("../index.js");
+            const open = () => {
+                const sync = new MapSync({ url, getTicket: () => window.newTicket() });
+                sync.start();
+                return sync;
+            };
+            const until = (check, what) => new Promise((resolve, reject) => {
+                const started = Date.now();
+                const poll = () => check() ? resolve() : Date.now() - started > 15000
+                    ? reject(new Error("timed out waiting for " + what)) : setTimeout(poll, 20);
+                poll();
+            });
+            const a = open(), b = open();
+            await until(() => a.status === "online" && b.status === "online", "both online");
+            const remote = [];
+            b.on("remote", (e) => remote.push(e.seq));
+            const id = crypto.randomUUID();
+            a.push([{ op: "create", entity: "card", id, fields: { stage, lane, text: "from A" } }]);
+            const shownAtOnce = a.doc.cards.some((c) => c.id === id);
+            await until(() => b.doc.cards.some((c) => c.id === id) && a.pendingCount === 0, "the card on B");
+            const rejected = [];
+            a.on("rejected", (e) => rejected.push(e.error.code));
+            a.push([{ op: "update", entity: "card", id: crypto.randomUUID(), fields: { text: "nobody" } }]);
+            await until(() => rejected.length === 1 && a.pendingCount === 0, "the rejection");
+            const result = {
+                shownAtOnce, rejected, remote,
+                seqs: [a.lastSeq, b.lastSeq],
+                cardsA: a.doc.cards.map((c) => [c.id, c.text, c.position]),
+                cardsB: b.doc.cards.map((c) => [c.id, c.text, c.position]),
+                id,
+            };
+            a.close(); b.close();
+            return result;
+        }""",
+        {"url": f"{server.ws_url}/ws/maps/{map_id}/", "stage": grid.stages[0], "lane": grid.lanes[0]},
+    )
+    assert outcome["shownAtOnce"]
+    assert outcome["rejected"] == ["not_found"]
+    assert outcome["seqs"][0] == outcome["seqs"][1]
+    assert outcome["remote"] == [outcome["seqs"][0]]
+    assert outcome["cardsA"] == outcome["cardsB"]
+    def stored() -> tuple[str, str]:
+        try:
+            card = Card.objects.get(id=outcome["id"])
+            return card.text, card.position
+        finally:
+            connections.close_all()  # this worker thread's own connection
+
+    text, position = await asyncio.to_thread(stored)
+    assert text == "from A"
+    assert outcome["cardsA"] == [[outcome["id"], "from A", position]]

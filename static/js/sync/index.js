@@ -325,6 +325,14 @@ export class MapSync {
       this._loseSession();
       return;
     }
+    if (event.code === 4403 || event.code === 4404) {
+      // No longer allowed on this map, or it is gone: retrying cannot help.
+      this._closed = true;
+      this._setStatus("offline");
+      const code = event.code === 4403 ? "forbidden" : "not_found";
+      this._emit("error", { type: "error", code, message: event.reason || code });
+      return;
+    }
     this._failed();
   }
 

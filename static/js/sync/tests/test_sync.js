@@ -360,3 +360,12 @@ test("export, workspace and error frames are passed through", async () => {
   assert.deepEqual(seen, ["export", "workspace"]);
   assert.equal(events.error[0].code, "too_large");
 });
+
+test("a socket closed as forbidden or not found is not retried", async () => {
+  const { WS, ws, sync, clock, events } = await setup();
+  ws.drop(4403);
+  await clock.advance(60000);
+  assert.equal(WS.instances.length, 1);
+  assert.equal(sync.status, "offline");
+  assert.equal(events.error[0].code, "forbidden");
+});
