@@ -18,9 +18,9 @@ from rest_framework.authtoken.models import Token
 
 from maps.forms import MapFromTemplateForm, MapSearchForm, WorkspaceForm
 from maps.models import JourneyMap, MapKind, MapPersona, Membership, Role, Workspace
-from maps.operations import Actor, actor_for, apply, new_id
 from maps.selectors import map_document, map_role
-from maps.services import map_create, workspace_create
+from maps.services import copy as copy_services
+from maps.services import workspace_create
 from templates_lib.models import MapTemplate
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
@@ -148,60 +148,6 @@ def map_new(request: HttpRequest) -> HttpResponse:
     return redirect("map_editor", map_id=journey_map.id)
 
 
-def _copy_ops(doc: dict[str, Any], *, lanes: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Create ops that rebuild a document's content under fresh ids, in order.
-
-    ``lanes`` replaces the document's lanes (a future state keeps the stages of the
-    current state but asks the future-tense questions); content is then not copied.
-    """
-    ids: dict[str, str] = {}
-
-    def fresh(old: str | None) -> str | None:
-        if old is None:
-            return None
-        return ids.setdefault(old, new_id())
-
-    ops: list[dict[str, Any]] = []
-    for phase in doc["phases"]:
-        ops.append({"op": "create", "entity": "phase", "id": fresh(phase["id"]),
-                    "fields": {"title": phase["title"], "color": phase["color"]}})
-    for stage in doc["stages"]:
-        ops.append({"op": "create", "entity": "stage", "id": fresh(stage["id"]),
-                    "fields": {"name": stage["name"], "description": stage["description"],
-                               "phase": ids.get(stage["phase"]) if stage["phase"] else None}})
-    for link in doc["persona_links"]:
-        ops.append({"op": "create", "entity": "persona_link", "id": new_id(), "fields": {"persona": link["persona"]}})
-    if lanes is not None:
-        for lane in lanes:
-            ops.append({"op": "create", "entity": "lane", "id": new_id(),
-                        "fields": {"kind": lane.get("kind", "text"), "title": lane["title"],
-                                   "prompt": lane.get("prompt", "")}})
-        return ops
-    for lane in doc["lanes"]:
-        ops.append({"op": "create", "entity": "lane", "id": fresh(lane["id"]),
-                    "fields": {"kind": lane["kind"], "title": lane["title"], "prompt": lane["prompt"]}})
-    for card in doc["cards"]:
-        ops.append({"op": "create", "entity": "card", "id": fresh(card["id"]),
-                    "fields": {"stage": ids[card["stage"]], "lane": ids[card["lane"]], "text": card["text"],
-                               "color": card["color"], "team": card["team"], "priority": card["priority"]}})
-    skip = {"id", "version", "position", "stage", "lane"}
-    for tp in doc["touchpoints"]:
-        fields = {k: v for k, v in tp.items() if k not in skip}
-        ops.append({"op": "create", "entity": "touchpoint", "id": fresh(tp["id"]),
-                    "fields": {**fields, "stage": ids[tp["stage"]], "lane": ids[tp["lane"]]}})
-    for moment in doc["moments"]:
-        fields = {k: v for k, v in moment.items() if k not in skip | {"touchpoint"}}
-        ops.append({"op": "create", "entity": "moment", "id": new_id(),
-                    "fields": {**fields, "stage": ids[moment["stage"]],
-                               "lane": ids.get(moment["lane"]) if moment["lane"] else None,
-                               "touchpoint": ids.get(moment["touchpoint"]) if moment["touchpoint"] else None}})
-    for emotion in doc["emotions"]:
-        ops.append({"op": "create", "entity": "emotion", "id": new_id(),
-                    "fields": {"stage": ids[emotion["stage"]], "persona": emotion["persona"],
-                               "score": emotion["score"], "note": emotion["note"]}})
-    return ops
-
-
 def _map_for_write(request: HttpRequest, map_id: Any) -> JourneyMap:
     journey_map, role = map_role(user=request.user, map_id=map_id)
     if journey_map is None or role not in WRITE_ROLES:
@@ -209,23 +155,12 @@ def _map_for_write(request: HttpRequest, map_id: Any) -> JourneyMap:
     return journey_map
 
 
-def _create_copy(request: HttpRequest, source: JourneyMap, *, title: str, kind: str,
-                 ops: list[dict[str, Any]], based_on: JourneyMap | None = None) -> JourneyMap:
-    journey_map = map_create(workspace=source.workspace, title=title[:200], actor_user=request.user, kind=kind,
-                             language=source.language, goal=source.goal, based_on=based_on)
-    if ops:
-        apply(map_id=journey_map.id, actor=actor_for(request.user, source.workspace_id) if request.user else Actor(),
-              batch_id=f"copy:{journey_map.id}", ops=ops, role=Role.OWNER, max_ops=None)
-    return journey_map
-
-
 @login_required
 @require_POST
 def map_duplicate(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
     source = _map_for_write(request, map_id)
-    doc = map_document(map_id=source.id)
-    copy = _create_copy(request, source, title=_("%(title)s (copy)") % {"title": source.title}, kind=source.kind,
-                        ops=_copy_ops(doc))
+    copy = copy_services.map_duplicate(source=source, title=(_("%(title)s (copy)") % {"title": source.title})[:200],
+                                       actor_user=request.user)
     messages.success(request, _("“%(title)s” was duplicated.") % {"title": source.title})
     return redirect(f"/?workspace={copy.workspace_id}")
 
@@ -234,12 +169,8 @@ def map_duplicate(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def map_future_state(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
     source = _map_for_write(request, map_id)
-    template = (MapTemplate.objects.filter(workspace=None, key="future_state", language=source.language).first()
-                or MapTemplate.objects.filter(workspace=None, key="future_state").first())
-    lanes = (template.structure or {}).get("lanes", []) if template else None
-    doc = map_document(map_id=source.id)
-    future = _create_copy(request, source, title=_("%(title)s: future state") % {"title": source.title},
-                          kind=MapKind.FUTURE_STATE, ops=_copy_ops(doc, lanes=lanes), based_on=source)
+    title = (_("%(title)s: future state") % {"title": source.title})[:200]
+    future = copy_services.map_future_state(source=source, title=title, actor_user=request.user)
     return redirect("map_editor", map_id=future.id)
 
 

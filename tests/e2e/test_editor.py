@@ -1,0 +1,296 @@
+"""The workshop editor in a real browser, against a real daphne.
+
+People: the owner (Ana, Support team) and an editor (Ben, Sales team) of one
+workspace; see tests/e2e/conftest.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from tests.e2e.conftest import eventually, sign_in, wait_synced
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def make_map(workshop: Any, key: str = "current_state", language: str = "en", title: str = "Online order") -> Any:
+    from templates_lib.models import MapTemplate
+    from templates_lib.services import map_from_template
+
+    template = MapTemplate.objects.get(workspace=None, key=key, language=language)
+    return map_from_template(template=template, workspace=workshop.workspace, title=title,
+                             actor_user=workshop.owner)
+
+
+def cards(map_id: Any, **filters: Any) -> list[Any]:
+    from maps.models import Card
+
+    return list(Card.objects.filter(map_id=map_id, **filters).order_by("position", "id"))
+
+
+async def open_editor(page: Any, url: str, map_id: Any) -> None:
+    await page.goto(f"{url}/maps/{map_id}/")
+    await page.wait_for_selector(".stage-header")
+    await wait_synced(page)
+
+
+async def test_owner_signs_in_and_creates_a_service_blueprint_from_a_template(browser, workshop) -> None:
+    page = await sign_in(browser, workshop.url, "ana")
+    assert await page.locator(".empty-state").is_visible()
+    await page.click("#new-map-button")
+    await page.check("input[name=template][data-preview='preview-service_blueprint']")
+    preview = page.locator("#preview-service_blueprint")
+    assert await preview.is_visible()
+    assert await preview.locator(".mini-stage").count() == 5
+    assert await page.locator("#preview-current_state").is_hidden()
+    await page.fill("#id_title", "Support blueprint")
+    await page.fill("#id_goal", "Fewer repeat calls")
+    await page.click("#new-map-dialog button[type=submit]")
+    await page.wait_for_url("**/maps/*/")
+    await page.wait_for_selector(".stage-header")
+    assert await page.locator(".stage-header").count() == 5
+    assert await page.locator(".lane-header").count() == 6
+    # The line of visibility is drawn as a dashed rule across the grid.
+    assert await page.locator(".cell.lane-kind-line_of_visibility .visibility-rule").count() == 5
+    await wait_synced(page)
+    assert await page.locator("#conn-badge").get_attribute("data-status") == "online"
+
+    from maps.models import JourneyMap
+
+    created = await sync_to_async(lambda: JourneyMap.objects.get(title="Support blueprint"))()
+    assert created.kind == "service_blueprint" and created.goal == "Fewer repeat calls"
+    # Back on the dashboard the map shows as a card with its kind and last editor.
+    await page.goto(f"{workshop.url}/")
+    card = page.locator(".map-card", has_text="Support blueprint")
+    assert await card.locator(".kind-badge").text_content() == "Service blueprint"
+    assert "Ana Lopez" in await card.inner_text()
+    assert not page.errors
+
+
+async def test_dashboard_searches_filters_duplicates_archives_and_derives_a_future_state(browser, workshop) -> None:
+    await sync_to_async(make_map)(workshop, title="Online order")
+    await sync_to_async(make_map)(workshop, key="day_in_the_life", title="A nurse's day")
+    page = await sign_in(browser, workshop.url, "ana")
+    assert await page.locator(".map-card").count() == 2
+    await page.fill("#id_q", "nurse")
+    await page.press("#id_q", "Enter")
+    await page.wait_for_url("**q=nurse**")
+    assert await page.locator(".map-card").count() == 1
+    await page.goto(f"{workshop.url}/?kind=current_state")
+    assert await page.locator(".map-card").count() == 1
+    card = page.locator(".map-card", has_text="Online order")
+    await card.locator("summary").click()
+    await card.get_by_role("button", name="Duplicate").click()
+    await page.wait_for_selector(".map-card:has-text('Online order (copy)')")
+    card = page.locator(".map-card", has_text="Online order").first
+    await card.locator("summary").click()
+    await card.get_by_role("button", name="Create the future state").click()
+    await page.wait_for_url("**/maps/*/")
+    assert "Online order" in await page.locator(".map-meta").inner_text()
+
+    from maps.models import JourneyMap
+
+    future = await sync_to_async(lambda: JourneyMap.objects.get(kind="future_state"))()
+    assert future.based_on_id is not None
+    await page.goto(f"{workshop.url}/")
+    card = page.locator(".map-card", has_text="A nurse's day")
+    await card.locator("summary").click()
+    await card.get_by_role("button", name="Archive").click()
+    await page.wait_for_load_state()
+    assert await page.locator(".map-card", has_text="A nurse's day").count() == 0
+    archived = await sync_to_async(lambda: JourneyMap.objects.get(title="A nurse's day").archived)()
+    assert archived
+
+
+async def test_cards_are_added_edited_moved_and_deleted_with_undo(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    page = await sign_in(browser, workshop.url, "ana")
+    await open_editor(page, workshop.url, journey_map.id)
+    first_cell = page.locator(".cell[data-entity=card]").first
+    stage0, lane0 = await first_cell.get_attribute("data-stage"), await first_cell.get_attribute("data-lane")
+
+    # Add: click an empty cell, type, Enter saves; Shift+Enter makes a new line.
+    await first_cell.click()
+    await page.keyboard.type("Waits for the parcel")
+    await page.keyboard.press("Shift+Enter")
+    await page.keyboard.type("all day")
+    await page.keyboard.press("Enter")
+    added = await eventually(lambda: cards(journey_map.id, deleted_by_seq__isnull=True))
+    assert [c.text for c in added] == ["Waits for the parcel\nall day"]
+    assert str(added[0].stage_id) == stage0 and str(added[0].lane_id) == lane0
+    assert added[0].team_id == workshop.support.id  # the author's team by default
+    card = page.locator(f".item[data-id='{added[0].id}']")
+    assert "Support" in await card.inner_text()
+
+    # Edit: Escape cancels, Enter saves.
+    await card.click()
+    await page.keyboard.press("Control+a")
+    await page.keyboard.type("discarded")
+    await page.keyboard.press("Escape")
+    await card.click()
+    await page.keyboard.press("Control+a")
+    await page.keyboard.type("Checks the tracking page")
+    await page.keyboard.press("Enter")
+    await wait_synced(page)
+    assert await eventually(lambda: cards(journey_map.id)[0].text == "Checks the tracking page")
+
+    # Add a second card with the keyboard: focus the cell, Enter, type, Enter.
+    await first_cell.focus()
+    await page.keyboard.press("Enter")
+    await page.keyboard.type("Calls support")
+    await page.keyboard.press("Enter")
+    await wait_synced(page)
+    texts = await eventually(lambda: [c.text for c in cards(journey_map.id, deleted_by_seq__isnull=True)])
+    assert texts == ["Checks the tracking page", "Calls support"]
+
+    # Move by drag and drop into the next stage's cell.
+    target = page.locator(f".cell[data-lane='{lane0}']").nth(1)
+    stage1 = await target.get_attribute("data-stage")
+    moving = page.locator(".item", has_text="Calls support")
+    await moving.drag_to(target)
+    moved = await eventually(lambda: [c for c in cards(journey_map.id, text="Calls support")
+                                      if str(c.stage_id) == stage1])
+    assert moved, "the drop did not move the card"
+    assert await target.locator(".item", has_text="Calls support").count() == 1
+
+    # Undo the move (Ctrl+Z): the card goes back to the first stage.
+    await page.locator("#board").click(position={"x": 5, "y": 5})
+    await page.keyboard.press("Control+z")
+    assert await eventually(lambda: str(cards(journey_map.id, text="Calls support")[0].stage_id) == stage0)
+    # Redo (Ctrl+Shift+Z) moves it again.
+    await page.keyboard.press("Control+Shift+z")
+    assert await eventually(lambda: str(cards(journey_map.id, text="Calls support")[0].stage_id) == stage1)
+
+    # Move with the keyboard: Alt+Left puts it back into the first stage's cell.
+    await page.locator(".item", has_text="Calls support").focus()
+    await page.keyboard.press("Alt+ArrowLeft")
+    assert await eventually(lambda: str(cards(journey_map.id, text="Calls support")[0].stage_id) == stage0)
+
+    # Delete with the keyboard, then undo restores the same card.
+    await wait_synced(page)
+    doomed = page.locator(".item", has_text="Checks the tracking page")
+    doomed_id = await doomed.get_attribute("data-id")
+    await doomed.focus()
+    await page.keyboard.press("Delete")
+    assert await eventually(lambda: cards(journey_map.id, id=doomed_id, deleted_by_seq__isnull=False))
+    assert await page.locator(f".item[data-id='{doomed_id}']").count() == 0
+    await page.get_by_role("button", name="Undo").first.click()
+    assert await eventually(lambda: cards(journey_map.id, id=doomed_id, deleted_by_seq__isnull=True))
+    await page.wait_for_selector(f".item[data-id='{doomed_id}']")
+
+    # Undo of an edit puts the previous text back.
+    await page.locator(f".item[data-id='{doomed_id}']").click()
+    await page.keyboard.press("Control+a")
+    await page.keyboard.type("Edited once")
+    await page.keyboard.press("Enter")
+    assert await eventually(lambda: cards(journey_map.id, id=doomed_id)[0].text == "Edited once")
+    await page.locator("#undo-button").click()
+    assert await eventually(lambda: cards(journey_map.id, id=doomed_id)[0].text == "Checks the tracking page")
+    assert not page.errors
+
+
+async def test_stages_and_lanes_are_added_renamed_reordered_and_deleted(browser, workshop) -> None:
+    from maps.models import Lane, Stage
+
+    journey_map = await sync_to_async(make_map)(workshop)
+    page = await sign_in(browser, workshop.url, "ana")
+    await open_editor(page, workshop.url, journey_map.id)
+    await page.click(".add-stage")
+    await page.keyboard.press("Control+a")
+    await page.keyboard.type("Track my parcel")
+    await page.keyboard.press("Enter")
+    assert await eventually(lambda: Stage.objects.filter(map=journey_map, name="Track my parcel").exists())
+    headers = page.locator(".stage-header .stage-name")
+    assert (await headers.all_inner_texts())[-1] == "Track my parcel"
+
+    await page.click(".add-lane")
+    await page.keyboard.press("Control+a")
+    await page.keyboard.type("Pain points")
+    await page.keyboard.press("Enter")
+    assert await eventually(lambda: Lane.objects.filter(map=journey_map, title="Pain points").exists())
+
+    # Reorder the first lane below the second by drag and drop on its header.
+    lanes = page.locator(".lane-header")
+    first_title = await lanes.nth(0).locator(".lane-title").inner_text()
+    await lanes.nth(0).drag_to(lanes.nth(1), target_position={"x": 40, "y": 70})
+    await page.wait_for_function(
+        "(t) => document.querySelectorAll('.lane-header')[0] && "
+        "[...document.querySelectorAll('.lane-header')].sort((a, b) => a.style.gridRowStart - b.style.gridRowStart)"
+        "[1].querySelector('.lane-title').textContent === t", arg=first_title)
+
+    # Delete the new stage from its menu; Undo in the toast restores it.
+    stage = page.locator(".stage-header", has_text="Track my parcel")
+    await stage.hover()
+    await stage.locator(".header-menu").click()
+    await page.locator("#popover").get_by_role("button", name="Delete").click()
+    assert await eventually(lambda: Stage.objects.filter(name="Track my parcel", deleted_by_seq__isnull=False).exists())
+    await page.locator(".toast").get_by_role("button", name="Undo").click()
+    assert await eventually(lambda: Stage.objects.filter(name="Track my parcel", deleted_by_seq__isnull=True).exists())
+    assert not page.errors
+
+
+async def test_two_people_see_each_others_edits_and_presence_live(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+
+    # Each sees the other in the presence bar.
+    await ana.wait_for_selector("#presence .avatar[title*='Ben Martin']")
+    await ben.wait_for_selector("#presence .avatar[title*='Ana Lopez']")
+
+    # Ana adds a card; Ben sees it appear, with Ana's team.
+    await ana.locator(".cell[data-entity=card]").first.click()
+    await ana.keyboard.type("Can't find the delivery slot")
+    await ana.keyboard.press("Enter")
+    remote = ben.locator(".item", has_text="Can't find the delivery slot")
+    await remote.wait_for()
+    assert "Support" in await remote.inner_text()
+
+    # Ben starts editing it: Ana sees "Ben is editing" on the card, softly locked.
+    await remote.click()
+    on_ana = ana.locator(".item", has_text="Can't find the delivery slot")
+    await ana.wait_for_selector(".item.is-locked .editing-badge:has-text('Ben Martin is editing')")
+    await on_ana.click()
+    assert await ana.locator(".inline-editor").count() == 0
+    await ana.wait_for_selector(".toast:has-text('Ben Martin is editing this card')")
+
+    # Ben's edit reaches Ana, and the lock goes away.
+    await ben.keyboard.press("End")
+    await ben.keyboard.type(" on the website")
+    await ben.keyboard.press("Enter")
+    await ana.wait_for_selector(".item:has-text(\"Can't find the delivery slot on the website\")")
+    await ana.wait_for_selector(".item.is-locked", state="detached")
+
+    # Ben's move reaches Ana too.
+    target = ben.locator(".cell[data-entity=card]").nth(1)
+    stage1 = await target.get_attribute("data-stage")
+    await ben.locator(".item", has_text="on the website").drag_to(target)
+    await ana.wait_for_selector(f".cell[data-stage='{stage1}'] .item:has-text('on the website')")
+    assert not ana.errors and not ben.errors
+
+
+async def test_the_editor_speaks_french_and_the_switcher_changes_language(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop, language="fr", title="Commande en ligne")
+    page = await sign_in(browser, workshop.url, "ana", locale="fr-FR")
+    assert await page.locator("h1").inner_text() == "Cartes du parcours"
+    await open_editor(page, workshop.url, journey_map.id)
+    assert await page.locator("#conn-badge").inner_text() == "En ligne"
+    assert await page.locator("#zoom-fit").inner_text() == "Toute la carte"
+    # The map is in its own language: French stages from the French template.
+    names = await page.locator(".stage-name").all_inner_texts()
+    assert "Comparer les offres" in names, names
+    assert await page.locator("#board").get_attribute("lang") == "fr"
+    # Editor strings come from the server in French too.
+    await page.locator(".cell[data-entity=card]").first.click()
+    assert "Entrée" in await page.locator(".inline-editor").get_attribute("placeholder")
+    await page.keyboard.press("Escape")
+
+    # The switcher posts to /i18n/setlang/ and the page comes back in English.
+    await page.select_option("#lang-select", "en")
+    await page.wait_for_selector("#zoom-fit:has-text('Whole map')")
+    assert not page.errors
