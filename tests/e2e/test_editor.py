@@ -277,7 +277,7 @@ async def test_two_people_see_each_others_edits_and_presence_live(browser, works
 async def test_the_editor_speaks_french_and_the_switcher_changes_language(browser, workshop) -> None:
     journey_map = await sync_to_async(make_map)(workshop, language="fr", title="Commande en ligne")
     page = await sign_in(browser, workshop.url, "ana", locale="fr-FR")
-    assert await page.locator("h1").inner_text() == "Cartes du parcours"
+    assert await page.locator("h1").inner_text() == "Cartes de parcours"
     await open_editor(page, workshop.url, journey_map.id)
     assert await page.locator("#conn-badge").inner_text() == "En ligne"
     assert await page.locator("#zoom-fit").inner_text() == "Toute la carte"
