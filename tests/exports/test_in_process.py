@@ -1,0 +1,93 @@
+"""Without Redis, exports run on one background thread of the web process."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from exports.models import Export
+from exports.services import prune_exports
+from tests.exports.helpers import build_map, pdf_pages, squash, wait_until_finished
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def in_process(settings, tmp_path):
+    settings.EXPORTS_IN_PROCESS = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+def test_the_in_process_path_renders_a_pdf_and_tells_only_the_requester(in_process, workspace, owner, editor,
+                                                                          monkeypatch):
+    frames: list[tuple[object, dict]] = []
+    monkeypatch.setattr("maps.realtime.send_to_user", lambda user_id, frame: frames.append((user_id, frame)))
+    journey_map, doc = build_map(workspace, owner, stages=4)
+    client = APIClient()
+    client.force_authenticate(editor)
+
+    response = client.post(f"/api/v1/maps/{journey_map.id}/exports/",
+                           {"format": "pdf", "paper": "A4", "language": "en", "personas": False}, format="json")
+    assert response.status_code == 202, response.content
+    body = wait_until_finished(client, response.json()["id"], 120)
+    assert body["status"] == "done", body
+    assert Export.objects.get(id=body["id"]).worker.startswith("thread:")
+
+    data = b"".join(client.get(f"/api/v1/exports/{body['id']}/download/").streaming_content)
+    pages = pdf_pages(data)
+    text = squash("".join(p["text"] for p in pages))
+    assert all(squash(c["text"]) in text for c in doc["cards"])
+    assert "Stages1–4of4" in text  # English labels on request, although the map is French
+    assert not any(p["outside"] for p in pages)
+
+    assert frames and {user_id for user_id, _f in frames} == {editor.id}
+    statuses = [f["status"] for _u, f in frames]
+    assert statuses[0] == "queued" and statuses[-1] == "done" and "running" in statuses
+    assert frames[-1][1] == {"type": "export", "id": body["id"], "status": "done", "progress": 100,
+                             "download_url": f"/api/v1/exports/{body['id']}/download/"}
+    progress = [f["progress"] for _u, f in frames]
+    assert progress == sorted(progress)
+
+
+def test_bad_options_answer_400_and_lanes_can_be_left_out(in_process, workspace, owner):
+    journey_map, doc = build_map(workspace, owner, stages=2)
+    client = APIClient()
+    client.force_authenticate(owner)
+    url = f"/api/v1/maps/{journey_map.id}/exports/"
+    for bad in ({"format": "gif"}, {"paper": "A0"}, {"dpi": 301}, {"dpi": 71}, {"language": "de"},
+                {"lanes": ["nope"]}):
+        response = client.post(url, bad, format="json")
+        assert response.status_code == 400, (bad, response.content)
+        assert response.json()["code"] == "invalid"
+    kept = [lane for lane in doc["lanes"] if lane["kind"] != "pain_points"]
+    response = client.post(url, {"format": "pdf", "lanes": [lane["id"] for lane in kept]}, format="json")
+    body = wait_until_finished(client, response.json()["id"], 120)
+    text = squash("".join(p["text"] for p in pdf_pages(
+        b"".join(client.get(f"/api/v1/exports/{body['id']}/download/").streaming_content))))
+    assert squash("Points de douleur") not in text and squash(kept[0]["title"]) in text
+
+
+def test_prune_exports_removes_old_files_and_marks_their_rows_expired(in_process, workspace, owner):
+    journey_map, _doc = build_map(workspace, owner, stages=2)
+    client = APIClient()
+    client.force_authenticate(owner)
+    response = client.post(f"/api/v1/maps/{journey_map.id}/exports/", {"format": "pdf"}, format="json")
+    body = wait_until_finished(client, response.json()["id"], 120)
+    export = Export.objects.get(id=body["id"])
+    path = Path(in_process.MEDIA_ROOT) / export.file
+    assert path.exists()
+
+    assert prune_exports(days=30)["files"] == 0 and path.exists()
+    old = time.time() - 31 * 86400
+    os.utime(path, (old, old))
+    call_command("prune_exports", "--days", "30")
+    assert not path.exists()
+    export.refresh_from_db()
+    assert export.status == "expired" and export.file == ""
+    assert client.get(f"/api/v1/exports/{export.id}/download/").status_code == 410
