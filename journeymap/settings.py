@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "journeymap.middleware.SecurityHeadersMiddleware",
+    "journeymap.middleware.LoginRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "journeymap.urls"

@@ -298,3 +298,66 @@ class Operation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.map_id} #{self.seq}"
+
+
+class ShareLink(models.Model):
+    """A read-only, live view of one map for people without an account.
+
+    Only a SHA-256 of the token is stored: the token itself is shown once, in the
+    URL handed to the creator, so a database leak yields no working links.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    map = models.ForeignKey(JourneyMap, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=200, blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Lane ids the viewer never receives (nor anything in them): the visibility profile.
+    hidden_lanes = models.JSONField(default=list, blank=True)
+    highlight_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    allow_pdf = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label or str(self.id)
+
+
+class Invitation(models.Model):
+    """A way into a workspace: a personal invitation (one use, for an email or an
+    existing username) or an invite link (many uses until it expires or is revoked,
+    so a whole workshop can join at once). The token is stored hashed."""
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", _("Personal invitation")
+        LINK = "link", _("Invite link")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSONAL)
+    email = models.EmailField(blank=True, default="")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=200, blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email or self.label or str(self.id)

@@ -1,3 +1,11 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from maps.share_apis import ShareLinkDetailView, ShareLinkListView
+
+urlpatterns = [
+    path("maps/<str:map_id>/share-links/", ShareLinkListView.as_view(), name="api-map-share-links"),
+    path("maps/<str:map_id>/share-links/<str:link_id>/", ShareLinkDetailView.as_view(),
+         name="api-map-share-link"),
+]

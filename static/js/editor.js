@@ -471,6 +471,10 @@ const applyTeamFilter = () => {
 };
 teamFilter.addEventListener("change", applyTeamFilter);
 for (const radio of document.querySelectorAll("input[name=team-mode]")) radio.addEventListener("change", applyTeamFilter);
+if (config.highlightTeam) {
+  teamFilter.value = config.highlightTeam;
+  applyTeamFilter();
+}
 
 const scroller = document.getElementById("board-scroller");
 const zoomLevel = document.getElementById("zoom-level");
@@ -506,6 +510,12 @@ function showStatus(status, pending) {
 }
 
 // ---- live -------------------------------------------------------------------------------------------
+async function fetchShareTicket() {
+  const response = await fetch(config.ticketUrl, { method: "POST", credentials: "omit" });
+  if (!response.ok) throw new Error(`ticket ${response.status}`);
+  return (await response.json()).ticket;
+}
+
 async function connect() {
   let MapSync;
   try {
@@ -520,7 +530,9 @@ async function connect() {
   sync = new MapSync({
     url: `${scheme}://${location.host}${config.wsPath}`,
     snapshot: initialDoc,
-    checkSession: async () => {
+    // The share page has no session: a fresh one-use ticket per (re)connect.
+    getTicket: config.ticketUrl ? fetchShareTicket : null,
+    checkSession: config.ticketUrl ? null : async () => {
       const response = await fetch(location.href, { method: "HEAD", credentials: "same-origin", redirect: "manual" });
       return response.ok;
     },

@@ -1,0 +1,105 @@
+"""Security headers and rate limits on the endpoints that take secrets.
+
+The pages load every script from our own origin as an ES module and pass data to
+them in ``<script type="application/json">`` blocks, which the browser never runs,
+so the CSP needs no ``'unsafe-inline'`` for scripts. Templates set a few CSS
+custom properties in ``style`` attributes (team colours), hence
+``style-src-attr 'unsafe-inline'`` while style sheets stay same-origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from journeymap import ratelimit
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self' ws: wss:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+# The Swagger UI page of drf-spectacular loads its bundle from a CDN and starts it
+# with an inline script; it shows no user content, so it alone gets a looser policy.
+DOCS_CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+    "img-src 'self' data: https://cdn.jsdelivr.net",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+])
+DOCS_PATH = "/api/v1/docs/"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = DOCS_CSP if request.path.startswith(DOCS_PATH) else CSP
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.path.startswith("/s/"):
+            # The share token is in the URL: never hand it on, never cache the page.
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+# (path, failure test): attempts are counted per client address when they fail.
+def _login_failed(response: HttpResponse) -> bool:
+    # The login form answers a failed attempt by showing itself again (200).
+    return response.status_code == 200
+
+
+def _token_failed(response: HttpResponse) -> bool:
+    return response.status_code >= 400
+
+
+LIMITED_POSTS: dict[str, Callable[[HttpResponse], bool]] = {
+    "/accounts/login/": _login_failed,
+    "/api/v1/auth/token/": _token_failed,
+}
+
+
+class LoginRateLimitMiddleware:
+    """Failed sign-ins and token requests, per client address, before any password check."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        failed = LIMITED_POSTS.get(request.path) if request.method == "POST" else None
+        if failed is None:
+            return self.get_response(request)
+        limit = int(getattr(settings, "LOGIN_RATE_LIMIT", 10))
+        window = int(getattr(settings, "LOGIN_RATE_WINDOW_SECONDS", 300))
+        key = "login:" + ratelimit.client_address(request.META)
+        wait = ratelimit.blocked(key, limit, window)
+        if wait is not None:
+            response = JsonResponse(
+                {"code": "rate_limited", "message": "Too many attempts; try again later.", "fields": {}},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        response = self.get_response(request)
+        if failed(response):
+            ratelimit.add(key, window)
+        return response

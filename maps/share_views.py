@@ -1,0 +1,148 @@
+"""The share page ``/s/<token>/``: a read-only, live view of one map, no login.
+
+The token opens the page and the ticket endpoint only; the socket gets a fresh
+one-use ticket per (re)connect, so the token never travels in a socket URL.
+Unknown, revoked and expired tokens all answer 404, and every wrong token counts
+against the client address (``SHARE_TOKEN_RATE_LIMIT`` per
+``SHARE_TOKEN_RATE_WINDOW_SECONDS``), so guessing is throttled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from journeymap import ratelimit
+from maps import sharing, tickets, visibility
+from maps.models import ShareLink
+
+
+class Throttled(Exception):
+    def __init__(self, wait: int) -> None:
+        self.wait = wait
+
+
+def _limits() -> tuple[int, int]:
+    return (int(getattr(settings, "SHARE_TOKEN_RATE_LIMIT", 30)),
+            int(getattr(settings, "SHARE_TOKEN_RATE_WINDOW_SECONDS", 60)))
+
+
+def _link(request: HttpRequest, token: str) -> ShareLink | None:
+    limit, window = _limits()
+    key = "share:" + ratelimit.client_address(request.META)
+    wait = ratelimit.blocked(key, limit, window)
+    if wait is not None:
+        raise Throttled(wait)
+    link = sharing.share_link_by_token(token)
+    if link is None:
+        ratelimit.add(key, window)
+    return link
+
+
+def _throttled(wait: int, as_json: bool) -> HttpResponse:
+    body = {"code": "rate_limited", "message": "Too many wrong links; try again later.", "fields": {}}
+    response: HttpResponse = JsonResponse(body, status=429) if as_json else HttpResponse(
+        _("Too many wrong links; try again later."), status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _viewer_config(link: ShareLink, token: str, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "mapId": str(link.map_id),
+        "wsPath": f"/ws/maps/{link.map_id}/",
+        "role": "viewer",
+        "share": True,
+        "ticketUrl": f"/s/{token}/ws-ticket/",
+        "highlightTeam": str(link.highlight_team_id) if link.highlight_team_id else None,
+        "user": {"id": None, "name": _("Guest"), "team": None, "teamName": "", "color": "#475569"},
+        "staticUrl": settings.STATIC_URL,
+        "uiLanguage": (getattr(request, "LANGUAGE_CODE", "") or "en")[:2],
+    }
+
+
+@never_cache
+@require_GET
+def share_page(request: HttpRequest, token: str) -> HttpResponse:
+    from maps.views import editor_strings
+
+    try:
+        link = _link(request, token)
+    except Throttled as throttled:
+        return _throttled(throttled.wait, as_json=False)
+    if link is None:
+        raise Http404
+    doc = visibility.snapshot_for(map_id=link.map_id, hidden_lanes=sharing.hidden_lanes_of(link))
+    ShareLink.objects.filter(id=link.id).update(last_used_at=timezone.now())
+    return render(request, "share/share.html", {
+        "map": link.map, "doc": doc, "link": link, "token": token, "role": "viewer", "can_write": False,
+        "config": _viewer_config(link, token, request), "strings": editor_strings(),
+        "highlight_team": link.highlight_team,
+    })
+
+
+@csrf_exempt  # no cookie grants anything here: the token in the path is the credential
+@never_cache
+@require_POST
+def share_ws_ticket(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = _link(request, token)
+    except Throttled as throttled:
+        return _throttled(throttled.wait, as_json=True)
+    if link is None:
+        return JsonResponse({"code": "not_found", "message": "No such share link.", "fields": {}}, status=404)
+    ticket = tickets.issue(tickets.make_payload(
+        map_id=link.map_id, share_link_id=link.id, role="viewer", hidden_lanes=sorted(sharing.hidden_lanes_of(link)),
+    ))
+    return JsonResponse({"ticket": ticket, "expires_in": tickets.ttl_seconds()}, status=201)
+
+
+@never_cache
+@require_POST
+def share_export(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask for the PDF of what this link shows (only when the link allows it)."""
+    from exports.services import export_request
+
+    try:
+        link = _link(request, token)
+    except Throttled as throttled:
+        return _throttled(throttled.wait, as_json=False)
+    if link is None or not link.allow_pdf:
+        raise Http404
+    export = export_request(map=link.map, share_link=link, hidden_lanes=sharing.hidden_lanes_of(link),
+                            options={"format": "pdf"})
+    return redirect(f"/s/{token}/exports/{export.id}/")
+
+
+@never_cache
+@require_GET
+def share_export_file(request: HttpRequest, token: str, export_id: Any) -> HttpResponse:
+    """The PDF once rendered; until then a page that reloads itself (no script needed)."""
+    from exports.models import Export, ExportStatus
+    from exports.services.jobs import file_path
+
+    try:
+        link = _link(request, token)
+    except Throttled as throttled:
+        return _throttled(throttled.wait, as_json=False)
+    if link is None or not link.allow_pdf:
+        raise Http404
+    export = Export.objects.filter(id=export_id, share_link_id=link.id).first()
+    if export is None:
+        raise Http404
+    if export.status == ExportStatus.DONE and export.file:
+        path = file_path(export.file)
+        if path.exists():
+            name = f"{link.map.title[:60] or 'map'}.pdf".replace('"', "")
+            return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    failed = export.status in (ExportStatus.FAILED, ExportStatus.EXPIRED)
+    return render(request, "share/export_wait.html", {"export": export, "link": link, "token": token,
+                                                     "failed": failed}, status=200)
