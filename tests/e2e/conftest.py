@@ -52,6 +52,7 @@ class Workshop:
     editor: Any
     support: Any
     sales: Any
+    server: Any
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def workshop(daphne_server) -> Workshop:  # noqa: F811  (the imported fixture)
     Membership.objects.filter(workspace=workspace, user=owner).update(team=support)
     Membership.objects.create(workspace=workspace, user=editor, role=Role.EDITOR, team=sales)
     server = daphne_server()
-    return Workshop(server.http_url, workspace, owner, editor, support, sales)
+    return Workshop(server.http_url, workspace, owner, editor, support, sales, server)
 
 
 @pytest.fixture

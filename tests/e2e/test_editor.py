@@ -294,3 +294,96 @@ async def test_the_editor_speaks_french_and_the_switcher_changes_language(browse
     await page.select_option("#lang-select", "en")
     await page.wait_for_selector("#zoom-fit:has-text('Whole map')")
     assert not page.errors
+
+
+async def test_a_rejected_edit_is_rolled_back_with_a_readable_message(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    page = await sign_in(browser, workshop.url, "ana")
+    await open_editor(page, workshop.url, journey_map.id)
+    await page.locator(".cell[data-entity=card]").first.click()
+    await page.keyboard.type("Original text")
+    await page.keyboard.press("Enter")
+    await wait_synced(page)
+    card_id = await page.locator(".item", has_text="Original text").get_attribute("data-id")
+    # An edit the server refuses (card text over 10,000 characters) shows, then rolls back.
+    await page.evaluate(
+        "(id) => window.journeymapSync.push([{op: 'update', entity: 'card', id, fields: {text: 'x'.repeat(10001)}}])",
+        card_id)
+    toast = page.locator(".toast-error")
+    await toast.wait_for()
+    assert "Your change was undone" in await toast.inner_text()
+    assert "10000" in (await toast.inner_text()).replace(",", "")
+    await wait_synced(page)
+    assert await page.locator(f".item[data-id='{card_id}'] .item-text").inner_text() == "Original text"
+
+
+async def test_the_badge_counts_unsent_edits_offline_and_they_are_sent_on_reconnect(browser, workshop) -> None:
+    from tests.servers import start_daphne
+
+    journey_map = await sync_to_async(make_map)(workshop)
+    page = await sign_in(browser, workshop.url, "ana")
+    await open_editor(page, workshop.url, journey_map.id)
+    await sync_to_async(workshop.server.stop)()
+    badge = page.locator("#conn-badge")
+    await page.wait_for_function("() => ['reconnecting', 'offline'].includes(document.querySelector('#conn-badge').dataset.status)")
+    await page.locator(".cell[data-entity=card]").first.click()
+    await page.keyboard.type("Written while offline")
+    await page.keyboard.press("Enter")
+    await page.wait_for_function("() => document.querySelector('#conn-badge').dataset.pending === '1'")
+    assert "1 unsent" in await badge.inner_text()
+    assert await page.locator(".item", has_text="Written while offline").count() == 1
+
+    restarted = await sync_to_async(lambda: start_daphne(port=workshop.server.port).wait_ready())()
+    try:
+        await wait_synced(page, timeout=40_000)
+        assert await badge.inner_text() == "Online"
+        saved = await eventually(lambda: cards(journey_map.id, text="Written while offline"))
+        assert len(saved) == 1
+    finally:
+        await sync_to_async(restarted.stop)()
+
+
+async def test_a_viewer_sees_the_map_live_but_cannot_edit(browser, workshop) -> None:
+    from maps.models import Membership, Role
+    from tests.factories import UserFactory
+
+    def add_viewer() -> None:
+        # viewer: a teammate who may only look.
+        viewer = UserFactory(username="vic", first_name="Vic", last_name="Viewer")
+        Membership.objects.create(workspace=workshop.workspace, user=viewer, role=Role.VIEWER)
+
+    await sync_to_async(add_viewer)()
+    journey_map = await sync_to_async(make_map)(workshop)
+    vic = await sign_in(browser, workshop.url, "vic")
+    assert await vic.locator("#new-map-button").count() == 0
+    await open_editor(vic, workshop.url, journey_map.id)
+    assert await vic.locator("#undo-button").count() == 0
+    assert await vic.locator(".cell-add, .add-stage, .header-menu").count() == 0
+    await vic.locator(".cell[data-entity=card]").first.click()
+    assert await vic.locator(".inline-editor").count() == 0
+    # Ana's edit still reaches the viewer live.
+    ana = await sign_in(browser, workshop.url, "ana")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await ana.locator(".cell[data-entity=card]").first.click()
+    await ana.keyboard.type("Seen by the viewer")
+    await ana.keyboard.press("Enter")
+    await vic.wait_for_selector(".item:has-text('Seen by the viewer')")
+
+
+async def test_the_account_page_shows_and_renews_the_api_token(browser, workshop) -> None:
+    from rest_framework.authtoken.models import Token
+
+    page = await sign_in(browser, workshop.url, "ana")
+    await page.click(".user-chip")
+    await page.wait_for_url("**/account/")
+    shown = await page.input_value("#api-token")
+    stored = await sync_to_async(lambda: Token.objects.get(user__username="ana").key)()
+    assert shown == stored and len(shown) == 40
+    await page.get_by_role("button", name="Create a new token").click()
+    await page.wait_for_load_state()
+    renewed = await page.input_value("#api-token")
+    assert renewed != shown
+    assert renewed == await sync_to_async(lambda: Token.objects.get(user__username="ana").key)()
+    # Signing out leads back to the sign-in page.
+    await page.get_by_role("button", name="Sign out").click()
+    await page.wait_for_url("**/accounts/login/")
