@@ -6,6 +6,7 @@ Thin on purpose: authentication, frame parsing, writes and reads live in
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -25,6 +26,7 @@ class MapConsumer(AsyncWebsocketConsumer):
     hub: MapHub | None = None
     client_id: str = ""
     ready = False  # after welcome: group frames are forwarded from then on
+    writer: asyncio.Task | None = None
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -49,6 +51,8 @@ class MapConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.ready = False
+        if self.writer is not None:
+            self.writer.cancel()
         if self.hub is not None:
             self.hub.leave(self)
         for group in self.groups_joined:
@@ -93,15 +97,31 @@ class MapConsumer(AsyncWebsocketConsumer):
         self.ready = True
 
     async def on_push(self, frame: dict[str, Any]) -> None:
+        """Refusals are answered at once; accepted pushes queue for one writer task,
+        so the bucket counts pushes as they arrive and this socket keeps receiving
+        (and forwarding others' batches) while its own are being committed."""
         assert self.conn is not None
         batch_id = frame["batch_id"]
         if not self.conn.can_write:
-            ack = sockets.forbidden_ack(batch_id)
+            await self.send_frame(sockets.forbidden_ack(batch_id).as_frame())
         elif (wait_ms := self.bucket.take()) is not None:
-            ack = sockets.retry_ack(batch_id, wait_ms)
+            await self.send_frame(sockets.retry_ack(batch_id, wait_ms).as_frame())
         else:
-            ack = await database_sync_to_async(sockets.push)(self.conn, batch_id, frame["ops"])
-        await self.send_frame(ack.as_frame())
+            if self.writer is None:
+                self.pushes: asyncio.Queue = asyncio.Queue()
+                self.writer = asyncio.ensure_future(self.write_pushes())
+            self.pushes.put_nowait((batch_id, frame["ops"]))
+
+    async def write_pushes(self) -> None:
+        # One at a time, in arrival order: a client's batches commit in the order sent.
+        while True:
+            batch_id, ops = await self.pushes.get()
+            try:
+                ack = await database_sync_to_async(sockets.push)(self.conn, batch_id, ops)
+            except Exception:
+                logger.exception("push %s failed", batch_id)
+                ack = sockets.retry_ack(batch_id, 1000)
+            await self.send_frame(ack.as_frame())
 
     async def on_presence(self, frame: dict[str, Any]) -> None:
         assert self.conn is not None and self.hub is not None
