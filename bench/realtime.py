@@ -1,0 +1,249 @@
+"""Realtime benchmark: push -> remote receipt and push -> ack latency, throughput.
+
+Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... python bench/realtime.py
+
+Starts two daphne processes on loopback against DATABASE_URL/REDIS_URL (migrated
+first), and a floor: a bare ``websockets`` broadcast server with the same clients
+and message sizes. 15 extra clients send presence at 10 Hz during the latency runs.
+Bounded to a few minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
+
+import websockets  # noqa: E402
+
+FLOOR = '''
+import asyncio, json, sys, websockets
+clients = set()
+async def handler(ws):
+    clients.add(ws)
+    try:
+        async for text in ws:
+            f = json.loads(text)
+            if f["type"] == "hello":
+                await ws.send(json.dumps({"type": "welcome", "seq": 0}))
+            elif f["type"] == "push":
+                await ws.send(json.dumps({"type": "ack", "batch_id": f["batch_id"], "status": "ok"}))
+                out = json.dumps({"type": "ops", "seq": 0, "batch_id": f["batch_id"], "ops": f["ops"]})
+                websockets.broadcast(clients, out)
+    finally:
+        clients.discard(ws)
+async def main():
+    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), max_size=None):
+        await asyncio.Future()
+asyncio.run(main())
+'''
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def setup_map() -> tuple[str, list[str], str, str]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from maps.selectors import map_document
+    from maps.services import map_create, membership_set, workspace_create
+    from tests.factories import UserFactory
+
+    call_command("migrate", verbosity=0)
+    tag = uuid.uuid4().hex[:8]
+    owner = UserFactory(username=f"bench-{tag}")
+    workspace = workspace_create(name=f"bench {tag}", owner=owner)
+    tokens = []
+    for i in range(70):
+        user = UserFactory(username=f"bench-{tag}-{i}")
+        membership_set(workspace=workspace, user=user, role="editor")
+        tokens.append(Token.objects.create(user=user).key)
+    journey_map = map_create(workspace=workspace, title="Bench", actor_user=owner,
+                             structure={"stages": [{"name": f"S{i}"} for i in range(6)],
+                                        "lanes": [{"title": f"L{i}"} for i in range(4)]})
+    doc = map_document(map_id=journey_map.id)
+    return str(journey_map.id), tokens, doc["stages"][0]["id"], doc["lanes"][0]["id"]
+
+
+def ticket(base: str, map_id: str, token: str) -> str:
+    request = urllib.request.Request(f"{base}/api/v1/maps/{map_id}/ws-ticket/", data=b"", method="POST",
+                                     headers={"Authorization": f"Token {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["ticket"]
+
+
+class Bench:
+    def __init__(self, urls: list[str], map_id: str | None, tokens: list[str]) -> None:
+        self.urls, self.map_id, self.tokens = urls, map_id, tokens
+        self.sent: dict[str, float] = {}
+        self.remote: list[float] = []
+        self.acks: list[float] = []
+        self.committed = 0
+
+    async def connect(self, i: int):
+        url = self.urls[i % len(self.urls)]
+        if self.map_id is None:
+            ws = await websockets.connect(url, max_size=None)
+        else:
+            base = url.replace("ws://", "http://")
+            t = await asyncio.to_thread(ticket, base, self.map_id, self.tokens[i])
+            ws = await websockets.connect(f"{url}/ws/maps/{self.map_id}/?ticket={t}", max_size=None)
+        await ws.send(json.dumps({"type": "hello", "client_id": f"b{i}", "last_seq": None}))
+        while json.loads(await ws.recv())["type"] != "welcome":
+            pass
+        return ws
+
+    async def listen(self, ws, me: int) -> None:
+        async for text in ws:
+            now = time.perf_counter()
+            frame = json.loads(text)
+            kind = frame["type"]
+            if kind == "ops":
+                origin = frame["batch_id"].split(":")[0]
+                sent = self.sent.get(frame["batch_id"])
+                if sent is not None and origin != f"b{me}":
+                    self.remote.append((now - sent) * 1000)
+            elif kind == "ack" and frame["status"] in ("ok", "rebased"):
+                self.committed += 1
+                sent = self.sent.get(frame["batch_id"])
+                if sent is not None:
+                    self.acks.append((now - sent) * 1000)
+
+
+async def presence_load(bench: Bench, stop: asyncio.Event) -> None:
+    sockets = [await bench.connect(60 + i) for i in range(15)]
+    drains = [asyncio.ensure_future(drain(ws)) for ws in sockets]
+    n = 0
+    while not stop.is_set():
+        n += 1
+        for ws in sockets:
+            await ws.send(json.dumps({"type": "presence", "focus": {"entity": "card", "id": str(n)}, "cursor": None}))
+        await asyncio.sleep(0.1)
+    for task in drains:
+        task.cancel()
+    for ws in sockets:
+        await ws.close()
+
+
+async def drain(ws) -> None:
+    async for _ in ws:
+        pass
+
+
+def op(stage: str, lane: str, n: int) -> list[dict]:
+    return [{"op": "update", "entity": "stage", "id": stage, "fields": {"name": f"Stage {n}"}}]
+
+
+async def latency(urls, map_id, tokens, stage, lane, clients: int, seconds: float, rate: float) -> Bench:
+    bench = Bench(urls, map_id, tokens)
+    stop = asyncio.Event()
+    load = asyncio.ensure_future(presence_load(bench, stop))
+    sockets = [await bench.connect(i) for i in range(clients)]
+    listeners = [asyncio.ensure_future(bench.listen(ws, i)) for i, ws in enumerate(sockets)]
+    await asyncio.sleep(0.5)
+    end = time.perf_counter() + seconds
+    n = 0
+    while time.perf_counter() < end:
+        n += 1
+        i = n % clients
+        batch_id = f"b{i}:{uuid.uuid4().hex[:8]}"
+        bench.sent[batch_id] = time.perf_counter()
+        await sockets[i].send(json.dumps({"type": "push", "batch_id": batch_id, "ops": op(stage, lane, n)}))
+        await asyncio.sleep(1 / rate)
+    await asyncio.sleep(1.5)
+    stop.set()
+    await load
+    for task in listeners:
+        task.cancel()
+    for ws in sockets:
+        await ws.close()
+    return bench
+
+
+async def throughput(urls, map_id, tokens, stage, lane, seconds: float) -> float:
+    bench = Bench(urls, map_id, tokens)
+    sockets = [await bench.connect(i) for i in range(50)]
+    listeners = [asyncio.ensure_future(bench.listen(ws, i)) for i, ws in enumerate(sockets)]
+    start = time.perf_counter()
+    end = start + seconds
+
+    async def pusher(i: int) -> None:
+        n = 0
+        while time.perf_counter() < end:
+            n += 1
+            await sockets[i].send(json.dumps({"type": "push", "batch_id": f"b{i}:{uuid.uuid4().hex[:8]}",
+                                              "ops": op(stage, lane, n)}))
+            await asyncio.sleep(0.02)  # 50/s per pusher, within the token bucket
+
+    await asyncio.gather(*(pusher(i) for i in range(8)))
+    await asyncio.sleep(1.0)
+    elapsed = time.perf_counter() - start
+    for task in listeners:
+        task.cancel()
+    for ws in sockets:
+        await ws.close()
+    return bench.committed / elapsed
+
+
+def report(name: str, bench: Bench) -> tuple[float, float]:
+    remote95, ack95 = pct(bench.remote, 0.95), pct(bench.acks, 0.95)
+    print(f"{name:28s} push->remote p50 {pct(bench.remote, .5):7.1f} p95 {remote95:7.1f} p99 "
+          f"{pct(bench.remote, .99):7.1f} ms (n={len(bench.remote)}) | push->ack p50 {pct(bench.acks, .5):6.1f} "
+          f"p95 {ack95:6.1f} ms")
+    return remote95, ack95
+
+
+async def main() -> None:
+    from tests.servers import free_port
+
+    map_id, tokens, stage, lane = await asyncio.to_thread(setup_map)
+    env = dict(os.environ)
+    ports = [free_port(), free_port()]
+    procs = [subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(p),
+                               "journeymap.asgi:application"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in ports]
+    floor_port = free_port()
+    floor = subprocess.Popen([sys.executable, "-c", FLOOR, str(floor_port)])
+    try:
+        await asyncio.sleep(6)
+        urls = [f"ws://127.0.0.1:{p}" for p in ports]
+        floor_urls = [f"ws://127.0.0.1:{floor_port}"]
+        results = {}
+        for clients in (10, 50):
+            ours = await latency(urls, map_id, tokens, stage, lane, clients, 8, 20)
+            base = await latency(floor_urls, None, tokens, stage, lane, clients, 8, 20)
+            r = report(f"journeymap {clients} clients", ours)
+            f = report(f"floor {clients} clients", base)
+            results[clients] = (r, f)
+            print(f"  ratio p95 push->remote ours/floor: {r[0] / f[0]:.1f}x")
+        rate = await throughput(urls, map_id, tokens, stage, lane, 10)
+        print(f"committed batches/s on one map with 50 listeners: {rate:.0f}")
+        r50 = results[50][0]
+        print(f"targets (50 clients): p95 push->remote {r50[0]:.1f} <= 50 ms: {r50[0] <= 50}; "
+              f"p95 push->ack {r50[1]:.1f} <= 30 ms: {r50[1] <= 30}; >= 100 batches/s: {rate >= 100}")
+    finally:
+        for proc in [*procs, floor]:
+            proc.terminate()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
