@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -73,7 +72,7 @@ def setup_map() -> tuple[str, list[str], str, str]:
     owner = UserFactory(username=f"bench-{tag}")
     workspace = workspace_create(name=f"bench {tag}", owner=owner)
     tokens = []
-    for i in range(70):
+    for i in range(80):
         user = UserFactory(username=f"bench-{tag}-{i}")
         membership_set(workspace=workspace, user=user, role="editor")
         tokens.append(Token.objects.create(user=user).key)
