@@ -387,3 +387,69 @@ async def test_the_account_page_shows_and_renews_the_api_token(browser, workshop
     # Signing out leads back to the sign-in page.
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url("**/accounts/login/")
+
+
+async def test_rich_lanes_render_and_arrow_keys_walk_the_grid(browser, workshop) -> None:
+    from maps.operations import actor_for, apply
+    from personas.models import Persona
+    from touchpoints.models import Channel
+
+    journey_map = await sync_to_async(make_map)(workshop)
+
+    def seed() -> dict[str, Any]:
+        from maps.selectors import map_document
+
+        doc = map_document(map_id=journey_map.id)
+        stages = [s["id"] for s in doc["stages"]]
+        touch_lane = next(lane["id"] for lane in doc["lanes"] if lane["kind"] == "touchpoints")
+        phone = Channel.objects.get(workspace=None, key="call_centre")
+        persona = Persona.objects.create(workspace=workshop.workspace, name="Chloé", color="#7c3aed")
+        ops = [
+            {"op": "create", "entity": "touchpoint", "id": "7f1e1c8e-2f7e-4a0e-9c55-0a1b2c3d4e5f",
+             "fields": {"stage": stages[3], "lane": touch_lane, "title": "Hotline", "channel": str(phone.id),
+                        "evaluation": "irritant"}},
+            {"op": "create", "entity": "persona_link", "id": "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b",
+             "fields": {"persona": str(persona.id)}},
+        ]
+        ack = apply(map_id=journey_map.id, actor=actor_for(workshop.owner, workshop.workspace.id),
+                    batch_id="seed-rich", ops=ops)
+        assert ack.status == "ok", ack.error
+        return {"stages": stages}
+
+    seeded = await sync_to_async(seed)()
+    page = await sign_in(browser, workshop.url, "ana")
+    # The dashboard card shows the persona's avatar.
+    assert await page.locator(".map-card .persona-stack .avatar[title='Chloé']").count() == 1
+    await open_editor(page, workshop.url, journey_map.id)
+    hotline = page.locator(".item-touchpoint", has_text="Hotline")
+    assert "call_centre.svg" in await hotline.locator(".item-icon").get_attribute("style")
+    assert await hotline.get_attribute("data-evaluation") == "irritant"
+
+    # The emotion lane: pick +2 at the first stage and -3 at the second; the curve has two points.
+    emotion_cells = page.locator(".cell[data-entity=emotion]")
+    await emotion_cells.nth(0).click()
+    await page.locator("#popover .score-btn", has_text="+2").click()
+    await emotion_cells.nth(1).click()
+    await page.locator("#popover .score-btn", has_text="-3").click()
+    await page.wait_for_function("() => document.querySelectorAll('.emotion-point').length === 2")
+    assert await page.locator(".emotion-zero").count() == 1
+    assert await page.locator(".emotion-line").count() == 1
+
+    from maps.models import EmotionPoint
+
+    def scores() -> list[int]:
+        return sorted(EmotionPoint.objects.filter(map=journey_map).values_list("score", flat=True))
+
+    assert await eventually(lambda: scores() == [-3, 2]), await sync_to_async(scores)()
+
+    # Arrow keys move the focus cell by cell; Home jumps to the first stage.
+    position = "() => [document.activeElement.dataset.row, document.activeElement.dataset.col]"
+    await page.locator(".cell[data-row='0'][data-col='0']").focus()
+    await page.keyboard.press("ArrowRight")
+    assert await page.evaluate(position) == ["0", "1"]
+    await page.keyboard.press("ArrowDown")
+    assert await page.evaluate(position) == ["1", "1"]
+    await page.keyboard.press("Home")
+    assert await page.evaluate(position) == ["1", "0"]
+    assert len(seeded["stages"]) == 6
+    assert not page.errors
