@@ -68,8 +68,8 @@ def build_map(workspace: Any, owner: Any, *, title: str = "Livraison à domicile
 
 def squash(text: str) -> str:
     """Text without whitespace or hyphens: line wrapping in the PDF must not matter
-    (PDFium drops a hyphen that ends a line)."""
-    return re.sub(r"[\s\-\u00ad\u2010]+", "", text)
+    (PDFium reports a hyphen that ends a line as U+FFFE)."""
+    return re.sub(r"[\s\-\u00ad\u2010\ufffe]+", "", text)
 
 
 def pdf_pages(data: bytes) -> list[dict[str, Any]]:

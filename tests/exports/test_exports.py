@@ -65,7 +65,7 @@ def test_an_export_requested_over_rest_is_rendered_by_a_worker_with_every_text_i
     png_body = wait_until_finished(client, png.json()["id"], 120)
     assert fit_body["status"] == png_body["status"] == "done", (fit_body, png_body)
     poster = pdf_pages(download(client, fit_body))
-    assert len(poster) == 1 and not poster[0]["outside"]
+    assert len(poster) == 2 and not any(page["outside"] for page in poster)  # the poster, then personas
     assert all(squash(item) in squash(poster[0]["text"]) for item in expected)
     image = Image.open(io.BytesIO(download(client, png_body)))
     assert image.format == "PNG"
