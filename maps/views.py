@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from maps.forms import MapFromTemplateForm, MapSearchForm, WorkspaceForm
-from maps.models import JourneyMap, MapKind, MapPersona, Membership, Role, Workspace
+from maps.models import Card, JourneyMap, MapKind, MapPersona, Membership, Role, Stage, Workspace
 from maps.selectors import map_document, map_role
 from maps.services import copy as copy_services
 from maps.services import workspace_create
@@ -54,7 +54,13 @@ def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool) -> li
     for link in links:
         personas.setdefault(link.map_id, []).append(link.persona)
     derived = set(JourneyMap.objects.filter(based_on__in=maps, archived=False).values_list("based_on_id", flat=True))
-    return [{"map": m, "personas": personas.get(m.id, []), "has_future": m.id in derived} for m in maps]
+    ids = [m.id for m in maps]
+    stage_counts = dict(Stage.objects.filter(map_id__in=ids, deleted_by_seq__isnull=True).values("map_id")
+                        .annotate(n=Count("id")).values_list("map_id", "n"))
+    card_counts = dict(Card.objects.filter(map_id__in=ids, deleted_by_seq__isnull=True).values("map_id")
+                       .annotate(n=Count("id")).values_list("map_id", "n"))
+    return [{"map": m, "personas": personas.get(m.id, []), "has_future": m.id in derived,
+             "stages": stage_counts.get(m.id, 0), "cards": card_counts.get(m.id, 0)} for m in maps]
 
 
 def _template_previews(language: str) -> list[dict[str, Any]]:

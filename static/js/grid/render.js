@@ -46,6 +46,7 @@ export class Board {
   // ---- entry point ---------------------------------------------------------
   render(doc, changed = { full: true, items: [] }) {
     this.doc = doc;
+    this.cellIndex = null; // built at most once per frame, when a cell needs reordering
     const structural = changed.full || changed.items.some((c) => ["stage", "lane", "phase", "map"].includes(c.entity));
     if (structural) {
       this.layout();
@@ -74,6 +75,7 @@ export class Board {
     this.root.style.gridTemplateRows = `auto auto ${this.lanes.map((l) => this.rowSize(l)).join(" ")} auto`;
     this.corner.style.gridArea = "1 / 1 / 3 / 2";
     this.layoutPhases();
+    this.root.classList.toggle("no-phases", !this.stages.some((stage) => stage.phase));
     const liveHeaders = new Set();
     this.stages.forEach((stage, i) => {
       const header = this.stageHeader(stage);
@@ -362,16 +364,27 @@ export class Board {
     if (!laneObj) return;
     const entity = laneEntity(laneObj);
     if (!entity || entity === "emotion") return;
-    const collection = { card: "cards", touchpoint: "touchpoints", moment: "moments" }[entity];
-    const want = sorted(this.doc, collection)
-      .filter((item) => item.stage === stage && this.laneFor(entity, item) === lane)
-      .map((item) => this.items.get(item.id))
-      .filter(Boolean);
+    const want = (this.byCell().get(key) || []).map((item) => this.items.get(item.id)).filter(Boolean);
     const list = cell.firstElementChild;
     want.forEach((node, i) => {
       if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
     });
     this.updateCellState(cell);
+  }
+
+  // Items per cell in document order, for the whole map in one pass.
+  byCell() {
+    if (this.cellIndex) return this.cellIndex;
+    const index = new Map();
+    for (const [entity, collection] of [["card", "cards"], ["touchpoint", "touchpoints"], ["moment", "moments"]]) {
+      for (const item of sorted(this.doc, collection)) {
+        const key = cellKey(item.stage, this.laneFor(entity, item));
+        if (!index.has(key)) index.set(key, []);
+        index.get(key).push(item);
+      }
+    }
+    this.cellIndex = index;
+    return index;
   }
 
   updateCellState(cell) {
