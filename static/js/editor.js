@@ -480,7 +480,7 @@ const scroller = document.getElementById("board-scroller");
 const zoomLevel = document.getElementById("zoom-level");
 let zoom = 1;
 function setZoom(value) {
-  zoom = Math.min(1.5, Math.max(0.3, Math.round(value * 100) / 100));
+  zoom = Math.min(1.5, Math.max(0.2, Math.round(value * 100) / 100));
   board.root.style.zoom = String(zoom);
   zoomLevel.textContent = `${Math.round(zoom * 100)}%`;
 }
@@ -538,6 +538,7 @@ async function connect() {
     },
   });
   window.journeymapSync = sync; // handy for debugging and browser tests
+  window.journeymapBoard = board;
   sync.on("change", ({ doc, changed }) => {
     localDoc = doc;
     board.render(doc, changed);

@@ -37,3 +37,11 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary")?.focus();
   }
 });
+
+// Per-element colours and sizes come as data-var-<name>="value" and become CSS
+// custom properties here, so templates need no style attributes (strict CSP).
+for (const name of ["avatar", "team", "cols"]) {
+  for (const el of document.querySelectorAll(`[data-var-${name}]`)) {
+    el.style.setProperty(`--${name}`, el.getAttribute(`data-var-${name}`));
+  }
+}
