@@ -422,24 +422,21 @@ def render_html(prepared: Prepared) -> str:
             count = len(band.stages)
             has_phases = any(p["title"] for p in band.phases)
             grid_rows = []
-            row_line = 3 if has_phases else 2
             for row in page.rows:
-                view = {"row": row, "line": row_line}
+                view: dict[str, Any] = {"row": row}
                 if row.kind == "emotion":
                     view["svg"] = mark_safe(emotion_svg(row.lane.get("curves", []), first, count, page.col_w))
                 grid_rows.append(view)
-                row_line += 1
             pages.append({
                 "page": page,
                 "band": band,
                 "has_phases": has_phases,
-                "stage_line": 2 if has_phases else 1,
                 "rows": grid_rows,
-                "columns": [{"stage": s, "col": i + 2, "number": band.first + i,
+                "columns": [{"stage": s, "number": band.first + i,
                              "moment": (band.first - 1 + i) in prepared.context["moment_stages"]}
                             for i, s in enumerate(band.stages)],
-                "phases": [{**p, "col": p["start"] + 2, "end": p["start"] + 2 + p["span"]} for p in band.phases],
-                "end_col": count + 2,
+                "phases": [{**p, "width": p["span"] * page.col_w} for p in band.phases],
+                "span_w": count * page.col_w,
                 "grid_width": L.LANE_HEAD_W + count * page.col_w,
             })
         kind_label = dict(MapKind.choices).get(doc["map"].get("kind") or "custom", "")
