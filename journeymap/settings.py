@@ -213,6 +213,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind": name each enum after its owner.
+    "ENUM_NAME_OVERRIDES": {
+        "MapKindEnum": "maps.models.MapKind",
+        "LaneKindEnum": "maps.models.LaneKind",
+        "ChannelKindEnum": ["digital", "physical", "personal"],
+    },
 }
 
 # --- Journeymap ----------------------------------------------------------------
