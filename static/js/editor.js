@@ -460,6 +460,11 @@ installKeyboard(board, {
   onDelete: (node) => deleteItem(node.dataset.entity, node.dataset.id),
   onMoveBy: moveBy,
   onEmotion: openEmotionPicker,
+  // Where I am, for the others' presence (no focus: only editing locks a card).
+  onFocusCell: (cell) => {
+    if (board.editing) return;
+    sync?.setPresence(null, { stage: cell.dataset.stage, lane: cell.dataset.lane });
+  },
 });
 installDnd(board, { onMoveItem: moveItem, onMoveStage: moveStage, onMoveLane: moveLane });
 

@@ -28,7 +28,7 @@ function neighbourCell(board, cell, dRow, dCol) {
   }
 }
 
-export function installKeyboard(board, { onAdd, onEdit, onDelete, onMoveBy, onEmotion }) {
+export function installKeyboard(board, { onAdd, onEdit, onDelete, onMoveBy, onEmotion, onFocusCell = null }) {
   board.root.addEventListener("keydown", (event) => {
     if (event.target.closest(".inline-editor, input, select, textarea")) return;
     const item = event.target.closest(".item");
@@ -104,5 +104,7 @@ export function installKeyboard(board, { onAdd, onEdit, onDelete, onMoveBy, onEm
       if (other !== node) other.tabIndex = -1;
     }
     node.tabIndex = 0;
+    const cell = node.closest(".cell");
+    if (cell) onFocusCell?.(cell);
   });
 }

@@ -80,7 +80,6 @@ export class Board {
     this.stages.forEach((stage, i) => {
       const header = this.stageHeader(stage);
       header.style.gridArea = `2 / ${i + 2}`;
-      header.setAttribute("aria-colindex", i + 2);
       liveHeaders.add(stage.id);
     });
     this.lanes.forEach((lane, j) => {
@@ -160,7 +159,7 @@ export class Board {
       let end = start;
       while (end + 1 < this.stages.length && (this.stages[end + 1].phase || null) === phaseId) end++;
       const phase = phaseId ? phases.get(phaseId) : null;
-      const band = el("div", `phase-band${phase ? "" : " phase-none"}`, { role: "columnheader" });
+      const band = el("div", `phase-band${phase ? "" : " phase-none"}`);
       band.style.gridArea = `1 / ${start + 2} / 2 / ${end + 3}`;
       if (phase) {
         const color = phase.color || palette[phaseOrder.indexOf(phase.id) % palette.length];
@@ -191,7 +190,7 @@ export class Board {
   stageHeader(stage) {
     let header = this.headers.get(stage.id);
     if (!header) {
-      header = el("div", "stage-header", { role: "columnheader", "data-stage": stage.id, draggable: this.canWrite ? "true" : null });
+      header = el("div", "stage-header", { "data-stage": stage.id, draggable: this.canWrite ? "true" : null });
       header.innerHTML = '<span class="stage-num"></span><h2 class="stage-name"></h2>';
       if (this.canWrite) header.append(this.menuButton("stage", stage.id, this.s.stageActions));
       this.headers.set(stage.id, header);
@@ -208,7 +207,7 @@ export class Board {
   laneHeader(lane) {
     let header = this.headers.get(lane.id);
     if (!header) {
-      header = el("div", "lane-header", { role: "rowheader", "data-lane": lane.id, draggable: this.canWrite ? "true" : null });
+      header = el("div", "lane-header", { "data-lane": lane.id, draggable: this.canWrite ? "true" : null });
       header.innerHTML = '<span class="lane-icon" aria-hidden="true"></span><div class="lane-text"><h3 class="lane-title"></h3><p class="lane-prompt"></p></div>';
       if (this.canWrite) header.append(this.menuButton("lane", lane.id, this.s.laneActions));
       this.headers.set(lane.id, header);
@@ -232,7 +231,8 @@ export class Board {
 
   makeCell(stage, lane) {
     const kind = lane.kind;
-    const cell = el("div", `cell lane-kind-${kind}`, { role: "gridcell", tabindex: "-1",
+    // A labelled group, not an ARIA gridcell: the CSS grid has no row elements.
+    const cell = el("div", `cell lane-kind-${kind}`, { role: "group", tabindex: "-1",
       "data-stage": stage.id, "data-lane": lane.id, "data-entity": laneEntity(lane) || "",
       "data-key": cellKey(stage.id, lane.id) });
     if (kind === "line_of_visibility") {
