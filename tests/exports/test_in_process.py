@@ -91,3 +91,33 @@ def test_prune_exports_removes_old_files_and_marks_their_rows_expired(in_process
     export.refresh_from_db()
     assert export.status == "expired" and export.file == ""
     assert client.get(f"/api/v1/exports/{export.id}/download/").status_code == 410
+
+
+def test_a_share_link_export_leaves_hidden_lanes_out_and_never_reuses_the_members_file(in_process, workspace, owner):
+    import uuid
+
+    from exports.services import export_request
+
+    journey_map, doc = build_map(workspace, owner, stages=3, card_text="Texte de la carte")
+    hidden = next(lane for lane in doc["lanes"] if lane["kind"] == "pain_points")
+    member = export_request(map=journey_map, user=owner, options={"format": "pdf", "paper": "A4"})
+    shared = export_request(map=journey_map, share_link=uuid.uuid4(), hidden_lanes=frozenset({hidden["id"]}),
+                            options={"format": "pdf", "paper": "A4"})
+    assert member.content_hash != shared.content_hash
+    assert shared.requested_by_id is None and shared.hidden_lanes == [hidden["id"]]
+    for export in (member, shared):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            export.refresh_from_db()
+            if export.status in ("done", "failed"):
+                break
+            time.sleep(0.3)
+        assert export.status == "done", export.error
+    member_text = squash("".join(p["text"] for p in pdf_pages(
+        (Path(in_process.MEDIA_ROOT) / member.file).read_bytes())))
+    shared_text = squash("".join(p["text"] for p in pdf_pages(
+        (Path(in_process.MEDIA_ROOT) / shared.file).read_bytes())))
+    assert squash(hidden["title"]) in member_text and squash(hidden["title"]) not in shared_text
+    visible_cards = [c for c in doc["cards"] if c["lane"] != hidden["id"]]
+    assert member_text.count(squash("Texte de la carte")) == len(doc["cards"])
+    assert shared_text.count(squash("Texte de la carte")) == len(visible_cards) < len(doc["cards"])
