@@ -121,3 +121,32 @@ def test_a_share_link_export_leaves_hidden_lanes_out_and_never_reuses_the_member
     visible_cards = [c for c in doc["cards"] if c["lane"] != hidden["id"]]
     assert member_text.count(squash("Texte de la carte")) == len(doc["cards"])
     assert shared_text.count(squash("Texte de la carte")) == len(visible_cards) < len(doc["cards"])
+
+
+def test_the_reaper_runs_a_job_whose_worker_died_and_gives_up_after_three_attempts(in_process, workspace, owner,
+                                                                                  monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from exports.services import export_request, reap_expired
+
+    journey_map, _doc = build_map(workspace, owner, stages=2)
+    with monkeypatch.context() as patch:
+        patch.setattr("exports.services.jobs.enqueue", lambda export_id: None)  # its message is lost
+        export = export_request(map=journey_map, user=owner, options={"format": "pdf"})
+    # A worker took it and died: running, lease run out, one attempt used.
+    past = timezone.now() - timedelta(seconds=1)
+    Export.objects.filter(id=export.id).update(status="running", attempts=1, lease_expires_at=past)
+    assert reap_expired() == 1
+    assert reap_expired() == 0  # queued once, not by every reaper pass
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and Export.objects.get(id=export.id).status != "done":
+        time.sleep(0.3)
+    export.refresh_from_db()
+    assert export.status == "done" and export.attempts == 2
+
+    Export.objects.filter(id=export.id).update(status="running", attempts=3, lease_expires_at=past)
+    assert reap_expired() == 0
+    export.refresh_from_db()
+    assert export.status == "failed" and "giving up" in export.error
