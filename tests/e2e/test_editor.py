@@ -410,6 +410,14 @@ async def test_rich_lanes_render_and_arrow_keys_walk_the_grid(browser, workshop)
                         "evaluation": "irritant"}},
             {"op": "create", "entity": "persona_link", "id": "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b",
              "fields": {"persona": str(persona.id)}},
+            {"op": "create", "entity": "moment", "id": "2c3d4e5f-6071-4829-9bac-1d2e3f4a5b6c",
+             "fields": {"stage": stages[2], "title": "First delivery", "valence": "negative"}},
+            {"op": "create", "entity": "card", "id": "3d4e5f60-7182-493a-8cbd-2e3f4a5b6c7d",
+             "fields": {"stage": stages[0], "lane": doc["lanes"][0]["id"], "text": "Sales note",
+                        "team": str(workshop.sales.id)}},
+            {"op": "create", "entity": "card", "id": "4e5f6071-8293-4a4b-9dce-3f4a5b6c7d8e",
+             "fields": {"stage": stages[0], "lane": doc["lanes"][0]["id"], "text": "Support note",
+                        "team": str(workshop.support.id)}},
         ]
         ack = apply(map_id=journey_map.id, actor=actor_for(workshop.owner, workshop.workspace.id),
                     batch_id="seed-rich", ops=ops)
@@ -424,6 +432,19 @@ async def test_rich_lanes_render_and_arrow_keys_walk_the_grid(browser, workshop)
     hotline = page.locator(".item-touchpoint", has_text="Hotline")
     assert "call_centre.svg" in await hotline.locator(".item-icon").get_attribute("style")
     assert await hotline.get_attribute("data-evaluation") == "irritant"
+    # The moment of truth shows as a star on its stage's header.
+    star = page.locator(f".stage-header[data-stage='{seeded['stages'][2]}'] .moment-star")
+    assert "First delivery" in await star.get_attribute("aria-label")
+
+    # Team filter: highlight dims the other teams' cards, "Only" hides them.
+    await page.select_option("#team-filter", str(workshop.sales.id))
+    assert await page.locator(".item.team-match .item-text").all_inner_texts() == ["Sales note"]
+    assert await page.locator(".item", has_text="Support note").evaluate("n => getComputedStyle(n).opacity") != "1"
+    await page.locator(".segmented label", has_text="Only").click()
+    assert await page.locator(".item", has_text="Support note").is_hidden()
+    assert await page.locator(".item", has_text="Sales note").is_visible()
+    await page.select_option("#team-filter", "")
+    assert await page.locator(".item", has_text="Support note").is_visible()
 
     # The emotion lane: pick +2 at the first stage and -3 at the second; the curve has two points.
     emotion_cells = page.locator(".cell[data-entity=emotion]")

@@ -52,6 +52,7 @@ export class Board {
       this.layout();
       this.renderAllItems();
       this.drawEmotions();
+      this.markMoments();
       return;
     }
     const dirty = new Set();
@@ -62,6 +63,35 @@ export class Board {
     }
     for (const key of dirty) this.orderCell(key);
     if (emotions) this.drawEmotions();
+    if (changed.items.some((c) => c.entity === "moment")) this.markMoments();
+  }
+
+  // A star on the stage header for each stage with a moment of truth, so they
+  // show even on maps without a moments-of-truth lane.
+  markMoments() {
+    const byStage = new Map();
+    for (const moment of this.doc.moments || []) {
+      if (!byStage.has(moment.stage)) byStage.set(moment.stage, []);
+      byStage.get(moment.stage).push(moment.title);
+    }
+    for (const stage of this.stages) {
+      const header = this.headers.get(stage.id);
+      if (!header) continue;
+      let star = header.querySelector(".moment-star");
+      const titles = byStage.get(stage.id);
+      if (!titles) {
+        star?.remove();
+        continue;
+      }
+      if (!star) {
+        star = el("span", "moment-star", { role: "img" });
+        header.querySelector(".stage-num").after(star);
+      }
+      const label = `${this.s.momentOfTruth}: ${titles.join(" · ")}`;
+      star.title = label;
+      star.setAttribute("aria-label", label);
+      star.textContent = titles.length > 1 ? String(titles.length) : "";
+    }
   }
 
   // ---- structure -------------------------------------------------------------
