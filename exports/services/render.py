@@ -105,7 +105,7 @@ def printable(text: str) -> str:
     """Emoji and other symbols no installed font draws become a plain box.
 
     Without it Pango prints a hex-code box per character; zero-width joiners and
-    variation selectors of emoji sequences are dropped. Returns plain text: the
+    variation selectors and skin-tone modifiers of emoji sequences are dropped. Returns plain text: the
     template still escapes it.
     """
     if not text:
@@ -113,14 +113,16 @@ def printable(text: str) -> str:
     cmap = _latin_cmap()
     if cmap is None or all(ord(c) < 0x2000 for c in text):
         return text
-    out = []
+    out: list[str] = []
     for ch in text:
         code = ord(ch)
+        if ch in "\u200d\ufe0e\ufe0f":
+            continue
         if code < 0x2000 or code in cmap or L.has_cjk(ch):
             out.append(ch)
-        elif ch in "\u200d\ufe0e\ufe0f" or unicodedata.category(ch) in ("Mn", "Cf"):
+        elif unicodedata.category(ch) in ("Mn", "Cf", "Sk"):
             continue
-        else:
+        elif not out or out[-1] != "\u25a1":  # one box per run of emoji, not one per code point
             out.append("\u25a1")
     return "".join(out)
 
