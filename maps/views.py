@@ -283,6 +283,12 @@ def editor_strings() -> dict[str, str]:
         "you": _("you"),
         "viewerMode": _("You can view this map; editing is for editors."),
         "cardFrom": _("by %(name)s"),
+        # Rejections the user can act on, by error code; others show the server's message.
+        "error_gone": _("someone deleted it in the meantime."),
+        "error_parent_deleted": _("its stage or lane was deleted by someone else."),
+        "error_not_found": _("it no longer exists on this map."),
+        "error_forbidden": _("you may not edit this map."),
+        "error_version_conflict": _("someone changed it at the same time; look again and retry."),
     }
 
 

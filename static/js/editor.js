@@ -527,6 +527,8 @@ async function connect() {
     ({ MapSync } = await import("./sync/index.js"));
   } catch (error) {
     console.error(error);
+    config.canWrite = false;
+    document.body.classList.add("read-only");
     showStatus("offline", 0);
     toasts.show(s.syncMissing, { kind: "error", timeout: 10000 });
     return;
@@ -551,7 +553,8 @@ async function connect() {
   });
   sync.on("status", ({ status, pending }) => showStatus(status, pending));
   sync.on("rejected", ({ error }) => {
-    toasts.show(format(s.rejected, { message: error?.message || "?" }), { kind: "error", timeout: 7000 });
+    const message = s[`error_${error?.code}`] || error?.message || "?";
+    toasts.show(format(s.rejected, { message }), { kind: "error", timeout: 7000 });
   });
   sync.on("remote", ({ ops }) => flashOps(ops));
   sync.on("presence", ({ roster }) => {

@@ -316,6 +316,26 @@ async def test_a_rejected_edit_is_rolled_back_with_a_readable_message(browser, w
     await wait_synced(page)
     assert await page.locator(f".item[data-id='{card_id}'] .item-text").inner_text() == "Original text"
 
+    # A card added to a stage someone else has just deleted: rolled back, with the reason in words.
+    stage_id = await page.locator(".stage-header").last.get_attribute("data-stage")
+
+    def ben_deletes_the_stage() -> None:
+        from maps.operations import actor_for, apply
+
+        ack = apply(map_id=journey_map.id, actor=actor_for(workshop.editor, workshop.workspace.id),
+                    batch_id="ben-deletes", ops=[{"op": "delete", "entity": "stage", "id": stage_id}])
+        assert ack.status == "ok", ack.error
+
+    lane_id = await page.locator(".lane-header").first.get_attribute("data-lane")
+    await sync_to_async(ben_deletes_the_stage)()
+    await page.wait_for_selector(f".stage-header[data-stage='{stage_id}']", state="detached")
+    await page.evaluate(
+        "([stage, lane]) => window.journeymapSync.push([{op: 'create', entity: 'card', id: crypto.randomUUID(),"
+        " fields: {stage, lane, text: 'Too late'}}])", [stage_id, lane_id])
+    await page.wait_for_selector(".toast-error:has-text('its stage or lane was deleted by someone else')")
+    await wait_synced(page)
+    assert await page.locator(".item", has_text="Too late").count() == 0
+
 
 async def test_the_badge_counts_unsent_edits_offline_and_they_are_sent_on_reconnect(browser, workshop) -> None:
     from tests.servers import start_daphne
