@@ -31,6 +31,12 @@ class StrictSerializer(serializers.Serializer):
             unknown = sorted(str(k) for k in data if k not in writable)
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in unknown[:20]})
+            # DRF would turn 12 into "12": a number where text belongs is a client bug.
+            wrong = sorted(name for name, f in self.fields.items()
+                           if isinstance(f, serializers.CharField) and not f.read_only
+                           and data.get(name) is not None and not isinstance(data[name], str))
+            if wrong:
+                raise serializers.ValidationError({key: ["Must be a string."] for key in wrong})
         return super().to_internal_value(data)
 
 

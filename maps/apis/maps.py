@@ -187,7 +187,7 @@ class MapOperationsView(ApiView):
     )
     def get(self, request: Request, map_id: str) -> Response:
         journey_map, _ = map_for(request, map_id)
-        since = _int_param(request, "since", required=True, lo=0)
+        since = _int_param(request, "since", required=True, lo=0, hi=2**63 - 1)
         limit = _int_param(request, "limit", default=100, lo=1, hi=MAX_OPS_PAGE)
         with snapshot_transaction():
             current = JourneyMap.objects.filter(id=journey_map.id).values_list("seq", flat=True).first() or 0
