@@ -1,0 +1,111 @@
+"""Benchmark of ``GET /api/v1/maps/<id>/document/`` on PostgreSQL.
+
+A 30-stage x 10-lane map with 1,500 cards, 100 touchpoints and 3 emotion curves
+(2 personas and the persona-less curve), read N times through the Django test
+client (authentication, permission check, snapshot, JSON rendering): server time
+p50/p95, query count and payload size. Target (issue "REST API"): p95 <= 150 ms.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/document.py
+
+Runs in its own database (journeymap_bench_document), dropped and re-created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import uuid
+
+from _setup import bench_database, percentiles
+
+
+def build_map(owner, workspace):  # type: ignore[no-untyped-def]
+    from maps.models import JourneyMap
+    from maps.operations import actor_for, apply
+    from personas.models import Persona
+    from touchpoints.models import Channel
+
+    journey_map = JourneyMap.objects.create(workspace=workspace, title="Benchmark journey")
+    stages = [str(uuid.uuid4()) for _ in range(30)]
+    lanes = [str(uuid.uuid4()) for _ in range(10)]
+    personas = [Persona.objects.create(workspace=workspace, name=f"Persona {i}") for i in range(2)]
+    channels = list(Channel.objects.filter(workspace__isnull=True).values_list("id", flat=True)[:10])
+    ops = [{"op": "create", "entity": "phase", "id": str(uuid.uuid4()), "fields": {"title": f"Phase {i}"}}
+           for i in range(5)]
+    ops += [{"op": "create", "entity": "stage", "id": s, "fields": {"name": f"Stage {i}", "description": "x" * 80}}
+            for i, s in enumerate(stages)]
+    ops += [{"op": "create", "entity": "lane", "id": la,
+             "fields": {"title": f"Lane {i}", "kind": "touchpoints" if i == 2 else "text", "prompt": "Why?" * 10}}
+            for i, la in enumerate(lanes)]
+    ops += [{"op": "create", "entity": "persona_link", "id": str(uuid.uuid4()), "fields": {"persona": str(p.id)}}
+            for p in personas]
+    ops += [{"op": "create", "entity": "card", "id": str(uuid.uuid4()),
+             "fields": {"stage": stages[i % 30], "lane": lanes[(i // 30) % 10],
+                        "text": f"Card {i}: the customer wonders whether this is the right offer for them."}}
+            for i in range(1500)]
+    ops += [{"op": "create", "entity": "touchpoint", "id": str(uuid.uuid4()),
+             "fields": {"stage": stages[i % 30], "lane": lanes[2], "title": f"Touchpoint {i}",
+                        "channel": str(channels[i % len(channels)]) if channels else None, "csat": 70.0}}
+            for i in range(100)]
+    for persona in [None, *personas]:
+        ops += [{"op": "create", "entity": "emotion", "id": str(uuid.uuid4()),
+                 "fields": {"stage": s, "persona": str(persona.id) if persona else None, "score": (i % 7) - 3}}
+                for i, s in enumerate(stages)]
+    ack = apply(map_id=journey_map.id, actor=actor_for(owner, workspace.id), batch_id="bench", ops=ops,
+                max_ops=None)
+    assert ack.status in ("ok", "rebased"), ack.error
+    return journey_map
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    bench_database("document")
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from maps.services import workspace_create
+
+    owner = get_user_model().objects.create_user("bench-owner", password="bench-password-1")
+    workspace = workspace_create(name="Bench", owner=owner)
+    started = time.perf_counter()
+    journey_map = build_map(owner, workspace)
+    print(f"built the map in {time.perf_counter() - started:.1f} s")
+
+    client = APIClient()
+    token = Token.objects.create(user=owner)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    url = f"/api/v1/maps/{journey_map.id}/document/"
+    for _ in range(3):  # warm-up: connection, caches
+        client.get(url)
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    body = response.content
+    document = response.json()
+    timings = []
+    for _ in range(args.requests):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    p = percentiles(timings)
+    print(f"content: {len(document['stages'])} stages, {len(document['lanes'])} lanes, {len(document['cards'])} "
+          f"cards, {len(document['touchpoints'])} touchpoints, {len(document['emotions'])} emotion points")
+    print(f"requests: {args.requests}, queries per request: {len(queries)}")
+    print("server time ms: " + ", ".join(f"{k} {v:.1f}" for k, v in p.items()))
+    print(f"payload: {len(body)} bytes ({len(body) / 1024:.0f} KiB)")
+    print(f"target p95 <= 150 ms: {'met' if p['p95'] <= 150 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
