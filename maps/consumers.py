@@ -13,8 +13,9 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 
-from maps import realtime, sockets
+from maps import realtime, sharing, sockets, visibility
 from maps.hub import MapHub
 from maps.ratelimit import TokenBucket
 
@@ -27,6 +28,7 @@ class MapConsumer(AsyncWebsocketConsumer):
     client_id: str = ""
     ready = False  # after welcome: group frames are forwarded from then on
     writer: asyncio.Task | None = None
+    expiry: asyncio.TimerHandle | None = None
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -43,6 +45,27 @@ class MapConsumer(AsyncWebsocketConsumer):
         self.bucket = TokenBucket(settings.PUSH_RATE_PER_SECOND, settings.PUSH_BURST)
         if self.conn.user_id is not None:
             await self.join(realtime.user_group(self.conn.user_id))
+        if self.conn.share_link_id is not None:
+            await self.watch_share_link()
+
+    async def watch_share_link(self) -> None:
+        """A share viewer: revoking the link (a ``share.closed`` event) or its expiry
+        closes the socket. Join before checking, so a revocation cannot fall between."""
+        assert self.conn is not None
+        await self.join(sharing.share_group(self.conn.share_link_id))
+        link = await database_sync_to_async(sharing.active_share_link)(self.conn.share_link_id)
+        if link is None:
+            await self.share_closed({})
+            return
+        if link.expires_at is not None:
+            delay = max(0.0, (link.expires_at - timezone.now()).total_seconds())
+            self.expiry = asyncio.get_running_loop().call_later(
+                delay, lambda: asyncio.ensure_future(self.share_closed({})))
+
+    async def share_closed(self, event: dict[str, Any]) -> None:
+        """The share link was revoked or expired: nothing more reaches this viewer."""
+        self.ready = False
+        await self.close(code=sockets.CLOSE_NOT_FOUND, reason="share link no longer works")
 
     async def join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
@@ -53,6 +76,9 @@ class MapConsumer(AsyncWebsocketConsumer):
         self.ready = False
         if self.writer is not None:
             self.writer.cancel()
+        if self.expiry is not None:
+            self.expiry.cancel()
+        visibility.release(self.conn)
         if self.hub is not None:
             self.hub.leave(self)
         for group in self.groups_joined:
@@ -89,9 +115,12 @@ class MapConsumer(AsyncWebsocketConsumer):
         # group event queued behind this handler, never falls between the two.
         await self.join(realtime.map_group(self.map_id))
         self.hub = MapHub.for_map(self.map_id)
-        welcome = await database_sync_to_async(sockets.welcome)(self.conn, frame.get("last_seq"))
+        if self.conn.hidden_lanes:
+            welcome = await visibility.welcome(self.conn)
+        else:
+            welcome = await database_sync_to_async(sockets.welcome)(self.conn, frame.get("last_seq"))
         await self.hub.join(self)
-        welcome["presence"] = await self.hub.roster()
+        welcome["presence"] = visibility.roster(self.conn, await self.hub.roster())
         welcome["client_id"] = self.client_id
         await self.send_frame(welcome)
         self.ready = True
@@ -129,7 +158,11 @@ class MapConsumer(AsyncWebsocketConsumer):
 
     async def on_resync(self, frame: dict[str, Any]) -> None:
         assert self.conn is not None
-        for text in await database_sync_to_async(sockets.resync)(self.conn, frame["from_seq"]):
+        if self.conn.hidden_lanes:
+            texts = await database_sync_to_async(visibility.resync_frames)(self.conn)
+        else:
+            texts = await database_sync_to_async(sockets.resync)(self.conn, frame["from_seq"])
+        for text in texts:
             await self.send(text_data=text)
 
     # -- group events -----------------------------------------------------------------
@@ -138,7 +171,7 @@ class MapConsumer(AsyncWebsocketConsumer):
         """A committed batch: forward the text serialised once by the sender."""
         if not self.ready or self.conn is None:
             return
-        text = event["text"] if not self.conn.hidden_lanes else sockets.filter_hidden(self.conn, event)
+        text = await visibility.ops_text(self.conn, event)
         if text is not None:
             await self.send(text_data=text)
 

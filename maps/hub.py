@@ -22,7 +22,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from maps import presence, realtime, sockets
+from maps import presence, realtime, sockets, visibility
 
 if TYPE_CHECKING:
     from maps.consumers import MapConsumer
@@ -215,7 +215,7 @@ class MapHub:
         for consumer in list(self.consumers):
             if consumer.ready:
                 try:
-                    await consumer.send(text_data=text)
+                    await consumer.send(text_data=visibility.presence_text(consumer.conn, text))
                 except Exception:
                     logger.debug("send to a closing socket failed", exc_info=True)
 

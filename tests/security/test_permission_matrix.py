@@ -1,0 +1,139 @@
+"""Every REST operation x every kind of caller: allowed or refused, as the contract says.
+
+The operations come from the OpenAPI schema, so an endpoint added without a row
+here fails ``test_every_operation_has_a_row``. "allowed" means the caller got past
+authentication and permission (any answer but 401/403/404 and never a 5xx: an
+empty body may well be refused as invalid).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["owner", "editor", "viewer", "outsider", "anonymous", "share_viewer"]
+
+# Who may call: public (anyone), user (any signed-in person), read (members),
+# write (owners and editors), owner (owners only).
+ALLOW = {
+    "public": set(ROLES),
+    "user": {"owner", "editor", "viewer", "outsider"},
+    "read": {"owner", "editor", "viewer"},
+    "write": {"owner", "editor"},
+    "owner": {"owner"},
+}
+NESTED = ["cards", "emotions", "lanes", "moments", "phases", "stages", "touchpoints"]
+
+EXPECTED: dict[tuple[str, str], str] = {
+    ("/api/v1/auth/token/", "POST"): "public",
+    ("/api/v1/exports/{export_id}/", "GET"): "read",
+    ("/api/v1/exports/{export_id}/download/", "GET"): "read",
+    ("/api/v1/maps/", "GET"): "user",
+    ("/api/v1/maps/", "POST"): "user",
+    ("/api/v1/maps/{map_id}/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/", "PATCH"): "write",
+    ("/api/v1/maps/{map_id}/", "DELETE"): "write",
+    ("/api/v1/maps/{map_id}/document/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/duplicate/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/exports/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/exports/", "POST"): "read",
+    ("/api/v1/maps/{map_id}/operations/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/operations/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/save-as-template/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/share-links/", "GET"): "write",
+    ("/api/v1/maps/{map_id}/share-links/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/share-links/{link_id}/", "DELETE"): "write",
+    ("/api/v1/maps/{map_id}/ws-ticket/", "POST"): "read",
+    ("/api/v1/templates/", "GET"): "user",
+    ("/api/v1/workspaces/", "GET"): "user",
+    ("/api/v1/workspaces/", "POST"): "user",
+    ("/api/v1/workspaces/{workspace_id}/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/", "PATCH"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/channels/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/channels/", "POST"): "write",
+    ("/api/v1/workspaces/{workspace_id}/channels/{channel_id}/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/channels/{channel_id}/", "PATCH"): "write",
+    ("/api/v1/workspaces/{workspace_id}/channels/{channel_id}/", "DELETE"): "write",
+    ("/api/v1/workspaces/{workspace_id}/members/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/members/", "POST"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/members/{member_id}/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/members/{member_id}/", "PATCH"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/members/{member_id}/", "DELETE"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/personas/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/personas/", "POST"): "write",
+    ("/api/v1/workspaces/{workspace_id}/personas/{persona_id}/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/personas/{persona_id}/", "PATCH"): "write",
+    ("/api/v1/workspaces/{workspace_id}/personas/{persona_id}/", "DELETE"): "write",
+    ("/api/v1/workspaces/{workspace_id}/teams/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/teams/", "POST"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/teams/{team_id}/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/teams/{team_id}/", "PATCH"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/teams/{team_id}/", "DELETE"): "owner",
+}
+for _segment in NESTED:
+    EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
+    EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "POST")] = "write"
+    EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/{{item_id}}/", "GET")] = "read"
+    EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/{{item_id}}/", "PATCH")] = "write"
+    EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/{{item_id}}/", "DELETE")] = "write"
+
+
+def schema_operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted((path, method.upper()) for path, item in schema["paths"].items()
+                  for method in item if method in ("get", "post", "put", "patch", "delete"))
+
+
+OPERATIONS = schema_operations()
+
+
+def test_every_operation_has_a_row():
+    assert set(OPERATIONS) == set(EXPECTED), (
+        f"missing rows: {sorted(set(OPERATIONS) - set(EXPECTED))}; stale rows: {sorted(set(EXPECTED) - set(OPERATIONS))}"
+    )
+
+
+def concrete(path: str, ids: dict[str, str]) -> str:
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "item_id":
+            segment = path.split("/")[5]
+            return ids[segment]
+        return ids[name]
+
+    return re.sub(r"\{(\w+)\}", value, path)
+
+
+def client_for(role: str, request, world) -> APIClient:
+    client = APIClient()
+    if role == "share_viewer":
+        # A share token is no API credential, whatever header it is put in.
+        client.credentials(HTTP_AUTHORIZATION=f"Token {world.share_token}")
+    elif role != "anonymous":
+        client.force_authenticate(request.getfixturevalue(role))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op[1]} {op[0]}" if isinstance(op, tuple) else op)
+def test_permission_cell(request, world, role, operation):
+    path, method = operation
+    rule = EXPECTED.get(operation)
+    assert rule is not None, f"no row for {method} {path}"
+    client = client_for(role, request, world)
+    response = getattr(client, method.lower())(concrete(path, world.ids), {}, format="json")
+    status = response.status_code
+    assert status < 500, f"{method} {path} as {role}: {status} {response.content[:300]!r}"
+    if role in ALLOW[rule]:
+        assert status not in (401, 403, 404), f"{method} {path}: {role} should be allowed, got {status}"
+    elif role in ("anonymous", "share_viewer"):
+        assert status == 401, f"{method} {path}: {role} should get 401, got {status}"
+    elif role == "outsider":
+        assert status == 404, f"{method} {path}: an outsider must learn nothing, got {status}"
+    else:
+        assert status == 403, f"{method} {path}: {role} should get 403, got {status}"

@@ -1,0 +1,118 @@
+"""Share links over REST, and the share page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from maps import sharing, tickets
+from maps.models import ShareLink
+from tests.factories import MapFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def url(journey_map) -> str:
+    return f"/api/v1/maps/{journey_map.id}/share-links/"
+
+
+@pytest.mark.parametrize("who", ["owner", "editor"])
+def test_owners_and_editors_create_a_link_whose_token_is_shown_once_and_stored_hashed(request, hidden_grid, who):
+    user = request.getfixturevalue(who)
+    response = api(user).post(url(hidden_grid.map), {"label": "for Support", "hidden_lanes": [hidden_grid.hidden]},
+                              format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    token = body["url"].rstrip("/").rsplit("/", 1)[1]
+    assert len(token) >= 43  # 32 random bytes, base64url
+    link = ShareLink.objects.get(id=body["id"])
+    assert link.token_hash == sharing.token_hash(token) and token not in link.token_hash
+    assert body["hidden_lanes"] == [hidden_grid.hidden] and body["label"] == "for Support"
+    listed = api(user).get(url(hidden_grid.map)).json()
+    assert [row["id"] for row in listed] == [body["id"]] and listed[0]["url"] is None
+    assert token not in str(listed)
+
+
+def test_a_viewer_may_not_manage_links_and_an_outsider_learns_nothing(hidden_grid, viewer, outsider, share):
+    assert api(viewer).get(url(hidden_grid.map)).status_code == 403
+    assert api(viewer).post(url(hidden_grid.map), {"label": "x"}, format="json").status_code == 403
+    assert api(viewer).delete(f"{url(hidden_grid.map)}{share.link.id}/").status_code == 403
+    assert api(outsider).get(url(hidden_grid.map)).status_code == 404
+    assert api(outsider).delete(f"{url(hidden_grid.map)}{share.link.id}/").status_code == 404
+    assert api().get(url(hidden_grid.map)).status_code == 401
+
+
+def test_another_maps_lane_or_link_is_refused(hidden_grid, owner, outsider):
+    other = MapFactory(workspace=outsider.memberships.first().workspace)
+    foreign_link = sharing.share_link_create(map=other, created_by=outsider, label="theirs")
+    response = api(owner).delete(f"{url(hidden_grid.map)}{foreign_link.link.id}/")
+    assert response.status_code == 404
+    assert ShareLink.objects.get(id=foreign_link.link.id).revoked_at is None
+    from maps.models import Lane
+
+    lane = Lane.objects.create(map=other, title="theirs")
+    response = api(owner).post(url(hidden_grid.map), {"label": "x", "hidden_lanes": [str(lane.id)]}, format="json")
+    assert response.status_code == 404
+
+
+def test_the_share_page_shows_the_map_read_only_without_the_hidden_lane(client: Client, share, hidden_grid):
+    response = client.get(share.path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Customer calls support" in html and "Delivery journey" in html
+    assert "Margin is 4 percent" not in html and "Internal costs" not in html
+    assert hidden_grid.hidden not in html and hidden_grid.hidden_card not in html
+    assert '"role": "viewer"' in html and "ws-ticket" in html
+    assert "Download PDF" in html
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_share_ticket_is_one_use_and_carries_the_link_and_its_hidden_lanes(client: Client, share, hidden_grid):
+    response = client.post(f"{share.path}ws-ticket/")
+    assert response.status_code == 201
+    payload = tickets.consume_sync(response.json()["ticket"])
+    assert payload == {"user_id": None, "map_id": str(hidden_grid.map.id), "share_link_id": str(share.link.id),
+                       "role": "viewer", "hidden_lanes": [hidden_grid.hidden]}
+    assert tickets.consume_sync(response.json()["ticket"]) is None
+    assert client.post(f"{share.path}ws-ticket/").json()["ticket"] != response.json()["ticket"]
+
+
+def test_revoked_and_expired_links_answer_404_everywhere(client: Client, share, owner, hidden_grid):
+    api(owner).delete(f"{url(hidden_grid.map)}{share.link.id}/")
+    assert client.get(share.path).status_code == 404
+    assert client.post(f"{share.path}ws-ticket/").status_code == 404
+    expiring = sharing.share_link_create(map=hidden_grid.map, created_by=owner,
+                                         expires_at=timezone.now() + dt.timedelta(hours=1))
+    assert client.get(expiring.path).status_code == 200
+    ShareLink.objects.filter(id=expiring.link.id).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(expiring.path).status_code == 404
+    assert client.post(f"{expiring.path}ws-ticket/").status_code == 404
+
+
+def test_wrong_tokens_are_rate_limited_per_client_address(client: Client, settings, share):
+    settings.SHARE_TOKEN_RATE_LIMIT = 5
+    for _ in range(5):
+        assert client.get(f"/s/{sharing.new_token()}/").status_code == 404
+    throttled = client.get(f"/s/{sharing.new_token()}/")
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) >= 1
+    # Even the right token waits: guessing must not be told apart from using.
+    assert client.get(share.path).status_code == 429
+    # Another address is not affected.
+    assert client.get(share.path, REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
+def test_a_pdf_is_offered_only_when_the_link_allows_it(client: Client, hidden_grid, owner):
+    link = sharing.share_link_create(map=hidden_grid.map, created_by=owner, allow_pdf=False)
+    assert "Download PDF" not in client.get(link.path).content.decode()
+    assert client.post(f"{link.path}export/").status_code == 404
