@@ -23,6 +23,16 @@ from maps.operations import Ack, actor_for, apply
 from tests.factories import MapFactory, MembershipFactory, UserFactory, WorkspaceFactory
 
 REQUIRE_SERVICES = os.environ.get("JOURNEYMAP_REQUIRE_SERVICES") == "1"
+# Servers started by tests inherit this and hash passwords cheaply too.
+os.environ["JOURNEYMAP_TEST_FAST_HASHER"] = "1"
+
+
+def pytest_configure(config: Any) -> None:
+    # Settings were read before this file; apply the same cheap hasher here.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 def need_service(name: str, available: bool, why: str = "") -> None:
