@@ -104,3 +104,99 @@ def test_the_app_starts_under_daphne_and_reports_healthy(embedded_env):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _http(method: str, url: str, token: str | None = None, body: dict | None = None) -> tuple[int, dict | bytes]:
+    import json
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Token {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+            kind = response.headers.get("Content-Type", "")
+            return response.status, (json.loads(raw) if "json" in kind else raw)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def test_smoke_start_create_a_map_edit_it_over_a_socket_and_export_a_pdf(embedded_env):
+    """The whole product on the embedded default: one daphne process, SQLite,
+    in-memory channel layer, exports on the in-process thread."""
+    import asyncio
+    import json
+    import urllib.error  # noqa: F401  (used by _http)
+    import uuid
+
+    import pypdfium2
+    import websockets
+
+    demo = subprocess.run([sys.executable, "manage.py", "demo", "--password", "smoke-test-password"], cwd=ROOT,
+                          env=embedded_env, capture_output=True, text=True, timeout=120, check=True)
+    assert "demo / smoke-test-password" in demo.stdout
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "journeymap.asgi:application"],
+        cwd=ROOT, env=embedded_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        status, body = _http("POST", f"{base}/api/v1/auth/token/", body={"username": "demo",
+                                                                           "password": "smoke-test-password"})
+        assert status == 200, body
+        token = body["token"]
+        status, maps = _http("GET", f"{base}/api/v1/maps/", token)
+        assert status == 200
+        map_id = maps["results"][0]["id"] if isinstance(maps, dict) else maps[0]["id"]
+        status, doc = _http("GET", f"{base}/api/v1/maps/{map_id}/document/", token)
+        stage, lane = doc["stages"][0]["id"], doc["lanes"][0]["id"]
+        status, ticket = _http("POST", f"{base}/api/v1/maps/{map_id}/ws-ticket/", token)
+        assert status == 201, ticket
+        card_id = str(uuid.uuid4())
+
+        async def edit() -> dict:
+            async with websockets.connect(f"ws://127.0.0.1:{port}/ws/maps/{map_id}/?ticket={ticket['ticket']}") as ws:
+                await ws.send(json.dumps({"type": "hello", "client_id": "c-smoke", "last_seq": None}))
+                frames = []
+                while not any(f.get("type") == "welcome" for f in frames):
+                    frames.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
+                await ws.send(json.dumps({"type": "push", "batch_id": "c-smoke:1", "ops": [
+                    {"op": "create", "entity": "card", "id": card_id,
+                     "fields": {"stage": stage, "lane": lane, "text": "Smoke-test card: parcel arrives late"}}]}))
+                seen: dict[str, dict] = {}
+                while not {"ack", "ops"} <= set(seen):
+                    frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                    if frame.get("batch_id") == "c-smoke:1":
+                        seen[frame["type"]] = frame
+                return seen
+
+        seen = asyncio.run(edit())
+        assert seen["ack"]["status"] == "ok"
+        assert seen["ops"]["ops"][0]["id"] == card_id
+
+        status, export = _http("POST", f"{base}/api/v1/maps/{map_id}/exports/", token, {"format": "pdf"})
+        assert status in (200, 201, 202), export
+        for _ in range(240):
+            status, export = _http("GET", f"{base}/api/v1/exports/{export['id']}/", token)
+            if export["status"] in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        assert export["status"] == "done", export
+        status, pdf = _http("GET", f"{base}{export['download_url']}" if export["download_url"].startswith("/")
+                            else export["download_url"], token)
+        assert status == 200 and pdf[:4] == b"%PDF"
+        document = pypdfium2.PdfDocument(pdf)
+        text = "".join(page.get_textpage().get_text_range() for page in document)
+        assert "Smoke-test card: parcel arrives late" in " ".join(text.replace("\r", " ").replace("\n", " ").split())
+    finally:
+        server.terminate()
+        server.wait(10)
