@@ -132,3 +132,16 @@ def test_pages_speak_french_to_a_french_browser(owner, journey_map) -> None:
     editor_html = client.get(f"/maps/{journey_map.id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     strings = json.loads(editor_html.split('id="editor-strings" type="application/json">')[1].split("</script>")[0])
     assert strings["undo"] == "Annuler" and strings["online"] == "En ligne"
+
+
+def test_someone_without_a_workspace_is_offered_to_create_one(user_factory) -> None:
+    from maps.models import Membership
+
+    newcomer = user_factory(username="newcomer")
+    client = client_for(newcomer)
+    assert 'action="/workspaces/new/"' in client.get("/").content.decode()
+    response = client.post("/workspaces/new/", {"name": "Acme CX"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=newcomer)
+    assert membership.workspace.name == "Acme CX" and membership.role == "owner"
+    assert client.get("/").context["workspace"] == membership.workspace
