@@ -69,10 +69,9 @@ def _write(request: Request, journey_map: Any, role: str, ops: list[dict[str, An
 def _split(spec: EntitySpec, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """PATCH body -> (update fields, move fields, if_version)."""
     if_version = body.pop("if_version", None)
+    # An emotion point's stage/persona land in a move op too, which apply refuses
+    # with its own explanation (an emotion point is updated, never moved).
     move = {k: body.pop(k) for k in list(body) if k in spec.container or k in PLACEMENT_KEYS}
-    if spec.name == "emotion" and move:
-        # An emotion point stays on its (stage, persona) pair: apply explains why.
-        return body, move, if_version
     return body, move, if_version
 
 

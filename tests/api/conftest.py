@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from maps.models import Membership, Role
-from tests.factories import MapFactory, MembershipFactory, PersonaFactory, TeamFactory
+from maps.models import Membership
+from tests.factories import MapFactory, PersonaFactory, TeamFactory
 from touchpoints.models import Channel
 
 
@@ -90,8 +90,3 @@ def world(workspace, owner, editor, viewer, outsider) -> World:
     return World(workspace=workspace, map=journey_map,
                  users={"owner": owner, "editor": editor, "viewer": viewer, "outsider": outsider},
                  ids=ids, other=other_ids)
-
-
-@pytest.fixture
-def second_owner(workspace):
-    return MembershipFactory(workspace=workspace, role=Role.OWNER).user
