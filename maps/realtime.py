@@ -6,8 +6,10 @@ of the group forwards the same string.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -34,13 +36,48 @@ def broadcast_ops(map_id: Any, frame: dict[str, Any]) -> None:
 
 
 def send_to_map(map_id: Any, event: dict[str, Any]) -> None:
+    group_send(map_group(map_id), event)
+
+
+def group_send(group: str, event: dict[str, Any]) -> None:
+    """Hand an event to the channel layer without making the caller wait.
+
+    Inside daphne a write runs on the database thread that ``sync_to_async``
+    lends to the event loop; waiting there for the loop to publish (it may be
+    busy delivering frames) would hold up the next write. So when the loop is
+    known the send is scheduled on it and the thread goes on. Elsewhere (tests,
+    Celery, management commands) it is sent synchronously. A send that fails is
+    logged: the write is committed and clients heal the gap by heartbeat + resync.
+    """
     layer = get_channel_layer()
     if layer is None:
         return
+    loop = _event_loop_of_this_thread()
+    if loop is not None:
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
+        future.add_done_callback(lambda done: _log_failure(done, group))
+        return
     try:
-        async_to_sync(layer.group_send)(map_group(map_id), event)
-    except Exception:  # the write is committed; the heartbeat heals the gap
-        logger.warning("broadcast to map %s failed", map_id, exc_info=True)
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:
+        logger.warning("send to %s failed", group, exc_info=True)
+
+
+def _event_loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
+    """The running event loop that lent this thread to ``sync_to_async``, if any."""
+    from asgiref.sync import SyncToAsync
+
+    local = SyncToAsync.threadlocal
+    loop = getattr(local, "main_event_loop", None)
+    if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid() or not loop.is_running():
+        return None
+    return loop
+
+
+def _log_failure(done: Any, group: str) -> None:
+    if done.cancelled() or done.exception() is None:
+        return
+    logger.warning("send to %s failed", group, exc_info=done.exception())
 
 
 def user_group(user_id: Any) -> str:
@@ -49,10 +86,4 @@ def user_group(user_id: Any) -> str:
 
 def send_to_user(user_id: Any, frame: dict[str, Any]) -> None:
     """A frame for one user's open sockets only (export progress)."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(user_group(user_id), {"type": "user.frame", "text": dumps(frame)})
-    except Exception:
-        logger.warning("send to user %s failed", user_id, exc_info=True)
+    group_send(user_group(user_id), {"type": "user.frame", "text": dumps(frame)})
