@@ -9,6 +9,8 @@ custom properties in ``style`` attributes (team colours), hence
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -103,3 +105,29 @@ class LoginRateLimitMiddleware:
         if failed(response):
             ratelimit.add(key, window)
         return response
+
+
+# --- no tokens in logs -------------------------------------------------------------------
+
+_SECRET_PATHS = re.compile(r"(/s/|/accounts/invite/|/accounts/reset/[^/]+/|[?&]ticket=)[A-Za-z0-9_\-]{8,}")
+
+
+def redact(text: str) -> str:
+    """Share, invitation and reset tokens and socket tickets, replaced by ``***``."""
+    return _SECRET_PATHS.sub(lambda m: m.group(1) + "***", text)
+
+
+class RedactTokensFilter(logging.Filter):
+    """Django logs the path of every 4xx/5xx answer (``django.request``): a share or
+    invitation path would put a live token in the logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
+
+
+for _name in ("django.request", "django.server", "daphne", "daphne.server", "django.channels.server"):
+    logging.getLogger(_name).addFilter(RedactTokensFilter())

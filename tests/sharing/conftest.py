@@ -25,7 +25,6 @@ def hidden_grid(grid, owner):
     assert ack.status == "ok", ack.error
     grid.hidden = lane
     grid.visible_card = grid.card(owner, stage=0, lane=0, text="Customer calls support")
-    grid.hidden_card = grid.card(owner, stage=0, lane=2, text="Margin is 4 percent") if False else None
     card_id = str(uuid.uuid4())
     ack = grid.push(owner, [{"op": "create", "entity": "card", "id": card_id,
                              "fields": {"stage": grid.stages[0], "lane": lane, "text": "Margin is 4 percent"}}])
