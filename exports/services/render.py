@@ -374,6 +374,16 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
         for lane, kind, _cells in row_specs:
             if kind == "emotion":
                 lane["curves"] = curve_list
+        # Notes on emotion points print as cards under the first curve.
+        note_cells = next((c for _lane, kind, c in row_specs if kind == "emotion"), None)
+        if note_cells is not None:
+            for emotion in emotions:
+                if not (emotion.get("note") or "").strip():
+                    continue
+                curve = curves[emotion.get("persona")]
+                note = {"id": emotion["id"], "text": f"{curve['name']}: {emotion['note']}", "priority": "",
+                        "p_bar": curve["color"], "p_priority": ""}
+                note_cells[stage_index[emotion["stage"]]].append(L.card_item(note, inner_w))
 
         bands = L.make_bands(stages, phases, geo.per_band)
         body_top = L.PAGE_HEAD_H if paper != "fit" else _poster_strip_height(doc, geo)

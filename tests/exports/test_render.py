@@ -53,3 +53,12 @@ def test_a_huge_png_is_capped_at_fifty_megapixels_and_says_so():
     assert info["dpi_lowered"] and info["dpi"] < 300
     assert info["width"] * info["height"] <= 50_000_000
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_emotion_notes_print_under_the_curve():
+    doc = synthetic_document(stages=3, lanes=4, cards=4)
+    doc["emotions"][0]["note"] = "Inquiète : le colis n’arrive pas"
+    data, _info = render_pdf(doc, ExportOptions(paper="A3", personas=False))
+    pages = pdf_pages(data)
+    assert squash("Camille, busy parent: Inquiète : le colis n’arrive pas") in squash("".join(p["text"] for p in pages))
+    assert not any(p["outside"] for p in pages)
