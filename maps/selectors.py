@@ -87,10 +87,18 @@ def map_document(*, map_id: Any, hidden_lanes: frozenset[str] = frozenset()) -> 
             doc[spec.collection] = [
                 serialize_values(spec, row) for row in rows.order_by(*order).values(*value_columns(spec))
             ]
+        doc["stages"] = stages_in_display_order(doc["phases"], doc["stages"])
         doc["personas"] = _linked_personas(map_id)
         doc["teams"] = _teams(journey_map["workspace_id"])
         doc["channels"] = _channels(journey_map["workspace_id"])
     return doc
+
+
+def stages_in_display_order(phases: list[dict[str, Any]], stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stages as the map shows them: phase by phase (a stage's position orders it
+    among the stages of its phase), stages without a phase last."""
+    rank = {phase["id"]: i for i, phase in enumerate(phases)}
+    return sorted(stages, key=lambda s: (rank.get(s["phase"], len(rank)), s["position"], s["id"]))
 
 
 def _linked_personas(map_id: Any) -> list[dict[str, Any]]:

@@ -267,3 +267,15 @@ def test_replaying_the_op_log_rebuilds_the_document(grid, editor):
     for row in Operation.objects.filter(map=grid.map).order_by("seq"):
         apply_ops(replayed, row.ops, row.seq)
     assert comparable(replayed) == comparable(map_document(map_id=grid.map.id))
+
+
+def test_the_document_lists_stages_phase_by_phase(grid, editor):
+    before, after = new(), new()
+    grid.push(editor, [{"op": "create", "entity": "phase", "id": before, "fields": {"title": "Before purchase"}},
+                       {"op": "create", "entity": "phase", "id": after, "fields": {"title": "After purchase"}}])
+    # Each stage is first in its own phase (same position key), and the phases
+    # order them: stage 2 in "Before", stage 0 in "After", stage 1 has none.
+    grid.push(editor, [{"op": "move", "entity": "stage", "id": grid.stages[2], "fields": {"phase": before}},
+                       {"op": "move", "entity": "stage", "id": grid.stages[0], "fields": {"phase": after}}])
+    stages = map_document(map_id=grid.map.id)["stages"]
+    assert [s["id"] for s in stages] == [grid.stages[2], grid.stages[0], grid.stages[1]]
