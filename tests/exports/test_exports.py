@@ -137,3 +137,47 @@ def test_a_script_in_card_text_prints_as_text_the_same_content_reuses_the_file_a
     assert anonymous.get(f"/api/v1/exports/{body['id']}/download/").status_code == 401
     listed = client_for(owner).get(f"/api/v1/maps/{journey_map.id}/exports/").json()
     assert {row["id"] for row in listed} == {body["id"], again.json()["id"]}
+
+
+def test_progress_frames_from_the_worker_reach_the_requester_through_the_channel_layer(celery_worker, workspace,
+                                                                                       owner):
+    import asyncio
+
+    from asgiref.sync import async_to_sync, sync_to_async
+    from channels.layers import get_channel_layer
+
+    from maps.realtime import user_group
+
+    journey_map, _doc = build_map(workspace, owner, stages=3)
+    client = client_for(owner)
+
+    async def request_and_listen() -> tuple[str, list[dict]]:
+        import json
+
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(user_group(owner.id), channel)
+        response = await sync_to_async(client.post)(f"/api/v1/maps/{journey_map.id}/exports/",
+                                                    {"format": "pdf", "paper": "A4"}, format="json")
+        export_id = response.json()["id"]
+        frames: list[dict] = []
+        deadline = asyncio.get_running_loop().time() + 120
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                message = await asyncio.wait_for(layer.receive(channel), 5)
+            except TimeoutError:
+                continue
+            frame = json.loads(message["text"])
+            frames.append(frame)
+            if frame["status"] in ("done", "failed"):
+                break
+        await layer.group_discard(user_group(owner.id), channel)
+        return export_id, frames
+
+    export_id, frames = async_to_sync(request_and_listen)()
+    assert frames, "no frame reached the requester"
+    assert all(f["type"] == "export" and f["id"] == export_id for f in frames)
+    assert frames[-1]["status"] == "done" and frames[-1]["progress"] == 100
+    assert frames[-1]["download_url"] == f"/api/v1/exports/{export_id}/download/"
+    assert "running" in {f["status"] for f in frames}
+    assert [f["progress"] for f in frames] == sorted(f["progress"] for f in frames)
