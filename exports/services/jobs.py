@@ -207,7 +207,7 @@ def _reuse(export: Export) -> bool:
     now = timezone.now()
     Export.objects.filter(id=export.id).update(
         status=ExportStatus.DONE, progress=100, file=relative, file_size=size, info=info, finished_at=now,
-        lease_expires_at=None,
+        lease_expires_at=None, snapshot={},
     )
     export.refresh_from_db()
     return True
@@ -342,7 +342,8 @@ def run_export(export_id: Any, *, worker: str = "") -> Export | None:
         heartbeat.stopped.set()
     finished = Export.objects.filter(id=export.id, attempts=attempt, status=ExportStatus.RUNNING).update(
         status=ExportStatus.DONE, progress=100, file=relative, file_size=len(data), info=info,
-        finished_at=timezone.now(), lease_expires_at=None, error="")
+        finished_at=timezone.now(), lease_expires_at=None, error="",
+        snapshot={})  # rendered: the snapshot (large for big maps) is no longer needed
     export.refresh_from_db()
     if finished:
         notify(export)
