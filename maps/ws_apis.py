@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maps import tickets
+from maps.apis.common import MAP_ID, errors, parse_id
 from maps.selectors import map_role
 
 
@@ -24,12 +25,15 @@ class WsTicketApi(APIView):
     """
 
     @extend_schema(
+        parameters=[MAP_ID],
         request=None,
-        responses=inline_serializer("WsTicket", {"ticket": serializers.CharField(),
-                                                 "expires_in": serializers.IntegerField()}),
+        responses={201: inline_serializer("WsTicket", {"ticket": serializers.CharField(),
+                                                       "expires_in": serializers.IntegerField()}),
+                   **errors(401, 404)},
     )
     def post(self, request: Request, map_id: Any) -> Response:
-        journey_map, role = map_role(user=request.user, map_id=map_id)
+        # A path id that is no UUID names no map: the API's JSON 404, not Django's page.
+        journey_map, role = map_role(user=request.user, map_id=parse_id(map_id, "map"))
         if journey_map is None:
             raise NotFound("no such map")
         ticket = tickets.issue(tickets.make_payload(map_id=journey_map.id, user_id=request.user.pk, role=role))

@@ -103,6 +103,7 @@ _DESCRIPTIONS = {
     409: "Conflict (`gone`, `parent_deleted`, `version_conflict`, `batch_id_reused`).",
     410: "Gone: older than the retained op log; reload the document.",
     413: "Body too large (code `too_large`).",
+    429: "Too many attempts from this address (code `rate_limited`); see Retry-After.",
 }
 
 

@@ -9,7 +9,7 @@ import uuid
 from django.db.models import Q
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +32,7 @@ from maps.selectors import map_document, oldest_retained_seq, operations_since, 
 from maps.serializers import (
     AckSerializer,
     DocumentSerializer,
+    ErrorSerializer,
     MapCreateSerializer,
     MapDuplicateSerializer,
     MapSerializer,
@@ -44,6 +45,9 @@ from maps.services.copy import map_duplicate, map_future_state
 
 TAG = ["maps"]
 MAX_OPS_PAGE = 500
+
+ACK_OR_ERROR = PolymorphicProxySerializer(component_name="AckOrError", serializers=[AckSerializer, ErrorSerializer],
+                                          resource_type_field_name=None)
 
 
 class MapListView(generics.GenericAPIView, ApiView):
@@ -209,7 +213,9 @@ class MapOperationsView(ApiView):
         request=OperationsRequestSerializer,
         responses={
             200: AckSerializer,
-            400: AckSerializer, 403: AckSerializer, 404: AckSerializer, 409: AckSerializer,
+            # A refused batch answers with its ack; a refused request (no such map,
+            # a body that is not a batch) with the error object.
+            400: ACK_OR_ERROR, 403: AckSerializer, 404: ACK_OR_ERROR, 409: AckSerializer,
             **errors(401, 413),
         },
     )

@@ -52,7 +52,7 @@ class TokenView(ApiView):
 
     @extend_schema(tags=["auth"], operation_id="auth_token_create", auth=[],
                    summary="Exchange a username and password for an API token",
-                   request=TokenRequestSerializer, responses={200: TokenSerializer, **errors(400, 413)})
+                   request=TokenRequestSerializer, responses={200: TokenSerializer, **errors(400, 413, 429)})
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -14,7 +14,8 @@ from tests.factories import PersonaFactory
 
 @pytest.fixture(autouse=True)
 def fresh_limits(settings):
-    settings.REDIS_URL = ""
+    # Counters of this test only (the in-process ones are cleared, Redis ones namespaced).
+    settings.RATELIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}:"
     ratelimit.reset()
     yield
     ratelimit.reset()

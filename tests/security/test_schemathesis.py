@@ -8,19 +8,26 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.specs.openapi.checks import (
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+APP = get_wsgi_application()
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", APP)
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
-@pytest.fixture
-def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+@pytest.fixture(autouse=True)
+def keep_connection(db):
+    # Calls go straight to the WSGI app, not through Django's test client, so keep
+    # Django from closing the test's connection (and its transaction) after each one.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

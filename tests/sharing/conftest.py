@@ -10,8 +10,8 @@ from maps import sharing
 
 @pytest.fixture(autouse=True)
 def fresh_limits(settings):
-    # Counters are per process: a test must not inherit another's wrong-token count.
-    settings.REDIS_URL = ""
+    # Counters of this test only (the in-process ones are cleared, Redis ones namespaced).
+    settings.RATELIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}:"
     ratelimit.reset()
     yield
     ratelimit.reset()

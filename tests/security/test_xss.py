@@ -1,0 +1,99 @@
+"""XSS payloads in every user text field come back as text, never as markup."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+
+from maps import sharing
+from maps.models import JourneyMap, Team
+from tests.factories import PersonaFactory
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = '<img src=x onerror=alert(1)><script>alert(2)</script>"\'><svg onload=alert(3)>'
+RAW = ["<img src=x", "<script>alert", "<svg onload"]
+
+
+def seed_payloads(grid, owner) -> str:
+    """Put the payload in the title, a card, a persona, a touchpoint, a team and a share label."""
+    JourneyMap.objects.filter(id=grid.map.id).update(title=f"Title {PAYLOAD}")
+    team = Team.objects.create(workspace=grid.map.workspace, name=f"Team {PAYLOAD}"[:100], color="#0f766e")
+    persona = PersonaFactory(workspace=grid.map.workspace, name=f"Persona {PAYLOAD}"[:100])
+    ack = grid.push(owner, [
+        {"op": "create", "entity": "card", "id": str(uuid.uuid4()),
+         "fields": {"stage": grid.stages[0], "lane": grid.lanes[0], "text": f"Card {PAYLOAD}", "team": str(team.id)}},
+        {"op": "create", "entity": "touchpoint", "id": str(uuid.uuid4()),
+         "fields": {"stage": grid.stages[1], "lane": grid.lanes[1], "title": f"Touchpoint {PAYLOAD}"[:200]}},
+        {"op": "create", "entity": "persona_link", "id": str(uuid.uuid4()), "fields": {"persona": str(persona.id)}},
+    ])
+    assert ack.status in ("ok", "rebased"), ack.error
+    return sharing.share_link_create(map=grid.map, created_by=owner, label=f"Label {PAYLOAD}"[:200]).path
+
+
+def assert_inert(html: str) -> None:
+    for raw in RAW:
+        assert raw not in html, raw
+
+
+def test_the_editor_page_escapes_every_field(client: Client, grid, owner):
+    seed_payloads(grid, owner)
+    client.force_login(owner)
+    html = client.get(f"/maps/{grid.map.id}/").content.decode()
+    assert "Card " in html and "Touchpoint " in html
+    assert_inert(html)
+
+
+def test_the_share_page_escapes_every_field(grid, owner):
+    path = seed_payloads(grid, owner)
+    html = Client().get(path).content.decode()
+    assert "Label &lt;img" in html and "Title &lt;img" in html
+    assert_inert(html)
+
+
+def test_the_members_page_escapes_team_names(client: Client, grid, owner):
+    seed_payloads(grid, owner)
+    client.force_login(owner)
+    html = client.get(f"/accounts/workspaces/{grid.map.workspace_id}/members/").content.decode()
+    assert "Team &lt;img" in html
+    assert_inert(html)
+
+
+def pdf_text(data: bytes) -> str:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+
+
+def test_exports_print_every_field_as_text(grid, owner):
+    """The print HTML is escaped like the pages, and the PDF shows the payload as
+    literal characters."""
+    from exports.services.render import ExportOptions, prepare, render_html, render_pdf
+    from maps.selectors import map_document
+
+    seed_payloads(grid, owner)
+    doc = map_document(map_id=grid.map.id)
+    html = render_html(prepare(doc, ExportOptions()))
+    assert "Card " in html
+    assert_inert(html)
+    text = pdf_text(render_pdf(doc, ExportOptions())[0])
+    assert "onerror=alert(1)" in " ".join(text.split())
+
+
+def test_a_share_links_pdf_leaves_out_its_hidden_lanes(grid, owner):
+    """The export path for share viewers renders the filtered snapshot only."""
+    from exports.services import export_request
+    from exports.services.render import ExportOptions, render_pdf
+
+    hidden = grid.lanes[1]
+    grid.card(owner, stage=0, lane=1, text="Supplier discount 12 percent")
+    grid.card(owner, stage=0, lane=0, text="Customer orders online")
+    created = sharing.share_link_create(map=grid.map, created_by=owner, hidden_lanes=[hidden], allow_pdf=True)
+    export = export_request(map=grid.map, share_link=created.link, hidden_lanes=frozenset({hidden}),
+                            options={"format": "pdf"})
+    assert export.hidden_lanes == [hidden] and "Supplier discount" not in str(export.snapshot)
+    text = " ".join(pdf_text(render_pdf(export.snapshot, ExportOptions())[0]).split())
+    assert "Customer orders online" in text and "Supplier discount" not in text and "Lane 1" not in text

@@ -1,0 +1,124 @@
+"""The share page and the members page in a real browser, served by daphne."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from tests.conftest import need_service
+from tests.servers import daphne_server  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+PAYLOAD = "<img src=x onerror=alert(1)>"
+SHOTS = Path(os.environ.get("JOURNEYMAP_SCREENSHOTS", "")) if os.environ.get("JOURNEYMAP_SCREENSHOTS") else None
+
+
+def seed(grid, owner):
+    from maps import sharing
+    from maps.models import JourneyMap, Lane, Team
+
+    JourneyMap.objects.filter(id=grid.map.id).update(title=f"Onboarding {PAYLOAD}")
+    Lane.objects.filter(id=grid.lanes[1]).update(title="Internal costs")
+    team = Team.objects.create(workspace=grid.map.workspace, name="Support", color="#059669")
+    grid.card(owner, stage=0, lane=0, text=f"Customer signs up {PAYLOAD}", team=str(team.id))
+    grid.card(owner, stage=1, lane=0, text="Welcome call")
+    grid.card(owner, stage=0, lane=1, text="Margin is 4 percent")
+    return sharing.share_link_create(map=grid.map, created_by=owner, label="for Support",
+                                     hidden_lanes=[grid.lanes[1]], highlight_team=str(team.id), allow_pdf=True)
+
+
+async def test_a_share_viewer_sees_the_map_live_then_loses_it_on_revocation(daphne_server, grid, owner):  # noqa: F811
+    need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
+    from playwright.async_api import async_playwright
+
+    from maps import sharing
+
+    created = await sync_to_async(seed)(grid, owner)
+    server = await sync_to_async(daphne_server)()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1400, "height": 800})
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), asyncio.ensure_future(d.dismiss())))
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.goto(f"{server.http_url}{created.path}")
+        await page.wait_for_function("() => window.journeymapSync && window.journeymapSync.status === 'online'",
+                                     timeout=15_000)
+        board = page.locator("#board")
+        await page.wait_for_function(
+            "() => document.querySelector('#board').textContent.includes('Customer signs up')")
+        text = await board.text_content()
+        assert PAYLOAD in text  # shown as text
+        assert "Margin is 4 percent" not in await page.content() and "Internal costs" not in await page.content()
+        assert await page.locator("#board img[src=x]").count() == 0
+
+        # A live edit reaches the viewer.
+        await sync_to_async(grid.card)(owner, stage=2, lane=0, text="Added during the workshop")
+        await page.wait_for_function(
+            "() => document.querySelector('#board').textContent.includes('Added during the workshop')",
+            timeout=5_000)
+        if SHOTS:
+            await page.screenshot(path=str(SHOTS / "share-page.png"), full_page=True)
+
+        # Revocation: the page's socket closes within 5 s and the page is gone.
+        link = await sync_to_async(lambda: created.link.__class__.objects.get(id=created.link.id))()
+        await sync_to_async(sharing.share_link_revoke)(link=link)
+        await page.wait_for_function("() => window.journeymapSync.status === 'offline'", timeout=5_000)
+        response = await page.goto(f"{server.http_url}{created.path}")
+        assert response.status == 404
+        assert dialogs == [] and errors == []
+        await browser.close()
+
+
+async def test_the_members_page_shows_people_teams_and_invite_links(daphne_server, grid, owner, editor):  # noqa: F811
+    need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
+    from playwright.async_api import async_playwright
+
+    from maps import invitations
+    from maps.models import Team
+
+    def prepare():
+        owner.set_password("correct horse battery")
+        owner.save()
+        Team.objects.create(workspace=grid.map.workspace, name="Support", color="#059669")
+        Team.objects.create(workspace=grid.map.workspace, name="Sales", color="#2563eb")
+        invitations.invite_link_create(workspace=grid.map.workspace, created_by=owner, role="editor",
+                                       label="Workshop, 12 March")
+
+    await sync_to_async(prepare)()
+    server = await sync_to_async(daphne_server)()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1300, "height": 900})
+        await page.goto(f"{server.http_url}/accounts/login/")
+        await page.fill("#id_username", owner.username)
+        await page.fill("#id_password", "correct horse battery")
+        await page.click("form[action$='/accounts/login/'] button[type=submit]")
+        await page.wait_for_url(f"{server.http_url}/")
+        await page.goto(f"{server.http_url}/accounts/workspaces/{grid.map.workspace_id}/members/")
+        await page.fill("#link-label", f"Team day {uuid.uuid4().hex[:4]}")
+        await page.click("text=Create invite link")
+        invite_url = await page.input_value("#new-link")
+        assert "/accounts/invite/" in invite_url
+        assert await page.locator(".people-table").first.locator("tbody tr").count() == 2
+        if SHOTS:
+            await page.screenshot(path=str(SHOTS / "members-page.png"), full_page=True)
+        # A newcomer opens the link, creates an account and lands in the workspace.
+        newcomer = await browser.new_page()
+        await newcomer.goto(invite_url)
+        await newcomer.fill("#id_username", "workshop1")
+        await newcomer.fill("#id_password1", "a long pass phrase 42")
+        await newcomer.fill("#id_password2", "a long pass phrase 42")
+        await newcomer.click("#join-button")
+        await newcomer.wait_for_url(f"{server.http_url}/?workspace={grid.map.workspace_id}")
+        await browser.close()
