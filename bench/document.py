@@ -13,10 +13,15 @@ Runs in its own database (journeymap_bench_document), dropped and re-created.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import uuid
 
 from _setup import bench_database, percentiles
+
+# Measure production settings: DEBUG keeps a log of every query.
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789")
 
 
 def build_map(owner, workspace):  # type: ignore[no-untyped-def]

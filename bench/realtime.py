@@ -22,7 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789")
 
 import websockets  # noqa: E402
 
@@ -57,17 +60,18 @@ def pct(values: list[float], p: float) -> float:
 
 
 def setup_map() -> tuple[str, list[str], str, str]:
-    import django
+    from _setup import bench_database
 
-    django.setup()
-    from django.core.management import call_command
+    bench_database("realtime")
+    from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
     from maps.selectors import map_document
     from maps.services import map_create, membership_set, workspace_create
-    from tests.factories import UserFactory
 
-    call_command("migrate", verbosity=0)
+    def UserFactory(username: str):  # noqa: N802  (no password: clients use tokens)
+        return get_user_model().objects.create(username=username)
+
     tag = uuid.uuid4().hex[:8]
     owner = UserFactory(username=f"bench-{tag}")
     workspace = workspace_create(name=f"bench {tag}", owner=owner)
@@ -215,11 +219,14 @@ async def main() -> None:
     from tests.servers import free_port
 
     map_id, tokens, stage, lane = await asyncio.to_thread(setup_map)
-    env = dict(os.environ)
+    # Production settings for the servers (DEBUG off: no query log, no debug
+    # toolbar of any kind) against the benchmark's own database.
+    env = dict(os.environ, DEBUG="false", SECRET_KEY="bench-only-secret-key-0123456789")
     ports = [free_port(), free_port()]
     procs = [subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(p),
                                "journeymap.asgi:application"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in ports]
+    print("daphne pids", " ".join(str(p.pid) for p in procs), flush=True)
     floor_port = free_port()
     floor = subprocess.Popen([sys.executable, "-c", FLOOR, str(floor_port)])
     try:
@@ -227,7 +234,7 @@ async def main() -> None:
         urls = [f"ws://127.0.0.1:{p}" for p in ports]
         floor_urls = [f"ws://127.0.0.1:{floor_port}"]
         results = {}
-        for clients in (10, 50):
+        for clients in [int(c) for c in os.environ.get("BENCH_CLIENTS", "10,50").split(",")]:
             ours = await latency(urls, map_id, tokens, stage, lane, clients, 8, 20)
             base = await latency(floor_urls, None, tokens, stage, lane, clients, 8, 20)
             r = report(f"journeymap {clients} clients", ours)

@@ -52,10 +52,15 @@ def group_send(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    loop = _event_loop_of_this_thread()
+    loop = _lending_event_loop()
     if loop is not None:
-        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
-        future.add_done_callback(lambda done: _log_failure(done, group))
+        if loop.is_running():
+            future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
+            future.add_done_callback(lambda done: _log_failure(done, group))
+        else:
+            # The server is shutting down: waiting on its stopped loop would hang
+            # this thread forever. Clients resync from the op log on reconnect.
+            logger.info("event loop stopped, send to %s dropped", group)
         return
     try:
         async_to_sync(layer.group_send)(group, event)
@@ -63,15 +68,14 @@ def group_send(group: str, event: dict[str, Any]) -> None:
         logger.warning("send to %s failed", group, exc_info=True)
 
 
-def _event_loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
-    """The running event loop that lent this thread to ``sync_to_async``, if any."""
+def _lending_event_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop that lent this thread to ``sync_to_async``, if any."""
     from asgiref.sync import SyncToAsync
 
     local = SyncToAsync.threadlocal
-    loop = getattr(local, "main_event_loop", None)
-    if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid() or not loop.is_running():
+    if getattr(local, "main_event_loop_pid", None) != os.getpid():
         return None
-    return loop
+    return getattr(local, "main_event_loop", None)
 
 
 def _log_failure(done: Any, group: str) -> None:
