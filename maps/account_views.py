@@ -187,3 +187,61 @@ def workspaces(request: HttpRequest) -> HttpResponse:
     rows = Membership.objects.filter(user=request.user).select_related("workspace", "team").order_by(
         "workspace__name")
     return render(request, "workspaces/list.html", {"memberships": rows})
+
+
+# --- a map's share links ---------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def share_links(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
+    """Create, list and revoke a map's read-only share links (owners and editors)."""
+    import datetime as dt
+
+    from maps import sharing
+    from maps.models import Lane, ShareLink
+    from maps.selectors import map_role
+
+    journey_map, role = map_role(user=request.user, map_id=map_id)
+    if journey_map is None:
+        raise Http404
+    if role not in (Role.OWNER, Role.EDITOR):
+        return HttpResponse(_("Only owners and editors share maps."), status=403, content_type="text/plain; charset=utf-8")
+    new_url = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                link = _row_of_map(ShareLink, journey_map, request.POST.get("link"))
+                sharing.share_link_revoke(link=link)
+                messages.success(request, _("The link no longer works; open pages close within seconds."))
+                return redirect(request.path)
+            days = request.POST.get("days") or ""
+            expires_at = timezone.now() + dt.timedelta(days=int(days)) if days.strip() else None
+            created = sharing.share_link_create(
+                map=journey_map, created_by=request.user, label=request.POST.get("label", ""),
+                expires_at=expires_at, hidden_lanes=request.POST.getlist("hidden_lanes"),
+                highlight_team=request.POST.get("highlight_team") or None,
+                allow_pdf=request.POST.get("allow_pdf") == "on",
+            )
+            new_url = request.build_absolute_uri(created.path)
+        except ValueError:
+            messages.error(request, _("Days must be a whole number."))
+        except OpError as error:
+            messages.error(request, error.message)
+    lanes = Lane.objects.filter(map=journey_map, deleted_by_seq__isnull=True).order_by("position", "id")
+    return render(request, "workspaces/share_links.html", {
+        "map": journey_map, "links": sharing.share_links_for_map(map=journey_map), "lanes": lanes,
+        "lane_titles": {str(lane.id): lane.title for lane in lanes},
+        "teams": Team.objects.filter(workspace_id=journey_map.workspace_id), "new_url": new_url, "now": timezone.now(),
+    })
+
+
+def _row_of_map(model: Any, journey_map: Any, row_id: Any) -> Any:
+    try:
+        row_id = uuid.UUID(str(row_id))
+    except ValueError:
+        raise Http404 from None
+    row = model.objects.filter(map=journey_map, id=row_id).first()
+    if row is None:
+        raise Http404
+    return row

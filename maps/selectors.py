@@ -91,6 +91,11 @@ def map_document(*, map_id: Any, hidden_lanes: frozenset[str] = frozenset()) -> 
         doc["personas"] = _linked_personas(map_id)
         doc["teams"] = _teams(journey_map["workspace_id"])
         doc["channels"] = _channels(journey_map["workspace_id"])
+        if hidden_lanes:
+            # Also the emotion curve when its lane is hidden, and references to hidden items.
+            from maps.visibility import hide_in_document
+
+            doc = hide_in_document(doc, map_id=map_id, hidden=frozenset(hidden_lanes))
     return doc
 
 

@@ -89,6 +89,12 @@ def _clear_ref(item: dict[str, Any], key: str, visible: set[str]) -> dict[str, A
     return item
 
 
+def hide_in_document(doc: dict[str, Any], *, map_id: Any, hidden: frozenset[str]) -> dict[str, Any]:
+    """``filter_document`` for a snapshot being read (inside its read transaction)."""
+    kinds = _hidden_lane_kinds(map_id, hidden)
+    return filter_document(doc, hidden=hidden, hide_emotions="emotion" in kinds.values())
+
+
 def load_snapshot(map_id: Any, hidden: frozenset[str]) -> tuple[dict[str, Any], dict[str, dict[str, Any]], bool]:
     """(filtered snapshot, shadow of hidden items, whether emotions are hidden), all
     read at one ``seq``."""

@@ -116,3 +116,49 @@ def test_a_pdf_is_offered_only_when_the_link_allows_it(client: Client, hidden_gr
     link = sharing.share_link_create(map=hidden_grid.map, created_by=owner, allow_pdf=False)
     assert "Download PDF" not in client.get(link.path).content.decode()
     assert client.post(f"{link.path}export/").status_code == 404
+
+
+def test_hiding_the_emotion_lane_hides_the_curve_in_the_page_and_the_export_snapshot(client: Client, grid, owner):
+    import uuid
+
+    from exports.services import export_request
+    from maps.selectors import map_document
+
+    emotion_lane, point = str(uuid.uuid4()), str(uuid.uuid4())
+    ack = grid.push(owner, [
+        {"op": "create", "entity": "lane", "id": emotion_lane, "fields": {"title": "Feelings", "kind": "emotion"}},
+        {"op": "create", "entity": "emotion", "id": point, "fields": {"stage": grid.stages[0], "score": -3,
+                                                                      "note": "furious about fees"}}])
+    assert ack.status in ("ok", "rebased"), ack.error
+    link = sharing.share_link_create(map=grid.map, created_by=owner, hidden_lanes=[emotion_lane], allow_pdf=True)
+    assert "furious about fees" not in client.get(link.path).content.decode()
+    assert map_document(map_id=grid.map.id, hidden_lanes=frozenset({emotion_lane}))["emotions"] == []
+    export = export_request(map=grid.map, share_link=link.link, hidden_lanes=frozenset({emotion_lane}),
+                            options={"format": "pdf"})
+    assert "furious about fees" not in str(export.snapshot)
+    # Members still see it.
+    assert map_document(map_id=grid.map.id)["emotions"][0]["note"] == "furious about fees"
+
+
+def test_the_share_links_page_creates_lists_and_revokes(hidden_grid, owner, viewer, outsider):
+    page = f"/accounts/maps/{hidden_grid.map.id}/share-links/"
+    client = Client()
+    client.force_login(outsider)
+    assert client.get(page).status_code == 404
+    client.force_login(viewer)
+    assert client.get(page).status_code == 403
+    client.force_login(owner)
+    response = client.post(page, {"label": "<b>for Support</b>", "days": "7", "hidden_lanes": [hidden_grid.hidden],
+                                  "allow_pdf": "on"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    link = ShareLink.objects.get(map=hidden_grid.map)
+    assert link.hidden_lanes == [hidden_grid.hidden] and link.allow_pdf and link.expires_at is not None
+    url = next(part for part in html.split('"') if "/s/" in part and part.startswith("http"))
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    assert sharing.token_hash(token) == link.token_hash
+    assert "&lt;b&gt;for Support&lt;/b&gt;" in html and "<b>for Support" not in html
+    # Listed afterwards without the token.
+    assert token not in client.get(page).content.decode()
+    client.post(page, {"action": "revoke", "link": str(link.id)})
+    assert Client().get(f"/s/{token}/").status_code == 404
