@@ -4,6 +4,7 @@ archive, duplicate; the document snapshot and the op log."""
 from __future__ import annotations
 
 import json
+import math
 import uuid
 
 from django.db.models import Q
@@ -13,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, Polymorphic
 from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 
 from maps.apis.common import (
     MAP_ID,
@@ -27,7 +29,7 @@ from maps.apis.common import (
     workspace_for,
 )
 from maps.models import JourneyMap, MapKind
-from maps.operations import actor_for, apply
+from maps.operations import Ack, actor_for, apply
 from maps.selectors import map_document, oldest_retained_seq, operations_since, snapshot_transaction
 from maps.serializers import (
     AckSerializer,
@@ -184,6 +186,13 @@ class MapDocumentView(ApiView):
         return HttpResponse(body, content_type="application/json")
 
 
+class OperationsThrottle(UserRateThrottle):
+    """Batches per user over REST: about 50 a second sustained (settings), kept in
+    the shared cache so every process counts the same requests."""
+
+    scope = "operations"
+
+
 class MapOperationsView(ApiView):
     @extend_schema(
         tags=TAG, operation_id="maps_operations_list", parameters=[
@@ -216,6 +225,7 @@ class MapOperationsView(ApiView):
             # A refused batch answers with its ack; a refused request (no such map,
             # a body that is not a batch) with the error object.
             400: ACK_OR_ERROR, 403: AckSerializer, 404: ACK_OR_ERROR, 409: AckSerializer,
+            429: AckSerializer,
             **errors(401, 413),
         },
     )
@@ -225,6 +235,16 @@ class MapOperationsView(ApiView):
         unknown = sorted(set(body) - {"batch_id", "ops"})
         if unknown:
             raise exceptions.ValidationError({key: ["Unknown field."] for key in unknown})
+        throttle = OperationsThrottle()
+        if not throttle.allow_request(request, self):
+            # The socket's answer to a push beyond the bucket, with the HTTP status
+            # of the error table and a Retry-After header.
+            wait = max(1, math.ceil(throttle.wait() or 1))
+            batch_id = body.get("batch_id") if isinstance(body.get("batch_id"), str) else ""
+            frame = Ack(batch_id=batch_id[:100], status="retry", retry_after_ms=wait * 1000,
+                        error={"code": "rate_limited", "message": "too many batches, retry later",
+                               "op_index": None, "field": None}).as_frame()
+            return Response(frame, status=429, headers={"Retry-After": str(wait)})
         ack = apply(map_id=journey_map.id, actor=actor_for(request.user, journey_map.workspace_id),
                     batch_id=body.get("batch_id"), ops=body.get("ops"), role=role)
         return Response(ack.as_frame(), status=ack.http_status)
