@@ -113,6 +113,16 @@ async def test_the_members_page_shows_people_teams_and_invite_links(daphne_serve
         assert await page.locator(".people-table").first.locator("tbody tr").count() == 2
         if SHOTS:
             await page.screenshot(path=str(SHOTS / "members-page.png"), full_page=True)
+        # The map's share links page: a link for Support that hides a lane.
+        await page.goto(f"{server.http_url}/accounts/maps/{grid.map.id}/share-links/")
+        await page.fill("#share-label", "for Support")
+        await page.check(f"input[name=hidden_lanes][value='{grid.lanes[1]}']")
+        await page.check("input[name=allow_pdf]")
+        await page.click("text=Create share link")
+        share_url = await page.input_value("#new-link")
+        assert "/s/" in share_url
+        if SHOTS:
+            await page.screenshot(path=str(SHOTS / "share-links-page.png"), full_page=True)
         # A newcomer opens the link, creates an account and lands in the workspace.
         newcomer = await browser.new_page()
         await newcomer.goto(invite_url)
