@@ -7,6 +7,7 @@ import { focusNode, installKeyboard } from "./grid/keyboard.js";
 import { find, format, itemText, orderedStages, placeOf, sorted, textField, uuid } from "./grid/model.js";
 import { Board } from "./grid/render.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
+import { SidePanel } from "./ui/panel.js";
 import { locksFrom, renderPresence } from "./ui/presence.js";
 import { Toasts } from "./ui/toasts.js";
 import { UndoStack } from "./ui/undo.js";
@@ -21,6 +22,15 @@ const board = new Board({ root: document.getElementById("board"), strings: s, co
 const toasts = new Toasts(document.getElementById("toasts"));
 const popover = new Popover(document.getElementById("popover"));
 const undo = new UndoStack();
+const panel = new SidePanel({
+  host: document.getElementById("side-panel"),
+  strings: s,
+  config,
+  getDoc: () => currentDoc(),
+  update: (entity, id, fields) => updateItem(entity, id, fields),
+  remove: (entity, id) => deleteItem(entity, id, s.deleted),
+});
+panel.onClose = () => sync?.setPresence(null, null);
 let sync = null;
 let localDoc = initialDoc;
 
@@ -85,7 +95,14 @@ function moveItem(entity, id, stage, lane, { after = null, before = null } = {})
   commit([{ op: "move", entity, id, fields }], [{ kind: "move", entity, id, from }]);
 }
 
+function openPanel(node) {
+  const { entity, id } = node.dataset;
+  panel.open(entity, id, { returnTo: node, focus: config.canWrite });
+  if (config.canWrite) sync?.setPresence({ entity, id, field: "panel" }, null);
+}
+
 function startEdit(node) {
+  if (node.dataset.entity === "touchpoint" || node.dataset.entity === "moment") return openPanel(node);
   if (!config.canWrite) return;
   const { entity, id } = node.dataset;
   const item = find(currentDoc(), entity, id);
@@ -378,6 +395,9 @@ function openMenu(button) {
       host.append(wrap);
     }
     const actions = section("");
+    if (entity !== "card") {
+      actions.append(menuButton(s.details, () => { close(); const node = board.items.get(id); if (node) openPanel(node); }));
+    }
     actions.append(menuButton(s.delete, () => { close(); deleteItem(entity, id); }, { danger: true }));
     host.append(actions);
   }, { label: entity === "stage" ? s.stageActions : entity === "lane" ? s.laneActions : s.cardActions });
@@ -549,6 +569,7 @@ async function connect() {
   sync.on("change", ({ doc, changed }) => {
     localDoc = doc;
     board.render(doc, changed);
+    panel.refresh(doc, changed);
     document.getElementById("map-title").textContent = doc.map?.title || "";
   });
   sync.on("status", ({ status, pending }) => showStatus(status, pending));

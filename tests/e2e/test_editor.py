@@ -459,7 +459,10 @@ async def test_rich_lanes_render_and_arrow_keys_walk_the_grid(browser, workshop)
     # Team filter: highlight dims the other teams' cards, "Only" hides them.
     await page.select_option("#team-filter", str(workshop.sales.id))
     assert await page.locator(".item.team-match .item-text").all_inner_texts() == ["Sales note"]
-    assert await page.locator(".item", has_text="Support note").evaluate("n => getComputedStyle(n).opacity") != "1"
+    # (opacity fades in over a short transition: wait for it rather than sample it once)
+    await page.wait_for_function(
+        "() => [...document.querySelectorAll('.item')].some((n) => n.textContent.includes('Support note')"
+        " && Number(getComputedStyle(n).opacity) < 0.5)")
     await page.locator(".segmented label", has_text="Only").click()
     assert await page.locator(".item", has_text="Support note").is_hidden()
     assert await page.locator(".item", has_text="Sales note").is_visible()

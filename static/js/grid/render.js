@@ -3,6 +3,7 @@
 // the items it names; structure changes re-place headers and cells, not cards.
 
 import { drawEmotionCurve } from "../lanes/emotion.js";
+import { EVALUATION_SYMBOL, channelName, volumeBadge } from "../ui/panel.js";
 import { cellKey, find, format, itemText, laneEntity, orderedStages, sorted } from "./model.js";
 
 export const COL_WIDTH = 248;
@@ -345,6 +346,12 @@ export class Board {
     const node = el("article", `item item-${entity}`, { tabindex: "-1", "data-id": item.id, "data-entity": entity,
       draggable: this.canWrite ? "true" : null });
     node.innerHTML = `<div class="item-main"><span class="item-icon" aria-hidden="true"></span><p class="item-text"></p></div><footer class="item-foot"><span class="team-tag"></span><span class="editing-badge" hidden></span></footer>`;
+    if (entity === "touchpoint") {
+      // Channel, evaluation, volume and survey scores under the title.
+      const meta = el("div", "tp-meta");
+      meta.innerHTML = '<span class="tp-channel"></span><span class="tp-eval"><span class="eval-symbol" aria-hidden="true"></span><span class="eval-text"></span></span><span class="tp-badge tp-volume"></span><span class="tp-badge tp-csat"></span><span class="tp-badge tp-nps"></span>';
+      node.querySelector(".item-main").after(meta);
+    }
     if (this.canWrite) node.append(this.menuButton(entity, item.id, this.s.cardActions));
     return node;
   }
@@ -375,14 +382,40 @@ export class Board {
         icon.style.setProperty("--icon", `url("${src}")`);
       }
       const lang = this.doc.map?.language || "en";
-      icon.title = channel ? (lang === "fr" && channel.name_fr ? channel.name_fr : channel.name) : "";
-      node.dataset.evaluation = item.evaluation || "";
+      const kind = channel?.kind || "";
+      icon.title = channel ? `${channelName(channel, lang)} · ${this.s[kind] || ""}` : "";
+      node.dataset.channelKind = kind;
+      node.classList.toggle("tp-unowned", channel ? !channel.brand_controlled : false);
+      this.fillTouchpointMeta(node, item, channel, lang);
     } else if (entity === "moment") {
       icon.title = this.s.momentOfTruth;
       node.dataset.valence = item.valence || "";
     }
     this.applyLock(node, item.id);
     this.applyTeamFilter(node);
+  }
+
+  fillTouchpointMeta(node, item, channel, lang) {
+    const s = this.s;
+    const set = (selector, text, title = "") => {
+      const part = node.querySelector(selector);
+      part.hidden = !text;
+      if (part.textContent !== text && !part.children.length) part.textContent = text;
+      if (title) part.title = title;
+      return part;
+    };
+    set(".tp-channel", channel ? channelName(channel, lang) : "");
+    const evaluation = item.evaluation || "";
+    node.dataset.evaluation = evaluation;
+    const chip = node.querySelector(".tp-eval");
+    chip.hidden = !evaluation;
+    chip.dataset.evaluation = evaluation;
+    chip.querySelector(".eval-symbol").textContent = evaluation ? EVALUATION_SYMBOL[evaluation] : "";
+    chip.querySelector(".eval-text").textContent = evaluation ? s[`eval_${evaluation}`] : "";
+    set(".tp-volume", volumeBadge(item, s), s.volume);
+    set(".tp-csat", item.csat !== null && item.csat !== undefined ? `CSAT ${Math.round(item.csat * 10) / 10} %` : "");
+    const nps = item.nps;
+    set(".tp-nps", nps !== null && nps !== undefined ? `NPS ${nps > 0 ? "+" : ""}${nps}` : "");
   }
 
   // Reorder one cell's children to the document order, moving only what is out of place.

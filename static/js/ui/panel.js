@@ -1,0 +1,371 @@
+// The side panel: every field of one touchpoint (or moment of truth), edited in
+// place. Each change becomes an ordinary "update" op through the editor's
+// commit path; remote changes refresh the fields nobody is typing in.
+// User text only ever goes through textContent / value, never innerHTML.
+
+import { find, format } from "../grid/model.js";
+
+export const EVALUATIONS = ["delight", "neutral", "irritant"];
+// A symbol per evaluation, so it reads without colour too.
+export const EVALUATION_SYMBOL = { delight: "▲", neutral: "●", irritant: "▼" };
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// "80 %" for a share; "12k/month" for a count per period.
+export function volumeBadge(item, s) {
+  if (item.volume_share !== null && item.volume_share !== undefined) {
+    const share = Math.round(item.volume_share * 10) / 10;
+    return `${share} %`;
+  }
+  if (item.volume_count !== null && item.volume_count !== undefined) {
+    const n = item.volume_count;
+    const short = n >= 1e6 ? `${+(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${+(n / 1e3).toFixed(1)}k` : String(n);
+    const period = item.volume_period ? s[`per_${item.volume_period}`] || "" : "";
+    return `${short}${period}`;
+  }
+  return "";
+}
+
+export function channelName(channel, lang) {
+  if (!channel) return "";
+  return lang === "fr" && channel.name_fr ? channel.name_fr : channel.name;
+}
+
+function parseNumber(raw, { integer = false } = {}) {
+  const text = String(raw).trim().replace(",", ".");
+  if (text === "") return null;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return undefined;
+  return integer ? Math.round(value) : value;
+}
+
+export class SidePanel {
+  /**
+   * host: the <aside>; update(entity, id, fields), remove(entity, id): the editor's
+   * write functions; getDoc(): the document as shown.
+   */
+  constructor({ host, strings, config, getDoc, update, remove, extras = {} }) {
+    this.host = host;
+    this.s = strings;
+    this.config = config;
+    this.getDoc = getDoc;
+    this.update = update;
+    this.remove = remove;
+    this.extras = extras; // entity -> (panel, item, body) => void: more sections
+    this.entity = null;
+    this.id = null;
+    this.fields = new Map(); // field name -> {read(item), write(value)}
+    this.onClose = null;
+    host.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !event.target.closest("select")) {
+        event.preventDefault();
+        this.close(true);
+      }
+    });
+  }
+
+  get isOpen() {
+    return !this.host.hidden;
+  }
+
+  open(entity, id, { focus = true, returnTo = null } = {}) {
+    const item = find(this.getDoc(), entity, id);
+    if (!item) return;
+    this.entity = entity;
+    this.id = id;
+    this.returnTo = returnTo;
+    this.fields.clear();
+    this.host.replaceChildren();
+    this.host.dataset.entity = entity;
+    this.host.dataset.id = id;
+    this.build(item);
+    const top = document.getElementById("board-scroller")?.getBoundingClientRect().top ?? 0;
+    this.host.style.setProperty("--panel-top", `${Math.max(0, top)}px`);
+    this.host.hidden = false;
+    document.body.classList.add("panel-open");
+    if (focus) this.host.querySelector("input, textarea, select")?.focus();
+  }
+
+  close(refocus = false) {
+    if (this.host.hidden) return;
+    this.host.hidden = true;
+    document.body.classList.remove("panel-open");
+    this.entity = null;
+    this.id = null;
+    this.fields.clear();
+    this.onClose?.();
+    if (refocus && this.returnTo?.isConnected) this.returnTo.focus();
+  }
+
+  // After a frame: close if the item is gone, refresh fields not being typed in.
+  refresh(doc, changed) {
+    if (!this.isOpen) return;
+    if (!changed.full && !changed.items.some((c) => c.id === this.id || c.entity === "moment")) return;
+    const item = find(doc, this.entity, this.id);
+    if (!item) {
+      this.close();
+      return;
+    }
+    for (const [, field] of this.fields) field.read(item);
+    this.host.querySelector(".panel-extra")?.replaceChildren();
+    const extra = this.host.querySelector(".panel-extra");
+    if (extra && this.extras[this.entity]) this.extras[this.entity](this, item, extra);
+  }
+
+  // ---- building blocks -----------------------------------------------------------
+  commit(fields) {
+    this.update(this.entity, this.id, fields);
+  }
+
+  row(label, control, { hint = "" } = {}) {
+    const wrap = el("div", "panel-row");
+    const id = `panel-${this.entity}-${label.replace(/\W+/g, "-").toLowerCase()}-${Math.random().toString(36).slice(2, 7)}`;
+    const lab = el("label", "panel-label", label);
+    lab.htmlFor = id;
+    control.id = id;
+    wrap.append(lab, control);
+    if (hint) wrap.append(el("p", "panel-hint small muted", hint));
+    return wrap;
+  }
+
+  textInput(name, { multiline = false, maxLength = 200, required = false } = {}) {
+    const input = multiline ? el("textarea", "panel-input") : el("input", "panel-input");
+    if (!multiline) input.type = "text";
+    else input.rows = 3;
+    input.maxLength = maxLength;
+    input.name = name;
+    const read = (item) => {
+      if (document.activeElement !== input) input.value = item[name] ?? "";
+    };
+    input.addEventListener("change", () => {
+      const value = multiline ? input.value : input.value.trim();
+      if (required && !value) {
+        input.value = find(this.getDoc(), this.entity, this.id)?.[name] ?? "";
+        return;
+      }
+      this.commit({ [name]: value });
+    });
+    if (!multiline) input.addEventListener("keydown", (e) => { if (e.key === "Enter") input.blur(); });
+    this.fields.set(name, { read });
+    return input;
+  }
+
+  numberInput(name, { min, max, step = "any", integer = false, suffix = "" } = {}) {
+    const input = el("input", "panel-input panel-number");
+    input.type = "number";
+    input.name = name;
+    input.min = String(min);
+    input.max = String(max);
+    input.step = String(step);
+    input.inputMode = integer ? "numeric" : "decimal";
+    const read = (item) => {
+      if (document.activeElement !== input) input.value = item[name] ?? "";
+    };
+    input.addEventListener("change", () => {
+      const value = parseNumber(input.value, { integer });
+      if (value === undefined) return;
+      this.commit({ [name]: value });
+    });
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") input.blur(); });
+    this.fields.set(name, { read });
+    if (!suffix) return input;
+    const wrap = el("span", "panel-suffixed");
+    wrap.append(input, el("span", "panel-suffix", suffix));
+    wrap.focus = () => input.focus();
+    Object.defineProperty(wrap, "id", { set: (v) => { input.id = v; }, get: () => input.id });
+    return wrap;
+  }
+
+  select(name, options, { empty = null, parse = (v) => v || null } = {}) {
+    const select = el("select", "panel-input");
+    select.name = name;
+    if (empty !== null) select.append(new Option(empty, ""));
+    for (const option of options) {
+      if (option.group) {
+        const group = el("optgroup");
+        group.label = option.group;
+        for (const o of option.options) group.append(new Option(o.label, o.value));
+        select.append(group);
+      } else {
+        select.append(new Option(option.label, option.value));
+      }
+    }
+    const read = (item) => { select.value = String(item[name] ?? ""); };
+    select.addEventListener("change", () => this.commit({ [name]: parse(select.value) }));
+    this.fields.set(name, { read });
+    return select;
+  }
+
+  // ---- the panels ----------------------------------------------------------------------
+  build(item) {
+    const s = this.s;
+    const head = el("header", "panel-head");
+    const kicker = el("p", "panel-kicker", this.entity === "touchpoint" ? s.touchpoint : s.momentOfTruth);
+    const close = el("button", "icon-btn panel-close");
+    close.type = "button";
+    close.setAttribute("aria-label", s.closePanel);
+    close.title = s.closePanel;
+    close.innerHTML = '<svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true"><path d="M5 5l10 10M15 5L5 15" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+    close.addEventListener("click", () => this.close(true));
+    head.append(kicker, close);
+    this.host.append(head);
+    const body = el("div", "panel-body");
+    this.host.append(body);
+    const readOnly = !this.config.canWrite;
+    if (this.entity === "touchpoint") this.buildTouchpoint(body, item);
+    else if (this.entity === "moment") this.buildMoment(body, item);
+    const extra = el("div", "panel-extra");
+    body.append(extra);
+    if (this.extras[this.entity]) this.extras[this.entity](this, item, extra);
+    if (!readOnly) {
+      const foot = el("footer", "panel-foot");
+      const del = el("button", "btn btn-small btn-danger-quiet", s.delete);
+      del.type = "button";
+      del.addEventListener("click", () => { const id = this.id; const entity = this.entity; this.close(); this.remove(entity, id); });
+      foot.append(del);
+      this.host.append(foot);
+    }
+    for (const [, field] of this.fields) field.read(item);
+    if (readOnly) for (const control of this.host.querySelectorAll("input, textarea, select, .panel-body button")) control.disabled = true;
+  }
+
+  buildTouchpoint(body, item) {
+    const s = this.s;
+    const doc = this.getDoc();
+    const lang = doc.map?.language || "en";
+    body.append(this.row(s.title, this.textInput("title", { required: true })));
+    const kinds = [["digital", s.digital], ["physical", s.physical], ["personal", s.personal]];
+    const channels = doc.channels || [];
+    const groups = kinds.map(([kind, label]) => ({
+      group: label,
+      options: channels.filter((c) => c.kind === kind).map((c) => ({ value: c.id, label: channelName(c, lang) })),
+    })).filter((g) => g.options.length);
+    body.append(this.row(s.channel, this.select("channel", groups, { empty: s.noChannel })));
+    body.append(this.row(s.description, this.textInput("description", { multiline: true, maxLength: 10000 })));
+    const teams = (doc.teams || []).map((t) => ({ value: t.id, label: t.name }));
+    body.append(this.row(s.ownerTeam, this.select("owner_team", teams, { empty: s.noTeam })));
+
+    // Evaluation: three radio chips, colour and symbol.
+    const evalWrap = el("fieldset", "panel-row panel-evaluation");
+    evalWrap.append(el("legend", "panel-label", s.evaluation));
+    const chips = el("div", "eval-choices");
+    const name = `evaluation-${Math.random().toString(36).slice(2, 7)}`;
+    const radios = [];
+    for (const value of ["", ...EVALUATIONS]) {
+      const label = el("label", `eval-choice eval-${value || "none"}`);
+      const radio = el("input");
+      radio.type = "radio";
+      radio.name = name;
+      radio.value = value;
+      radio.addEventListener("change", () => { if (radio.checked) this.commit({ evaluation: value }); });
+      radios.push(radio);
+      const symbol = el("span", "eval-symbol", value ? EVALUATION_SYMBOL[value] : "–");
+      symbol.setAttribute("aria-hidden", "true");
+      label.append(radio, symbol, el("span", "", value ? s[`eval_${value}`] : s.notEvaluated));
+      chips.append(label);
+    }
+    evalWrap.append(chips);
+    this.fields.set("evaluation", { read: (it) => { for (const r of radios) r.checked = r.value === (it.evaluation || ""); } });
+    body.append(evalWrap);
+
+    // Volume: a share of customers and/or a count per period.
+    const volume = el("fieldset", "panel-row panel-grid");
+    volume.append(el("legend", "panel-label", s.volume));
+    volume.append(this.row(s.volumeShare, this.numberInput("volume_share", { min: 0, max: 100, suffix: "%" })));
+    volume.append(this.row(s.volumeCount, this.numberInput("volume_count", { min: 0, max: 2000000000, step: 1, integer: true })));
+    const periods = ["day", "week", "month", "year"].map((p) => ({ value: p, label: s[`period_${p}`] }));
+    volume.append(this.row(s.volumePeriod, this.select("volume_period", periods, { empty: "—" })));
+    body.append(volume);
+    const scores = el("fieldset", "panel-row panel-grid");
+    scores.append(el("legend", "panel-label", s.surveyScores));
+    scores.append(this.row("CSAT", this.numberInput("csat", { min: 0, max: 100, suffix: "%" })));
+    scores.append(this.row("NPS", this.numberInput("nps", { min: -100, max: 100, step: 1, integer: true })));
+    body.append(scores);
+    body.append(this.evidenceSection());
+  }
+
+  evidenceSection() {
+    const s = this.s;
+    const wrap = el("fieldset", "panel-row panel-evidence");
+    wrap.append(el("legend", "panel-label", s.evidence));
+    const list = el("ul", "evidence-list");
+    wrap.append(list);
+    const current = () => find(this.getDoc(), this.entity, this.id)?.evidence || [];
+    const read = (item) => {
+      list.replaceChildren();
+      const links = item.evidence || [];
+      if (!links.length) list.append(el("li", "evidence-empty small muted", s.noEvidence));
+      links.forEach((link, index) => {
+        const li = el("li", "evidence-item");
+        const a = el("a", "", link.label || link.url);
+        a.href = link.url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        a.title = link.url;
+        li.append(a);
+        if (this.config.canWrite) {
+          const rm = el("button", "icon-btn evidence-remove");
+          rm.type = "button";
+          rm.setAttribute("aria-label", format(s.removeLink, { label: link.label || link.url }));
+          rm.textContent = "×";
+          rm.addEventListener("click", () => this.commit({ evidence: current().filter((_, i) => i !== index) }));
+          li.append(rm);
+        }
+        list.append(li);
+      });
+    };
+    this.fields.set("evidence", { read });
+    if (this.config.canWrite) {
+      const form = el("form", "evidence-add");
+      const url = el("input", "panel-input");
+      url.type = "url";
+      url.placeholder = "https://…";
+      url.required = true;
+      url.setAttribute("aria-label", s.linkUrl);
+      const label = el("input", "panel-input");
+      label.type = "text";
+      label.maxLength = 200;
+      label.placeholder = s.linkLabel;
+      label.setAttribute("aria-label", s.linkLabel);
+      const add = el("button", "btn btn-small", s.addLink);
+      add.type = "submit";
+      form.append(url, label, add);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const value = url.value.trim();
+        if (!/^https?:\/\//i.test(value)) {
+          url.setCustomValidity(s.linkMustBeHttp);
+          url.reportValidity();
+          return;
+        }
+        url.setCustomValidity("");
+        this.commit({ evidence: [...current(), { url: value, label: label.value.trim() }] });
+        url.value = "";
+        label.value = "";
+      });
+      url.addEventListener("input", () => url.setCustomValidity(""));
+      wrap.append(form);
+    }
+    return wrap;
+  }
+
+  buildMoment(body) {
+    const s = this.s;
+    body.append(this.row(s.title, this.textInput("title", { required: true })));
+    const grid = el("div", "panel-grid");
+    const scale = [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: String(n) }));
+    const importance = this.select("importance", scale, { parse: Number });
+    const impact = this.select("impact", scale, { parse: Number });
+    grid.append(this.row(s.importance, importance, { hint: s.importanceHint }));
+    grid.append(this.row(s.impact, impact, { hint: s.impactHint }));
+    body.append(grid);
+    const valences = ["positive", "negative", "mixed"].map((v) => ({ value: v, label: s[`valence_${v}`] }));
+    body.append(this.row(s.valence, this.select("valence", valences, { parse: (v) => v })));
+    body.append(this.row(s.rationale, this.textInput("rationale", { multiline: true, maxLength: 5000 })));
+  }
+}
