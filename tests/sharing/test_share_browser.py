@@ -36,7 +36,9 @@ def seed(grid, owner):
                                      hidden_lanes=[grid.lanes[1]], highlight_team=str(team.id), allow_pdf=True)
 
 
-async def test_a_share_viewer_sees_the_map_live_then_loses_it_on_revocation(daphne_server, grid, owner):  # noqa: F811
+async def test_a_share_viewer_sees_the_map_live_then_loses_it_on_revocation(daphne_server, grid, owner,  # noqa: F811
+                                                                          require_redis):
+    # Edits and revocations made here reach the daphne process through Redis.
     need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
     from playwright.async_api import async_playwright
 
