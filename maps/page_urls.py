@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from maps import views
+from maps import lane_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -12,5 +12,7 @@ urlpatterns = [
     path("maps/<uuid:map_id>/duplicate/", views.map_duplicate, name="map_duplicate"),
     path("maps/<uuid:map_id>/future-state/", views.map_future_state, name="map_future_state"),
     path("maps/<uuid:map_id>/archive/", views.map_archive_toggle, name="map_archive"),
+    path("maps/<uuid:map_id>/emotions/derive/", lane_views.emotions_derive, name="map_emotions_derive"),
+    path("maps/<uuid:map_id>/priorities/", lane_views.priorities, name="map_priorities"),
     path("account/", views.account, name="account"),
 ]

@@ -5,9 +5,10 @@ import { installDnd } from "./grid/dnd.js";
 import { editText } from "./grid/editing.js";
 import { focusNode, installKeyboard } from "./grid/keyboard.js";
 import { find, format, itemText, orderedStages, placeOf, sorted, textField, uuid } from "./grid/model.js";
-import { Board } from "./grid/render.js";
+import { Board, EMOTION_HEIGHT } from "./grid/render.js";
+import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
-import { SidePanel } from "./ui/panel.js";
+import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
 import { locksFrom, renderPresence } from "./ui/presence.js";
 import { Toasts } from "./ui/toasts.js";
 import { UndoStack } from "./ui/undo.js";
@@ -216,17 +217,39 @@ function moveBy(node, dRow, dCol) {
 }
 
 // ---- emotion ------------------------------------------------------------------------
-function openEmotionPicker(cell) {
+// Scores go to the curve in front (board.curve): a persona's, or the shared one
+// when no persona is on the map.
+const emotionAt = (stage, persona) =>
+  (currentDoc().emotions || []).find((e) => e.stage === stage && (e.persona || "") === (persona || ""));
+
+function openEmotionPicker(cell, { persona = board.curve } = {}) {
   if (!config.canWrite) return;
   const stage = cell.dataset.stage;
-  const existing = (currentDoc().emotions || []).find((e) => e.stage === stage && !e.persona);
+  const personas = currentDoc().personas || [];
+  const existing = emotionAt(stage, persona);
   popover.open(cell, (host, close) => {
+    if (personas.length) {
+      const who = section(s.curve);
+      const select = document.createElement("select");
+      select.setAttribute("aria-label", s.curve);
+      for (const p of personas) select.append(new Option(p.name, p.id, false, p.id === persona));
+      if (!persona || (currentDoc().emotions || []).some((e) => !e.persona)) {
+        select.prepend(new Option(s.allCustomers, "", false, !persona));
+      }
+      select.addEventListener("change", () => {
+        board.activePersona = select.value;
+        board.drawEmotions();
+        openEmotionPicker(cell, { persona: select.value });
+      });
+      who.append(select);
+      host.append(who);
+    }
     const wrap = section(s.emotionScore);
     const row = document.createElement("div");
     row.className = "score-row";
     for (let score = -3; score <= 3; score++) {
       const button = menuButton(score > 0 ? `+${score}` : String(score), () => {
-        setEmotion(stage, score);
+        setEmotion(stage, score, persona);
         close();
       });
       button.className = `score-btn score-${score < 0 ? "neg" : score > 0 ? "pos" : "zero"}`;
@@ -240,20 +263,320 @@ function openEmotionPicker(cell) {
     scale.children[0].textContent = s.veryNegative;
     scale.children[1].textContent = s.veryPositive;
     wrap.append(scale);
-    if (existing) wrap.append(menuButton(s.clearScore, () => { deleteItem("emotion", existing.id, s.deleted); close(); }));
     host.append(wrap);
+    if (existing) {
+      const noteWrap = section(s.emotionNote);
+      const note = document.createElement("textarea");
+      note.className = "panel-input emotion-note";
+      note.rows = 2;
+      note.maxLength = 1000;
+      note.value = existing.note || "";
+      note.setAttribute("aria-label", s.emotionNote);
+      const save = menuButton(s.saveNote, () => { updateItem("emotion", existing.id, { note: note.value.trim() }); close(); });
+      save.classList.add("save-note");
+      noteWrap.append(note, save);
+      host.append(noteWrap);
+      host.append(menuButton(s.clearScore, () => { deleteItem("emotion", existing.id, s.deleted); close(); }));
+    }
   }, { label: s.emotionScore });
 }
 
-function setEmotion(stage, score) {
-  const existing = (currentDoc().emotions || []).find((e) => e.stage === stage && !e.persona);
+function setEmotion(stage, score, persona = board.curve) {
+  const existing = emotionAt(stage, persona);
   if (existing) {
     updateItem("emotion", existing.id, { score });
   } else {
     const id = uuid();
-    commit([{ op: "create", entity: "emotion", id, fields: { stage, score } }], [{ kind: "create", entity: "emotion", id }]);
+    const fields = { stage, score };
+    if (persona) fields.persona = persona;
+    commit([{ op: "create", entity: "emotion", id, fields }], [{ kind: "create", entity: "emotion", id }]);
   }
 }
+
+// Drag a marker up or down: each whole score reached is sent at once (the others
+// see the point move), and the whole drag is one step for undo.
+board.root.addEventListener("pointerdown", (event) => {
+  const g = event.target.closest?.(".emotion-point.is-editable");
+  if (!g || !config.canWrite || event.button !== 0) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const svgEl = g.ownerSVGElement;
+  const id = g.dataset.id;
+  const start = Number(g.dataset.score);
+  const startY = event.clientY;
+  const cell = board.cells.get(`${g.dataset.stage}|${svgEl.closest(".emotion-overlay")?.dataset.lane}`);
+  let last = start;
+  let moved = false;
+  board.emotionDrag = id;
+  board.activePersona = g.dataset.persona || "";
+  g.classList.add("is-dragging");
+  g.setPointerCapture(event.pointerId);
+  const onMove = (e) => {
+    if (Math.abs(e.clientY - startY) > 3) moved = true;
+    if (!moved) return;
+    const rect = svgEl.getBoundingClientRect();
+    const score = scoreAt((e.clientY - rect.top) * (EMOTION_HEIGHT / rect.height), EMOTION_HEIGHT);
+    if (score === last) return;
+    last = score;
+    placeMarker(g, score, EMOTION_HEIGHT);
+    if (find(currentDoc(), "emotion", id)) sync?.push([{ op: "update", entity: "emotion", id, fields: { score } }]);
+  };
+  const onEnd = () => {
+    g.removeEventListener("pointermove", onMove);
+    g.removeEventListener("pointerup", onEnd);
+    g.removeEventListener("pointercancel", onEnd);
+    board.emotionDrag = null;
+    if (moved && last !== start) undo.record([{ kind: "update", entity: "emotion", id, before: { score: start } }]);
+    board.drawEmotions();
+    if (!moved && cell) openEmotionPicker(cell, { persona: g.dataset.persona || "" });
+  };
+  g.addEventListener("pointermove", onMove);
+  g.addEventListener("pointerup", onEnd);
+  g.addEventListener("pointercancel", onEnd);
+});
+
+// The legend picks the curve in front; "derive from touchpoints" proposes scores.
+board.root.addEventListener("click", (event) => {
+  const chip = event.target.closest(".legend-chip");
+  if (chip) {
+    event.stopPropagation();
+    board.activePersona = chip.dataset.persona;
+    board.drawEmotions();
+    return;
+  }
+  const derive = event.target.closest(".derive-btn");
+  if (derive) {
+    event.stopPropagation();
+    proposeDerived(derive);
+  }
+}, { capture: true });
+
+async function proposeDerived(button) {
+  const persona = board.curve;
+  let data;
+  try {
+    const response = await fetch(`/maps/${config.mapId}/emotions/derive/?persona=${encodeURIComponent(persona)}`,
+      { credentials: "same-origin" });
+    if (!response.ok) throw new Error(String(response.status));
+    data = await response.json();
+  } catch (error) {
+    toasts.show(s.deriveFailed, { kind: "error" });
+    return;
+  }
+  const doc = currentDoc();
+  popover.open(button, (host, close) => {
+    const wrap = section(s.deriveTitle);
+    if (!data.proposals.length) {
+      const none = document.createElement("p");
+      none.className = "small muted derive-none";
+      none.textContent = s.deriveNothing;
+      wrap.append(none);
+      host.append(wrap);
+      return;
+    }
+    const list = document.createElement("ul");
+    list.className = "derive-list";
+    for (const proposal of data.proposals) {
+      const li = document.createElement("li");
+      li.className = `derive-row${proposal.current === proposal.score ? " is-same" : ""}`;
+      li.dataset.stage = proposal.stage;
+      const name = document.createElement("span");
+      name.className = "derive-stage";
+      name.textContent = find(doc, "stage", proposal.stage)?.name || "";
+      const change = document.createElement("span");
+      change.className = "derive-change";
+      const from = proposal.current === null ? "—" : scoreLabel(proposal.current);
+      change.textContent = `${from} → ${scoreLabel(proposal.score)}`;
+      const basis = document.createElement("span");
+      basis.className = "derive-basis small muted";
+      basis.textContent = format(s.deriveBasis, { n: proposal.touchpoints });
+      li.append(name, change, basis);
+      list.append(li);
+    }
+    wrap.append(list);
+    host.append(wrap);
+    const actions = section("");
+    const apply = menuButton(data.ops.length ? format(s.deriveApply, { n: data.ops.length }) : s.deriveUpToDate, () => {
+      const ops = data.ops.filter((op) => op.op !== "update" || find(currentDoc(), "emotion", op.id));
+      const changes = ops.map((op) => (op.op === "create"
+        ? { kind: "create", entity: "emotion", id: op.id }
+        : { kind: "update", entity: "emotion", id: op.id, before: { score: find(currentDoc(), "emotion", op.id).score } }));
+      commit(ops, changes);
+      close();
+      toasts.show(s.deriveApplied, { action: { label: s.undo, run: runUndo } });
+    });
+    apply.classList.add("derive-apply");
+    apply.disabled = !data.ops.length;
+    actions.append(apply);
+    host.append(actions);
+  }, { label: s.deriveTitle });
+}
+
+
+// ---- moments of truth and priorities ----------------------------------------------------
+// Mark a stage (touchpoint null) or a touchpoint as a moment of truth, or open the
+// one it already has; its importance, impact, valence and rationale are in the panel.
+function markMoment(stage, touchpoint) {
+  const doc = currentDoc();
+  const existing = (doc.moments || []).find((m) => m.stage === stage && (m.touchpoint || null) === (touchpoint || null));
+  if (existing) {
+    panel.open("moment", existing.id, { returnTo: board.items.get(touchpoint) || board.headers.get(stage) });
+    return;
+  }
+  if (!config.canWrite) return;
+  const id = uuid();
+  const title = touchpoint ? find(doc, "touchpoint", touchpoint)?.title : find(doc, "stage", stage)?.name;
+  const fields = { stage, title: (title || s.momentOfTruth).slice(0, 200), valence: "mixed", importance: 3, impact: 3 };
+  if (touchpoint) fields.touchpoint = touchpoint;
+  commit([{ op: "create", entity: "moment", id, fields }], [{ kind: "create", entity: "moment", id }]);
+  requestAnimationFrame(() => panel.open("moment", id, { returnTo: board.items.get(touchpoint) || board.headers.get(stage) }));
+}
+
+// In the touchpoint panel: whether it is a moment of truth, and a way to change that.
+panel.extras.touchpoint = (p, item, host) => {
+  const moment = (currentDoc().moments || []).find((m) => m.touchpoint === item.id);
+  const box = document.createElement("div");
+  box.className = `panel-moment${moment ? " is-moment" : ""}`;
+  const text = document.createElement("p");
+  text.className = "panel-moment-text";
+  text.textContent = moment
+    ? format(s.momentSummary, { importance: moment.importance, impact: moment.impact, weight: moment.importance * moment.impact })
+    : s.notMoment;
+  box.append(text);
+  if (config.canWrite || moment) {
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "btn btn-small mark-moment";
+    open.textContent = moment ? s.editMoment : s.markMoment;
+    open.addEventListener("click", () => markMoment(item.stage, item.id));
+    box.append(open);
+  }
+  if (moment && config.canWrite) {
+    const unmark = document.createElement("button");
+    unmark.type = "button";
+    unmark.className = "btn btn-small btn-quiet unmark-moment";
+    unmark.textContent = s.unmarkMoment;
+    unmark.addEventListener("click", () => deleteItem("moment", moment.id, s.deleted));
+    box.append(unmark);
+  }
+  host.append(box);
+};
+
+let prioritiesBy = "weight";
+let prioritiesTimer = null;
+
+function openPriorities(button) {
+  let list = null;
+  let status = null;
+  const load = async () => {
+    try {
+      const response = await fetch(`/maps/${config.mapId}/priorities/?by=${prioritiesBy}`, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      const data = await response.json();
+      if (list?.isConnected) fillPriorities(list, data.entries);
+      if (status) status.textContent = "";
+    } catch {
+      if (status) status.textContent = s.prioritiesFailed;
+    }
+  };
+  panel.openView("priorities", {
+    kicker: s.priorities,
+    build(body) {
+      const intro = document.createElement("p");
+      intro.className = "small muted priorities-intro";
+      intro.textContent = s.prioritiesIntro;
+      const order = document.createElement("div");
+      order.className = "segmented priorities-order";
+      order.setAttribute("role", "radiogroup");
+      order.setAttribute("aria-label", s.prioritiesOrder);
+      for (const [value, label] of [["weight", s.byImpact], ["volume", s.byVolume]]) {
+        const wrap = document.createElement("label");
+        const radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = "priorities-by";
+        radio.value = value;
+        radio.checked = value === prioritiesBy;
+        radio.addEventListener("change", () => { prioritiesBy = value; load(); });
+        wrap.append(radio, ` ${label}`);
+        order.append(wrap);
+      }
+      status = document.createElement("p");
+      status.className = "small priorities-status";
+      status.setAttribute("role", "status");
+      list = document.createElement("ol");
+      list.className = "priorities-list";
+      body.append(intro, order, status, list);
+      load();
+    },
+    refresh(doc, changed) {
+      if (!changed.full && !changed.items.some((c) => ["moment", "touchpoint", "stage"].includes(c.entity))) return;
+      clearTimeout(prioritiesTimer);
+      prioritiesTimer = setTimeout(load, 250);
+    },
+  }, { returnTo: button });
+}
+
+function fillPriorities(list, entries) {
+  const doc = currentDoc();
+  list.replaceChildren();
+  if (!entries.length) {
+    const empty = document.createElement("li");
+    empty.className = "priorities-empty small muted";
+    empty.textContent = s.prioritiesEmpty;
+    list.append(empty);
+    return;
+  }
+  for (const entry of entries) {
+    const li = document.createElement("li");
+    li.className = `prio-item prio-${entry.kind}${entry.irritant ? " is-irritant" : ""}`;
+    li.dataset.id = entry.id;
+    const link = document.createElement("button");
+    link.type = "button";
+    link.className = "prio-link";
+    const rank = document.createElement("span");
+    rank.className = "prio-rank";
+    rank.textContent = String(entry.rank);
+    const main = document.createElement("span");
+    main.className = "prio-main";
+    const title = document.createElement("span");
+    title.className = "prio-title";
+    title.textContent = entry.title;
+    const meta = document.createElement("span");
+    meta.className = "prio-meta";
+    const tags = [entry.stage_name];
+    if (entry.kind === "moment") tags.push(`★ ${s.momentOfTruth}`);
+    if (entry.irritant) tags.push(`${EVALUATION_SYMBOL.irritant} ${s.eval_irritant}`);
+    meta.textContent = tags.join(" · ");
+    main.append(title, meta);
+    const score = document.createElement("span");
+    score.className = "prio-score";
+    const tp = entry.touchpoint ? find(doc, "touchpoint", entry.touchpoint) : null;
+    const volume = tp ? volumeBadge(tp, s) : "";
+    score.textContent = entry.kind === "moment" ? `${entry.importance} × ${entry.impact} = ${entry.weight}` : "";
+    if (volume) {
+      const badge = document.createElement("span");
+      badge.className = "tp-badge tp-volume";
+      badge.textContent = volume;
+      score.append(badge);
+    }
+    link.append(rank, main, score);
+    link.addEventListener("click", () => showOnGrid(entry));
+    li.append(link);
+    list.append(li);
+  }
+}
+
+// Back to the grid: scroll the touchpoint (or the stage) into view and flash it.
+function showOnGrid(entry) {
+  const node = (entry.touchpoint && board.items.get(entry.touchpoint)) || board.items.get(entry.id)
+    || board.headers.get(entry.stage);
+  if (!node) return;
+  node.scrollIntoView({ block: "center", inline: "center" });
+  if (node.classList.contains("item")) focusNode(board, node);
+  board.flash([node.dataset.id || entry.stage]);
+}
+
+document.getElementById("priorities-button")?.addEventListener("click", (event) => openPriorities(event.currentTarget));
 
 // ---- stages and lanes ------------------------------------------------------------------
 function addStage() {
@@ -344,6 +667,10 @@ function openMenu(button) {
     if (entity === "stage" || entity === "lane") {
       const wrap = section("");
       wrap.append(menuButton(s.rename, () => { close(); renameHeader(entity, id); }));
+      if (entity === "stage") {
+        const moment = (doc.moments || []).find((m) => m.stage === id && !m.touchpoint);
+        wrap.append(menuButton(moment ? s.editMoment : s.markMoment, () => { close(); markMoment(id, null); }));
+      }
       if (entity === "lane") wrap.append(menuButton(s.editQuestion, () => { close(); renameHeader("lane", id, "prompt"); }));
       wrap.append(menuButton(entity === "stage" ? s.moveLeft : s.moveUp, () => { close(); stepHeader(entity, id, -1); }));
       wrap.append(menuButton(entity === "stage" ? s.moveRight : s.moveDown, () => { close(); stepHeader(entity, id, 1); }));
@@ -397,6 +724,10 @@ function openMenu(button) {
     const actions = section("");
     if (entity !== "card") {
       actions.append(menuButton(s.details, () => { close(); const node = board.items.get(id); if (node) openPanel(node); }));
+    }
+    if (entity === "touchpoint") {
+      const moment = (doc.moments || []).find((m) => m.touchpoint === id);
+      actions.append(menuButton(moment ? s.editMoment : s.markMoment, () => { close(); markMoment(item.stage, id); }));
     }
     actions.append(menuButton(s.delete, () => { close(); deleteItem(entity, id); }, { danger: true }));
     host.append(actions);
@@ -455,6 +786,12 @@ board.root.addEventListener("click", (event) => {
   if (event.target.closest(".add-stage")) return addStage();
   if (event.target.closest(".add-lane")) return addLane();
   if (event.target.closest(".inline-editor")) return;
+  const star = event.target.closest(".moment-star");
+  if (star) {
+    const moment = (currentDoc().moments || []).find((m) => m.stage === star.closest(".stage-header").dataset.stage);
+    if (moment) panel.open("moment", moment.id, { returnTo: star.closest(".stage-header") });
+    return;
+  }
   const stageName = event.target.closest(".stage-name");
   if (stageName) return renameHeader("stage", stageName.closest(".stage-header").dataset.stage);
   const laneTitle = event.target.closest(".lane-title");

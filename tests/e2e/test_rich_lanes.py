@@ -132,3 +132,208 @@ async def test_the_touchpoint_panel_edits_every_field_and_the_card_shows_them_li
     await panel.locator(".evidence-remove").click()
     assert await eventually(lambda: touchpoint(TP).evidence == [])
     assert not ana.errors and not ben.errors
+
+
+CHLOE_LINK, MARC_LINK = "6b1d7b66-2e1f-4d72-8b7f-3c8e4d5f6a71", "7c2e8c77-3f20-4e83-9c80-4d9f5e6a7b82"
+E1, E2, E3, E4 = ("8d3f9d88-4031-4f94-8d91-5eaf6f7b8c93", "9e4fae99-5142-4fa5-9ea2-6fb07a8c9da4",
+                  "af5fbfaa-6253-4fb6-8fb3-7ac18b9daeb5", "b06fc0bb-7364-4fc7-90c4-8bd29caebfc6")
+
+
+def persona(workshop: Any, name: str, color: str) -> str:
+    from personas.models import Persona
+
+    return str(Persona.objects.create(workspace=workshop.workspace, name=name, color=color).id)
+
+
+def emotion(point_id: str) -> Any:
+    from maps.models import EmotionPoint
+
+    return EmotionPoint.objects.get(id=point_id)
+
+
+async def test_emotion_points_are_dragged_live_with_a_curve_per_persona_and_derived_from_touchpoints(
+        browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    chloe = await sync_to_async(persona)(workshop, "Chloé", "#db2777")
+    marc = await sync_to_async(persona)(workshop, "Marc", "#0891b2")
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        stages = [s["id"] for s in doc["stages"]]
+        lane = lane_of(doc, "touchpoints")
+        return [
+            {"op": "create", "entity": "persona_link", "id": CHLOE_LINK, "fields": {"persona": chloe}},
+            {"op": "create", "entity": "persona_link", "id": MARC_LINK, "fields": {"persona": marc}},
+            {"op": "create", "entity": "emotion", "id": E1, "fields": {"stage": stages[0], "persona": chloe, "score": 1}},
+            {"op": "create", "entity": "emotion", "id": E2, "fields": {"stage": stages[1], "persona": chloe, "score": 0}},
+            {"op": "create", "entity": "emotion", "id": E3, "fields": {"stage": stages[0], "persona": marc, "score": -1}},
+            {"op": "create", "entity": "emotion", "id": E4, "fields": {"stage": stages[1], "persona": marc, "score": 2}},
+            {"op": "create", "entity": "touchpoint", "id": TP,
+             "fields": {"stage": stages[3], "lane": lane, "title": "Hotline", "evaluation": "irritant",
+                        "volume_share": 70}},
+            {"op": "create", "entity": "touchpoint", "id": "c17fd1cc-8475-4fd8-81d5-9ce3adbfc0d7",
+             "fields": {"stage": stages[3], "lane": lane, "title": "Chat", "evaluation": "delight",
+                        "volume_share": 30}},
+        ]
+
+    doc = await sync_to_async(seed)(workshop, journey_map, ops)
+    stages = [s["id"] for s in doc["stages"]]
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+
+    # One curve per persona, a legend in their colours, a zero line.
+    assert await ana.locator(".emotion-line").count() == 2
+    assert await ana.locator(".emotion-zero").count() == 1
+    legend = ana.locator(".emotion-legend .legend-chip")
+    assert await legend.all_inner_texts() == ["Chloé", "Marc"]
+    assert await legend.nth(0).evaluate("n => getComputedStyle(n).getPropertyValue('--persona')") == "#db2777"
+    assert await ana.locator(".emotion-line[stroke='#0891b2']").count() == 1
+
+    # Ana drags Chloé's second point from 0 up two steps; Ben sees it move.
+    point = ana.locator(f".emotion-point[data-id='{E2}']")
+    box = await point.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    await ana.mouse.move(x, y)
+    await ana.mouse.down()
+    await ana.mouse.move(x, y - 20, steps=4)
+    await ana.mouse.move(x, y - 40, steps=4)
+    await ana.mouse.up()
+    assert await eventually(lambda: emotion(E2).score == 2)
+    await ben.wait_for_selector(f".emotion-point[data-id='{E2}'][data-score='2']")
+    # Dragged past the bottom, a score stops at -3.
+    box = await point.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    await ana.mouse.move(x, y)
+    await ana.mouse.down()
+    await ana.mouse.move(x, y + 400, steps=8)
+    await ana.mouse.up()
+    assert await eventually(lambda: emotion(E2).score == -3)
+    await ben.wait_for_selector(f".emotion-point[data-id='{E2}'][data-score='-3']")
+    # The whole drag is one undo step.
+    await ana.locator("#undo-button").click()
+    assert await eventually(lambda: emotion(E2).score == 2)
+
+    # A click on a point opens its picker: a note per point.
+    await ana.locator(f".emotion-point[data-id='{E3}']").click()
+    await ana.locator("#popover textarea.emotion-note").fill("Cannot find the <price>")
+    await ana.locator("#popover .save-note").click()
+    assert await eventually(lambda: emotion(E3).note == "Cannot find the <price>")
+    await ben.wait_for_selector(f".emotion-point[data-id='{E3}'].has-note")
+    label = await ben.locator(f".emotion-point[data-id='{E3}']").get_attribute("aria-label")
+    assert label == "Marc -1 · Cannot find the <price>"
+
+    # Derive from touchpoints for Marc: the hotline (70 %, irritant) and chat (30 %, delight)
+    # at stage 4 propose (70 x -3 + 30 x 3) / 100 = -1.2 -> -1.
+    await ana.locator(".legend-chip", has_text="Marc").click()
+    await ana.locator(".derive-btn").click()
+    rows = ana.locator("#popover .derive-row")
+    await rows.first.wait_for()
+    assert await rows.count() == 1
+    assert await rows.first.get_attribute("data-stage") == stages[3]
+    assert await rows.first.locator(".derive-change").inner_text() == "— → -1"
+    await ana.screenshot(path=f"{SHOTS}/jm-derive.png")
+    await ana.locator("#popover .derive-apply").click()
+
+    def marc_at_stage_4() -> Any:
+        from maps.models import EmotionPoint
+
+        return EmotionPoint.objects.filter(map=journey_map, stage_id=stages[3], persona_id=marc).first()
+
+    derived = await eventually(marc_at_stage_4)
+    assert derived is not None and derived.score == -1
+    await ben.wait_for_selector(f".emotion-point[data-stage='{stages[3]}'][data-persona='{marc}'][data-score='-1']")
+    await ben.screenshot(path=f"{SHOTS}/jm-emotion-curves.png")
+    assert not ana.errors and not ben.errors
+
+
+def moments(map_id: Any) -> list[Any]:
+    from touchpoints.models import MomentOfTruth
+
+    return list(MomentOfTruth.objects.filter(map_id=map_id, deleted_by_seq__isnull=True).order_by("created_at"))
+
+
+async def test_a_touchpoint_marked_as_a_moment_of_truth_appears_in_the_others_priorities(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    letter = "d280e2dd-9586-40e9-92e6-adf4becfd1e8"
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        stages = [s["id"] for s in doc["stages"]]
+        lane = lane_of(doc, "touchpoints")
+        return [
+            {"op": "create", "entity": "touchpoint", "id": TP,
+             "fields": {"stage": stages[3], "lane": lane, "title": "Hotline", "evaluation": "delight",
+                        "volume_count": 12000, "volume_period": "month", "channel": channel_id("call_centre")}},
+            {"op": "create", "entity": "touchpoint", "id": letter,
+             "fields": {"stage": stages[4], "lane": lane, "title": "Cancellation letter", "evaluation": "irritant",
+                        "volume_share": 15, "channel": channel_id("letter")}},
+        ]
+
+    doc = await sync_to_async(seed)(workshop, journey_map, ops)
+    stages = [s["id"] for s in doc["stages"]]
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+
+    # Ben keeps the priorities open: the irritant letter is there, nothing else yet.
+    await ben.click("#priorities-button")
+    items = ben.locator("#side-panel .prio-item")
+    await items.first.wait_for()
+    assert await items.all_inner_texts() != []
+    assert await items.count() == 1 and "Cancellation letter" in await items.first.inner_text()
+
+    # Ana marks the hotline as a moment of truth from its panel and rates it 5 x 4.
+    await ana.locator(f".item[data-id='{TP}']").click()
+    await ana.locator("#side-panel .mark-moment").click()
+    await ana.wait_for_selector("#side-panel[data-entity='moment']")
+    panel = ana.locator("#side-panel")
+    await panel.locator("select[name=importance]").select_option("5")
+    await panel.locator("select[name=impact]").select_option("4")
+    await panel.locator("select[name=valence]").select_option("negative")
+    await panel.locator("textarea[name=rationale]").fill("The first call decides whether they stay")
+    await panel.locator("textarea[name=rationale]").blur()
+
+    def rated() -> Any:
+        found = moments(journey_map.id)
+        return found[0] if found and found[0].rationale else None
+
+    moment = await eventually(rated)
+    assert moment is not None
+    assert (moment.importance, moment.impact, moment.valence) == (5, 4, "negative")
+    assert str(moment.touchpoint_id) == TP and str(moment.stage_id) == stages[3]
+    # The touchpoint shows the star marker, for Ben too.
+    await ben.wait_for_selector(f".item[data-id='{TP}'].is-moment .tp-star")
+
+    # Ben's priorities now rank the moment first (5 x 4 = 20), then the irritant letter.
+    await ben.wait_for_function(
+        "() => document.querySelectorAll('#side-panel .prio-item').length === 2"
+        " && document.querySelector('#side-panel .prio-item .prio-score').textContent.startsWith('5 × 4 = 20')")
+    first = items.first
+    assert "Hotline" in await first.inner_text() and "12k/month" in await first.inner_text()
+    # By volume, the 12,000 calls a month still come first; the letter has a share only.
+    await ben.locator("#side-panel .priorities-order label", has_text="Volume").click()
+    await ben.wait_for_function("() => document.querySelector('#side-panel input[value=volume]').checked")
+    await ben.screenshot(path=f"{SHOTS}/jm-priorities.png")
+    # Choosing an entry leads back to it on the grid.
+    await ben.locator("#side-panel .prio-item", has_text="Cancellation letter").locator("button").click()
+    await ben.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.id === '{letter}'")
+
+    # A stage is marked from its menu and gets the star on its header.
+    header = ana.locator(f".stage-header[data-stage='{stages[1]}']")
+    await header.hover()
+    await header.locator(".header-menu").click()
+    await ana.locator("#popover").get_by_role("button", name="Mark as a moment of truth").click()
+    await ana.wait_for_selector(f".stage-header[data-stage='{stages[1]}'] .moment-star")
+    assert await eventually(lambda: len(moments(journey_map.id)) == 2)
+    await ben.wait_for_selector(f".stage-header[data-stage='{stages[1]}'] .moment-star")
+
+    # A moment of truth's importance outside 1..5 is refused, naming the field.
+    await ana.evaluate(
+        "(id) => window.journeymapSync.push([{op: 'update', entity: 'moment', id, fields: {importance: 9}}])",
+        str(moment.id))
+    toast = ana.locator(".toast-error")
+    await toast.wait_for()
+    assert "importance" in await toast.inner_text()
+    assert not ana.errors and not ben.errors
+

@@ -2,12 +2,12 @@
 // DOM nodes are keyed by id and kept between frames: a change re-renders only
 // the items it names; structure changes re-place headers and cells, not cards.
 
-import { drawEmotionCurve } from "../lanes/emotion.js";
+import { SHARED_COLOR, drawEmotionCurve } from "../lanes/emotion.js";
 import { EVALUATION_SYMBOL, channelName, volumeBadge } from "../ui/panel.js";
 import { cellKey, find, format, itemText, laneEntity, orderedStages, sorted } from "./model.js";
 
 export const COL_WIDTH = 248;
-const EMOTION_HEIGHT = 168;
+export const EMOTION_HEIGHT = 168;
 
 function el(tag, className, attrs = {}) {
   const node = document.createElement(tag);
@@ -34,6 +34,8 @@ export class Board {
     this.locks = new Map(); // item id -> name of who edits it
     this.editing = null; // id of the item being edited here (its text is not overwritten)
     this.teamFilter = { team: "", mode: "highlight" };
+    this.activePersona = null; // whose emotion curve is in front; null: the first linked persona
+    this.emotionDrag = null; // id of the emotion point being dragged here (no redraw meanwhile)
     this.corner = el("div", "corner", { role: "presentation" });
     this.addStageButton = null;
     this.addLaneButton = null;
@@ -54,6 +56,7 @@ export class Board {
       this.renderAllItems();
       this.drawEmotions();
       this.markMoments();
+      this.markTouchpointMoments();
       return;
     }
     const dirty = new Set();
@@ -64,7 +67,22 @@ export class Board {
     }
     for (const key of dirty) this.orderCell(key);
     if (emotions) this.drawEmotions();
-    if (changed.items.some((c) => c.entity === "moment")) this.markMoments();
+    if (changed.items.some((c) => c.entity === "moment")) {
+      this.markMoments();
+      this.markTouchpointMoments();
+    }
+  }
+
+  // A star on touchpoints that are moments of truth (only a class per node changes).
+  markTouchpointMoments() {
+    const marked = new Set((this.doc.moments || []).map((m) => m.touchpoint).filter(Boolean));
+    for (const [id, node] of this.items) {
+      if (node.dataset.entity !== "touchpoint") continue;
+      const on = marked.has(id);
+      node.classList.toggle("is-moment", on);
+      const star = node.querySelector(".tp-star");
+      star.hidden = !on;
+    }
   }
 
   // A star on the stage header for each stage with a moment of truth, so they
@@ -155,7 +173,7 @@ export class Board {
       if (lane.kind !== "emotion" || n === 0) return;
       let host = this.emotionHosts.get(lane.id);
       if (!host) {
-        host = el("div", "emotion-overlay", { "aria-hidden": "true" });
+        host = el("div", "emotion-overlay", { "data-lane": lane.id });
         this.emotionHosts.set(lane.id, host);
         this.root.append(host);
       }
@@ -250,6 +268,13 @@ export class Board {
     if (title.textContent !== lane.title && !title.isContentEditable) title.textContent = lane.title;
     const prompt = header.querySelector(".lane-prompt");
     if (prompt.textContent !== lane.prompt && !prompt.isContentEditable) prompt.textContent = lane.prompt || "";
+    let legend = header.querySelector(".emotion-legend");
+    if (lane.kind === "emotion" && !legend) {
+      legend = el("div", "emotion-legend", { role: "group", "aria-label": this.s.curves });
+      header.querySelector(".lane-text").append(legend);
+    } else if (lane.kind !== "emotion" && legend) {
+      legend.remove();
+    }
     return header;
   }
 
@@ -349,7 +374,7 @@ export class Board {
     if (entity === "touchpoint") {
       // Channel, evaluation, volume and survey scores under the title.
       const meta = el("div", "tp-meta");
-      meta.innerHTML = '<span class="tp-channel"></span><span class="tp-eval"><span class="eval-symbol" aria-hidden="true"></span><span class="eval-text"></span></span><span class="tp-badge tp-volume"></span><span class="tp-badge tp-csat"></span><span class="tp-badge tp-nps"></span>';
+      meta.innerHTML = '<span class="tp-channel"></span><span class="tp-star" hidden></span><span class="tp-eval"><span class="eval-symbol" aria-hidden="true"></span><span class="eval-text"></span></span><span class="tp-badge tp-volume"></span><span class="tp-badge tp-csat"></span><span class="tp-badge tp-nps"></span>';
       node.querySelector(".item-main").after(meta);
     }
     if (this.canWrite) node.append(this.menuButton(entity, item.id, this.s.cardActions));
@@ -405,6 +430,11 @@ export class Board {
       return part;
     };
     set(".tp-channel", channel ? channelName(channel, lang) : "");
+    const star = node.querySelector(".tp-star");
+    if (!star.textContent) star.textContent = `★ ${s.momentOfTruth}`;
+    const isMoment = (this.doc.moments || []).some((m) => m.touchpoint === item.id);
+    star.hidden = !isMoment;
+    node.classList.toggle("is-moment", isMoment);
     const evaluation = item.evaluation || "";
     node.dataset.evaluation = evaluation;
     const chip = node.querySelector(".tp-eval");
@@ -455,7 +485,19 @@ export class Board {
     cell.classList.toggle("is-empty", count === 0);
   }
 
+  // The persona whose curve is in front (and that new scores go to): "" is the
+  // shared curve, used only when no persona is on the map.
+  get curve() {
+    const personas = this.doc?.personas || [];
+    if (this.activePersona !== null && (this.activePersona === "" || personas.some((p) => p.id === this.activePersona))) {
+      return this.activePersona;
+    }
+    return personas[0]?.id || "";
+  }
+
   drawEmotions() {
+    if (this.emotionDrag) return; // redrawn when the drag ends
+    const active = this.curve;
     for (const [, host] of this.emotionHosts) {
       drawEmotionCurve(host, {
         stages: this.stages,
@@ -463,7 +505,41 @@ export class Board {
         personas: this.doc.personas || [],
         colWidth: COL_WIDTH,
         height: EMOTION_HEIGHT,
+        active,
+        editable: this.canWrite,
+        s: this.s,
       });
+    }
+    this.drawLegends(active);
+  }
+
+  // Legend chips in the emotion lane's header: one per persona in its colour, the
+  // shared curve when it has points or no persona is linked; a chip picks the curve.
+  drawLegends(active) {
+    const personas = this.doc.personas || [];
+    const shared = (this.doc.emotions || []).some((e) => !e.persona);
+    const entries = personas.map((p) => ({ id: p.id, name: p.name, color: p.color }));
+    if (shared || !personas.length) entries.unshift({ id: "", name: this.s.allCustomers, color: SHARED_COLOR });
+    for (const lane of this.lanes) {
+      if (lane.kind !== "emotion") continue;
+      const legend = this.headers.get(lane.id)?.querySelector(".emotion-legend");
+      if (!legend) continue;
+      legend.replaceChildren();
+      for (const entry of entries) {
+        const chip = el("button", "legend-chip", { type: "button", "data-persona": entry.id,
+          "aria-pressed": String(entry.id === active), title: this.s.showCurve });
+        chip.style.setProperty("--persona", entry.color);
+        const dot = el("span", "legend-dot", { "aria-hidden": "true" });
+        const name = el("span", "legend-name");
+        name.textContent = entry.name;
+        chip.append(dot, name);
+        legend.append(chip);
+      }
+      if (this.canWrite) {
+        const derive = el("button", "derive-btn btn btn-small btn-quiet", { type: "button" });
+        derive.textContent = this.s.deriveFromTouchpoints;
+        legend.append(derive);
+      }
     }
   }
 

@@ -1,8 +1,11 @@
-// The emotion lane: one smooth curve across the stages, with a zero line and
-// score markers. Drawn as SVG in pixel units of the grid (columns have a fixed width).
+// The emotion lane: one smooth curve per persona across the stages (the shared
+// curve when no persona is chosen), a zero line, and score markers that editors
+// drag up and down. Drawn as SVG in pixel units of the grid (columns have a fixed width).
 
 const NS = "http://www.w3.org/2000/svg";
 const FACES = { "-3": "😣", "-2": "🙁", "-1": "😕", "0": "😐", "1": "🙂", "2": "😊", "3": "😄" };
+export const SHARED_COLOR = "#4338ca";
+export const PAD = 26;
 
 function svg(tag, attrs = {}) {
   const el = document.createElementNS(NS, tag);
@@ -36,16 +39,26 @@ export function scoreColor(score) {
   return "#dc2626";
 }
 
+export const scoreY = (score, height) => PAD + ((3 - score) / 6) * (height - 2 * PAD);
+
+// The score nearest to a y position in the lane (for dragging), clamped to -3..+3.
+export function scoreAt(y, height) {
+  const score = Math.round(3 - ((y - PAD) / (height - 2 * PAD)) * 6);
+  return Math.max(-3, Math.min(3, score));
+}
+
+export const scoreLabel = (score) => (score > 0 ? `+${score}` : String(score));
+
 /**
  * Draw the curves of one emotion lane.
  * stages: sorted stages; emotions: all emotion points; personas: linked personas;
- * colWidth, height in px.
+ * colWidth, height in px; active: the persona id (or "") whose curve is in front;
+ * editable: markers take the pointer (dragging is wired by the caller).
  */
-export function drawEmotionCurve(host, { stages, emotions, personas, colWidth, height }) {
+export function drawEmotionCurve(host, { stages, emotions, personas, colWidth, height, active = "", editable = false, s = {} }) {
   const width = stages.length * colWidth;
-  const pad = 26;
-  const y = (score) => pad + ((3 - score) / 6) * (height - 2 * pad);
-  const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "emotion-svg", "aria-hidden": "true" });
+  const y = (score) => scoreY(score, height);
+  const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "emotion-svg" });
   const defs = svg("defs");
   const grad = svg("linearGradient", { id: "emotion-fill", x1: "0", x2: "0", y1: "0", y2: "1" });
   grad.append(svg("stop", { offset: "0%", "stop-color": "#10b981", "stop-opacity": "0.16" }));
@@ -55,38 +68,70 @@ export function drawEmotionCurve(host, { stages, emotions, personas, colWidth, h
   defs.append(grad);
   root.append(defs);
   // Guides: +3 / -3 faint, the zero line stronger.
-  for (const s of [3, -3]) {
-    root.append(svg("line", { x1: 0, x2: width, y1: y(s), y2: y(s), class: "emotion-guide" }));
+  for (const score of [3, -3]) {
+    root.append(svg("line", { x1: 0, x2: width, y1: y(score), y2: y(score), class: "emotion-guide" }));
   }
   root.append(svg("line", { x1: 0, x2: width, y1: y(0), y2: y(0), class: "emotion-zero" }));
-  const stageIndex = new Map(stages.map((s, i) => [s.id, i]));
+  const stageIndex = new Map(stages.map((stage, i) => [stage.id, i]));
+  const linked = new Map((personas || []).map((p) => [p.id, p]));
   const series = new Map();
   for (const point of emotions) {
     if (!stageIndex.has(point.stage)) continue;
     const key = point.persona || "";
+    if (key && !linked.has(key)) continue; // a persona no longer on the map
     if (!series.has(key)) series.set(key, []);
     series.get(key).push(point);
   }
-  const personaColor = new Map((personas || []).map((p) => [p.id, p.color]));
-  for (const [persona, points] of series) {
+  // The active curve last, so it is drawn on top and takes the pointer.
+  const order = [...series.keys()].sort((a, b) => (a === active) - (b === active));
+  const several = series.size > 1;
+  for (const persona of order) {
+    const points = series.get(persona);
     points.sort((a, b) => stageIndex.get(a.stage) - stageIndex.get(b.stage));
     const xy = points.map((p) => [stageIndex.get(p.stage) * colWidth + colWidth / 2, y(p.score)]);
-    const color = persona ? personaColor.get(persona) || "#4338ca" : "#4338ca";
+    const color = persona ? linked.get(persona)?.color || SHARED_COLOR : SHARED_COLOR;
+    const front = persona === active;
+    const group = svg("g", { class: `emotion-series${front ? " is-active" : ""}`, "data-persona": persona });
     if (xy.length > 1) {
-      const area = `${smoothPath(xy)} L${xy[xy.length - 1][0]},${y(0)} L${xy[0][0]},${y(0)} Z`;
-      if (!persona) root.append(svg("path", { d: area, fill: "url(#emotion-fill)", class: "emotion-area" }));
-      root.append(svg("path", { d: smoothPath(xy), class: "emotion-line", stroke: color }));
+      if (!several || front) {
+        const area = `${smoothPath(xy)} L${xy[xy.length - 1][0]},${y(0)} L${xy[0][0]},${y(0)} Z`;
+        group.append(svg("path", { d: area, fill: "url(#emotion-fill)", class: "emotion-area" }));
+      }
+      group.append(svg("path", { d: smoothPath(xy), class: "emotion-line", stroke: color }));
     }
     points.forEach((p, i) => {
-      const g = svg("g", { class: "emotion-point", transform: `translate(${xy[i][0]},${xy[i][1]})` });
-      g.append(svg("circle", { r: 13, fill: "#fff", stroke: scoreColor(p.score), "stroke-width": 2.5 }));
-      const label = svg("text", { "text-anchor": "middle", "dominant-baseline": "central", class: "emotion-score", fill: scoreColor(p.score) });
-      label.textContent = p.score > 0 ? `+${p.score}` : String(p.score);
+      const name = persona ? linked.get(persona)?.name || "" : s.allCustomers || "";
+      const g = svg("g", {
+        class: `emotion-point${editable ? " is-editable" : ""}${p.note ? " has-note" : ""}`,
+        transform: `translate(${xy[i][0]},${xy[i][1]})`,
+        "data-id": p.id, "data-stage": p.stage, "data-persona": persona, "data-score": p.score,
+        role: "img", "aria-label": `${name} ${scoreLabel(p.score)}${p.note ? ` · ${p.note}` : ""}`,
+      });
+      const title = svg("title");
+      title.textContent = `${name}: ${scoreLabel(p.score)}${p.note ? `\n${p.note}` : ""}`;
+      g.append(title);
+      g.append(svg("circle", { r: front || !several ? 13 : 10, fill: "#fff", stroke: several ? color : scoreColor(p.score),
+        "stroke-width": 2.5, class: "emotion-dot" }));
+      const label = svg("text", { "text-anchor": "middle", "dominant-baseline": "central", class: "emotion-score",
+        fill: scoreColor(p.score) });
+      label.textContent = scoreLabel(p.score);
       g.append(label);
-      root.append(g);
+      if (p.note) g.append(svg("circle", { cx: 10, cy: -10, r: 4, class: "emotion-note-dot", fill: color }));
+      group.append(g);
     });
+    root.append(group);
   }
   host.replaceChildren(root);
+}
+
+// Move one marker while it is dragged (no full redraw until the drag ends).
+export function placeMarker(g, score, height) {
+  const [x] = g.getAttribute("transform").match(/-?[\d.]+/g);
+  g.setAttribute("transform", `translate(${x},${scoreY(score, height)})`);
+  g.dataset.score = score;
+  const label = g.querySelector(".emotion-score");
+  label.textContent = scoreLabel(score);
+  label.setAttribute("fill", scoreColor(score));
 }
 
 export { FACES };

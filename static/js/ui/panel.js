@@ -73,9 +73,50 @@ export class SidePanel {
     return !this.host.hidden;
   }
 
+  // A view that is not one item (the priorities): view = {kicker, build(body), refresh(doc, changed)}.
+  openView(key, view, { returnTo = null } = {}) {
+    this.entity = null;
+    this.id = key;
+    this.view = view;
+    this.returnTo = returnTo;
+    this.fields.clear();
+    this.host.replaceChildren();
+    this.host.dataset.entity = "";
+    this.host.dataset.id = key;
+    this.host.dataset.view = key;
+    this.host.append(this.head(view.kicker));
+    const body = el("div", "panel-body");
+    this.host.append(body);
+    view.build(body);
+    this.show();
+    this.host.querySelector(".panel-body button, .panel-body input")?.focus();
+  }
+
+  show() {
+    const top = document.getElementById("board-scroller")?.getBoundingClientRect().top ?? 0;
+    this.host.style.setProperty("--panel-top", `${Math.max(0, top)}px`);
+    this.host.hidden = false;
+    document.body.classList.add("panel-open");
+  }
+
+  head(kickerText) {
+    const head = el("header", "panel-head");
+    const kicker = el("p", "panel-kicker", kickerText);
+    const close = el("button", "icon-btn panel-close");
+    close.type = "button";
+    close.setAttribute("aria-label", this.s.closePanel);
+    close.title = this.s.closePanel;
+    close.innerHTML = '<svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true"><path d="M5 5l10 10M15 5L5 15" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+    close.addEventListener("click", () => this.close(true));
+    head.append(kicker, close);
+    return head;
+  }
+
   open(entity, id, { focus = true, returnTo = null } = {}) {
     const item = find(this.getDoc(), entity, id);
     if (!item) return;
+    this.view = null;
+    delete this.host.dataset.view;
     this.entity = entity;
     this.id = id;
     this.returnTo = returnTo;
@@ -84,10 +125,7 @@ export class SidePanel {
     this.host.dataset.entity = entity;
     this.host.dataset.id = id;
     this.build(item);
-    const top = document.getElementById("board-scroller")?.getBoundingClientRect().top ?? 0;
-    this.host.style.setProperty("--panel-top", `${Math.max(0, top)}px`);
-    this.host.hidden = false;
-    document.body.classList.add("panel-open");
+    this.show();
     if (focus) this.host.querySelector("input, textarea, select")?.focus();
   }
 
@@ -97,6 +135,8 @@ export class SidePanel {
     document.body.classList.remove("panel-open");
     this.entity = null;
     this.id = null;
+    this.view = null;
+    delete this.host.dataset.view;
     this.fields.clear();
     this.onClose?.();
     if (refocus && this.returnTo?.isConnected) this.returnTo.focus();
@@ -105,6 +145,10 @@ export class SidePanel {
   // After a frame: close if the item is gone, refresh fields not being typed in.
   refresh(doc, changed) {
     if (!this.isOpen) return;
+    if (this.view) {
+      this.view.refresh?.(doc, changed);
+      return;
+    }
     if (!changed.full && !changed.items.some((c) => c.id === this.id || c.entity === "moment")) return;
     const item = find(doc, this.entity, this.id);
     if (!item) {
@@ -204,16 +248,7 @@ export class SidePanel {
   // ---- the panels ----------------------------------------------------------------------
   build(item) {
     const s = this.s;
-    const head = el("header", "panel-head");
-    const kicker = el("p", "panel-kicker", this.entity === "touchpoint" ? s.touchpoint : s.momentOfTruth);
-    const close = el("button", "icon-btn panel-close");
-    close.type = "button";
-    close.setAttribute("aria-label", s.closePanel);
-    close.title = s.closePanel;
-    close.innerHTML = '<svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true"><path d="M5 5l10 10M15 5L5 15" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
-    close.addEventListener("click", () => this.close(true));
-    head.append(kicker, close);
-    this.host.append(head);
+    this.host.append(this.head(this.entity === "touchpoint" ? s.touchpoint : s.momentOfTruth));
     const body = el("div", "panel-body");
     this.host.append(body);
     const readOnly = !this.config.canWrite;
@@ -354,8 +389,15 @@ export class SidePanel {
     return wrap;
   }
 
-  buildMoment(body) {
+  buildMoment(body, item) {
     const s = this.s;
+    const doc = this.getDoc();
+    const where = el("p", "panel-where small muted");
+    const stage = find(doc, "stage", item.stage);
+    const tp = item.touchpoint ? find(doc, "touchpoint", item.touchpoint) : null;
+    where.textContent = tp ? format(s.momentOnTouchpoint, { title: tp.title, stage: stage?.name || "" })
+      : format(s.momentOnStage, { stage: stage?.name || "" });
+    body.append(where);
     body.append(this.row(s.title, this.textInput("title", { required: true })));
     const grid = el("div", "panel-grid");
     const scale = [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: String(n) }));
