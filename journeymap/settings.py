@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "maps",
     "personas",
@@ -230,6 +231,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files: nothing is loaded from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several models have a "kind": name each enum after its owner.
     "ENUM_NAME_OVERRIDES": {
         "MapKindEnum": "maps.models.MapKind",
@@ -250,6 +255,11 @@ PUSH_RATE_PER_SECOND = env.float("PUSH_RATE_PER_SECOND", default=50.0)
 PUSH_BURST = env.int("PUSH_BURST", default=500)
 HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=10.0)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=30)
+# Failed sign-ins / API-token requests, and wrong share links, per client address.
+LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=10)
+LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=300)
+SHARE_TOKEN_RATE_LIMIT = env.int("SHARE_TOKEN_RATE_LIMIT", default=30)
+SHARE_TOKEN_RATE_WINDOW_SECONDS = env.int("SHARE_TOKEN_RATE_WINDOW_SECONDS", default=60)
 # Tests that need PostgreSQL, Redis, chromium or a worker fail instead of skipping.
 REQUIRE_SERVICES = env.bool("JOURNEYMAP_REQUIRE_SERVICES", default=False)
 

@@ -295,30 +295,3 @@ def push(conn: Connection, batch_id: str, ops: Any) -> Ack:
     if not conn.can_write or conn.actor is None:
         return forbidden_ack(batch_id)
     return apply(map_id=conn.map_id, actor=conn.actor, batch_id=batch_id, ops=ops)
-
-
-def filter_hidden(conn: Connection, event: dict[str, Any]) -> str | None:
-    """The ``ops`` frame as a share viewer with hidden lanes may see it (None: none of it).
-
-    Ops on a hidden lane, or on an item placed in one, are left out; the frame keeps
-    its seq so the client's sequence stays gap-free.
-    """
-    if not conn.hidden_lanes:
-        return event["text"]
-    frame = json.loads(event["text"])
-    hidden = conn.hidden_lanes
-
-    def visible(op: dict[str, Any]) -> bool:
-        if op.get("entity") == "lane" and op.get("id") in hidden:
-            return False
-        return (op.get("fields") or {}).get("lane") not in hidden
-
-    kept = []
-    for op in frame.get("ops", []):
-        if not visible(op):
-            continue
-        if "cascade" in op:
-            op = {**op, "cascade": [c for c in op["cascade"] if visible(c)]}
-        kept.append(op)
-    frame["ops"] = kept
-    return realtime.dumps(frame)

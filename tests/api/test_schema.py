@@ -24,3 +24,12 @@ def test_schema_and_swagger_ui_are_served(client):
     assert client.get("/api/v1/schema/").status_code == 200
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_the_api_docs_page_loads_nothing_from_another_host(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn." not in html and "https://" not in html.split("<body")[0]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
