@@ -3,12 +3,14 @@ from django.contrib import admin
 from maps.models import (
     Card,
     EmotionPoint,
+    Invitation,
     JourneyMap,
     Lane,
     MapPersona,
     Membership,
     Operation,
     Phase,
+    ShareLink,
     Stage,
     Team,
     Workspace,
@@ -52,3 +54,16 @@ for model in (Phase, Stage, Lane, Card, EmotionPoint, MapPersona):
 class OperationAdmin(admin.ModelAdmin):
     list_display = ("map", "seq", "batch_id", "actor_name", "status", "created_at")
     readonly_fields = ("map", "seq", "batch_id", "actor", "ops", "request_hash", "status")
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    # The token itself is never stored: only its hash, which is not shown.
+    list_display = ("label", "map", "expires_at", "revoked_at", "allow_pdf", "created_at")
+    exclude = ("token_hash",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("workspace", "kind", "role", "label", "expires_at", "revoked_at", "created_at")
+    exclude = ("token_hash",)
