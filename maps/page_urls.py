@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from maps import lane_views, views
+from personas import views as persona_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -14,5 +15,7 @@ urlpatterns = [
     path("maps/<uuid:map_id>/archive/", views.map_archive_toggle, name="map_archive"),
     path("maps/<uuid:map_id>/emotions/derive/", lane_views.emotions_derive, name="map_emotions_derive"),
     path("maps/<uuid:map_id>/priorities/", lane_views.priorities, name="map_priorities"),
+    path("workspaces/<uuid:workspace_id>/personas/", persona_views.library, name="persona_library"),
+    path("personas/<uuid:persona_id>/avatar/", persona_views.avatar, name="persona_avatar"),
     path("account/", views.account, name="account"),
 ]

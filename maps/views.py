@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -21,6 +22,7 @@ from maps.models import Card, JourneyMap, MapKind, MapPersona, Membership, Role,
 from maps.selectors import map_document, map_role
 from maps.services import copy as copy_services
 from maps.services import workspace_create
+from personas.selectors import persona_item, persona_list
 from templates_lib.models import MapTemplate
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
@@ -216,6 +218,10 @@ def map_editor(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
         },
         "staticUrl": "/static/",
         "uiLanguage": (request.LANGUAGE_CODE or "en")[:2],
+        # The workspace's persona library, to attach from; avatars are served after a permission check.
+        "personas": [persona_item(p) for p in persona_list(workspace_id=journey_map.workspace_id)],
+        "avatarUrl": reverse("persona_avatar", args=[uuid.UUID(int=0)]).replace(str(uuid.UUID(int=0)), "__id__"),
+        "personaLibraryUrl": reverse("persona_library", args=[journey_map.workspace_id]),
     }
     based_on = journey_map.based_on if journey_map.based_on_id else None
     return render(request, "maps/editor.html", {
@@ -357,6 +363,14 @@ def editor_strings() -> dict[str, str]:
         "byVolume": _("Volume"),
         "prioritiesEmpty": _("No moment of truth or irritant touchpoint yet."),
         "prioritiesFailed": _("The priorities could not be loaded; try again."),
+        # Personas.
+        "personas": _("Personas"),
+        "noPersonaOnMap": _("No persona follows this map yet."),
+        "attachPersona": _("Add a persona"),
+        "detachPersona": _("Remove %(name)s from this map"),
+        "personaDetached": _("Persona removed from the map"),
+        "noPersonaToAttach": _("Every persona of the library is already on this map."),
+        "personaLibrary": _("Persona library"),
         # Rejections the user can act on, by error code; others show the server's message.
         "error_gone": _("someone deleted it in the meantime."),
         "error_parent_deleted": _("its stage or lane was deleted by someone else."),

@@ -9,6 +9,7 @@ import { Board, EMOTION_HEIGHT } from "./grid/render.js";
 import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
 import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
+import { renderStrip } from "./ui/personas.js";
 import { locksFrom, renderPresence } from "./ui/presence.js";
 import { Toasts } from "./ui/toasts.js";
 import { UndoStack } from "./ui/undo.js";
@@ -225,7 +226,7 @@ const emotionAt = (stage, persona) =>
 function openEmotionPicker(cell, { persona = board.curve } = {}) {
   if (!config.canWrite) return;
   const stage = cell.dataset.stage;
-  const personas = currentDoc().personas || [];
+  const personas = board.personas();
   const existing = emotionAt(stage, persona);
   popover.open(cell, (host, close) => {
     if (personas.length) {
@@ -578,6 +579,53 @@ function showOnGrid(entry) {
 
 document.getElementById("priorities-button")?.addEventListener("click", (event) => openPriorities(event.currentTarget));
 
+
+// ---- personas -----------------------------------------------------------------------------
+// The strip shows who the map follows; attaching and detaching are persona_link ops
+// (detaching hides that persona's emotion points, restoring the link brings them back).
+const stripHost = document.getElementById("persona-strip");
+
+function drawStrip() {
+  renderStrip(stripHost, {
+    doc: currentDoc(), library: config.personas || [], s, canWrite: config.canWrite,
+    avatarUrl: config.avatarUrl, libraryUrl: config.personaLibraryUrl,
+    onAdd: (button, linked) => {
+      const onMap = new Set(linked.map((p) => p.id));
+      const free = (config.personas || []).filter((p) => !onMap.has(p.id));
+      popover.open(button, (host, close) => {
+        const wrap = section(s.attachPersona);
+        if (!free.length) {
+          const none = document.createElement("p");
+          none.className = "small muted";
+          none.textContent = s.noPersonaToAttach;
+          wrap.append(none);
+        }
+        for (const persona of free) {
+          const choose = menuButton(persona.name, () => { close(); attachPersona(persona.id); });
+          choose.classList.add("attach-persona");
+          choose.dataset.persona = persona.id;
+          wrap.append(choose);
+        }
+        host.append(wrap);
+      }, { label: s.attachPersona });
+    },
+    onRemove: (persona) => {
+      commit([{ op: "delete", entity: "persona_link", id: persona.link }], [{ kind: "delete", entity: "persona_link", id: persona.link }]);
+      toasts.show(s.personaDetached, { action: { label: s.undo, run: runUndo } });
+    },
+  });
+}
+
+function attachPersona(personaId) {
+  const links = sorted(currentDoc(), "persona_links");
+  const id = uuid();
+  const fields = { persona: personaId };
+  if (links.length) fields.after = links[links.length - 1].id;
+  commit([{ op: "create", entity: "persona_link", id, fields }], [{ kind: "create", entity: "persona_link", id }]);
+}
+
+drawStrip();
+
 // ---- stages and lanes ------------------------------------------------------------------
 function addStage() {
   const stages = orderedStages(currentDoc());
@@ -907,6 +955,7 @@ async function connect() {
     localDoc = doc;
     board.render(doc, changed);
     panel.refresh(doc, changed);
+    if (changed.full || changed.items.some((c) => c.entity === "persona_link")) drawStrip();
     document.getElementById("map-title").textContent = doc.map?.title || "";
   });
   sync.on("status", ({ status, pending }) => showStatus(status, pending));
@@ -919,6 +968,19 @@ async function connect() {
     const teams = currentDoc().teams || [];
     renderPresence(document.getElementById("presence"), roster, { selfClientId: sync.clientId, teams, strings: s });
     board.setLocks(locksFrom(roster, { selfClientId: sync.clientId, teams }));
+  });
+  sync.on("workspace", (frame) => {
+    if (frame.entity !== "persona" || !frame.item) return;
+    const list = config.personas || (config.personas = []);
+    const i = list.findIndex((p) => p.id === frame.item.id);
+    if (frame.item.archived) {
+      if (i >= 0 && !sorted(currentDoc(), "persona_links").some((l) => l.persona === frame.item.id)) list.splice(i, 1);
+      else if (i >= 0) list[i] = frame.item;
+    } else if (i >= 0) list[i] = frame.item;
+    else list.push(frame.item);
+    for (const p of currentDoc().personas || []) if (p.id === frame.item.id) Object.assign(p, frame.item);
+    drawStrip();
+    board.drawEmotions();
   });
   sync.on("session", () => location.reload());
   sync.start();

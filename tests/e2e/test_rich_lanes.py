@@ -337,3 +337,106 @@ async def test_a_touchpoint_marked_as_a_moment_of_truth_appears_in_the_others_pr
     assert "importance" in await toast.inner_text()
     assert not ana.errors and not ben.errors
 
+
+def png_bytes(color: tuple[int, int, int] = (219, 39, 119)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def test_the_persona_library_creates_and_edits_personas_that_maps_attach_and_detach(browser, workshop) -> None:
+    from maps.models import MapPersona, Membership
+    from maps.services import workspace_create
+    from personas.models import Persona
+    from tests.factories import UserFactory
+
+    def add_outsider() -> None:
+        # outsider: the owner of another workspace, no member of this one.
+        outsider = UserFactory(username="olga", first_name="Olga", last_name="Other")
+        workspace_create(name="Elsewhere", owner=outsider)
+        assert not Membership.objects.filter(workspace=workshop.workspace, user=outsider).exists()
+
+    await sync_to_async(add_outsider)()
+    journey_map = await sync_to_async(make_map)(workshop)
+    ana = await sign_in(browser, workshop.url, "ana")
+    library = f"{workshop.url}/workspaces/{workshop.workspace.id}/personas/"
+    await ana.goto(library)
+    form = ana.locator("form.persona-form")
+    await form.locator("#id_name").fill("Chloé <script>")
+    await form.locator("#id_role").fill("Busy parent, orders online")
+    await form.locator("#id_quote").fill("I just want to know when it arrives")
+    await form.locator("#id_goals").fill("Get the parcel before the weekend")
+    await form.locator("#id_needs").fill("A reliable delivery slot")
+    await form.locator("#id_frustrations").fill("Calling a hotline that never answers")
+    await form.locator("#id_behaviours").fill("Checks the app on the bus")
+    await form.get_by_label("Mobile app").check()
+    await form.get_by_label("SMS").check()
+    await form.locator("#id_demographics").fill("Age: 38\nCity: Lyon")
+    # A file that claims to be a PNG but is not one is refused, naming the field.
+    await form.locator("#id_avatar").set_input_files(
+        files=[{"name": "me.png", "mimeType": "image/png", "buffer": b"<svg onload=alert(1)>"}])
+    await form.locator("button[type=submit]").click()
+    await ana.wait_for_selector(".persona-form .errorlist")
+    assert "PNG, JPEG, GIF or WebP" in await ana.locator(".persona-form .errorlist").inner_text()
+    assert not await sync_to_async(Persona.objects.filter(workspace=workshop.workspace).exists)()
+
+    await ana.locator("form.persona-form #id_avatar").set_input_files(
+        files=[{"name": "chloe.png", "mimeType": "image/png", "buffer": png_bytes()}])
+    await ana.locator("form.persona-form button[type=submit]").click()
+    await ana.wait_for_selector(".persona-card img.persona-avatar")
+
+    def chloe() -> Any:
+        return Persona.objects.filter(workspace=workshop.workspace).order_by("created_at").last()
+
+    persona = await sync_to_async(chloe)()
+    assert await sync_to_async(Persona.objects.filter(workspace=workshop.workspace).count)() == 1
+    assert persona.name == "Chloé <script>"
+    assert persona.preferred_channels == ["Mobile app", "SMS"]
+    assert persona.demographics == {"Age": "38", "City": "Lyon"}
+    assert persona.avatar.name.endswith(".png")
+    card = ana.locator(f"#persona-{persona.id}")
+    assert "Chloé <script>" in await card.locator(".persona-name").inner_text()
+    assert "Age: 38 · City: Lyon" in await card.inner_text()
+    await ana.screenshot(path=f"{SHOTS}/jm-persona-library.png", full_page=True)
+
+    # The avatar is served to members, as an image; not to an outsider.
+    avatar_url = f"{workshop.url}/personas/{persona.id}/avatar/"
+    response = await ana.request.get(avatar_url)
+    assert response.status == 200 and response.headers["content-type"] == "image/png"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    olga = await sign_in(browser, workshop.url, "olga")
+    assert (await olga.request.get(avatar_url)).status == 404
+    assert (await olga.request.get(library)).status == 404
+
+    # Edit: a new quote.
+    await card.locator(".persona-edit").click()
+    await ana.locator("#id_quote").fill("Tell me when it arrives")
+    await ana.locator("form.persona-form button[type=submit]").click()
+    await ana.wait_for_selector(f"#persona-{persona.id} .persona-quote:has-text('Tell me when it arrives')")
+
+    # On the map: attach from the strip; Ben sees the persona arrive live, with its curve's legend.
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+    assert await ana.locator("#persona-strip .persona-pill").count() == 0
+    await ana.locator("#persona-strip .strip-add").click()
+    await ana.locator(f"#popover .attach-persona[data-persona='{persona.id}']").click()
+    pill = ben.locator(f"#persona-strip .persona-pill[data-persona='{persona.id}']")
+    await pill.wait_for()
+    assert "Chloé <script>" in await pill.inner_text()
+    await ben.wait_for_selector(".emotion-legend .legend-chip:has-text('Chloé')")
+    link = await eventually(lambda: MapPersona.objects.filter(map=journey_map, persona=persona,
+                                                              deleted_by_seq__isnull=True).first())
+    assert link is not None
+    await ana.screenshot(path=f"{SHOTS}/jm-persona-strip.png")
+
+    # Detach: the link is tombstoned and the pill goes for Ben too.
+    await ana.locator(f"#persona-strip .persona-pill[data-persona='{persona.id}'] .pill-remove").click()
+    await pill.wait_for(state="detached")
+    assert await eventually(lambda: MapPersona.objects.filter(id=link.id, deleted_by_seq__isnull=False).exists())
+    assert not ana.errors and not ben.errors
+

@@ -4,6 +4,7 @@
 
 import { SHARED_COLOR, drawEmotionCurve } from "../lanes/emotion.js";
 import { EVALUATION_SYMBOL, channelName, volumeBadge } from "../ui/panel.js";
+import { linkedPersonas } from "../ui/personas.js";
 import { cellKey, find, format, itemText, laneEntity, orderedStages, sorted } from "./model.js";
 
 export const COL_WIDTH = 248;
@@ -487,8 +488,13 @@ export class Board {
 
   // The persona whose curve is in front (and that new scores go to): "" is the
   // shared curve, used only when no persona is on the map.
+  // Personas on the map, in link order (live: follows persona_link ops).
+  personas() {
+    return this.doc ? linkedPersonas(this.doc, this.config.personas || []) : [];
+  }
+
   get curve() {
-    const personas = this.doc?.personas || [];
+    const personas = this.personas();
     if (this.activePersona !== null && (this.activePersona === "" || personas.some((p) => p.id === this.activePersona))) {
       return this.activePersona;
     }
@@ -502,7 +508,7 @@ export class Board {
       drawEmotionCurve(host, {
         stages: this.stages,
         emotions: this.doc.emotions || [],
-        personas: this.doc.personas || [],
+        personas: this.personas(),
         colWidth: COL_WIDTH,
         height: EMOTION_HEIGHT,
         active,
@@ -516,7 +522,7 @@ export class Board {
   // Legend chips in the emotion lane's header: one per persona in its colour, the
   // shared curve when it has points or no persona is linked; a chip picks the curve.
   drawLegends(active) {
-    const personas = this.doc.personas || [];
+    const personas = this.personas();
     const shared = (this.doc.emotions || []).some((e) => !e.persona);
     const entries = personas.map((p) => ({ id: p.id, name: p.name, color: p.color }));
     if (shared || !personas.length) entries.unshift({ id: "", name: this.s.allCustomers, color: SHARED_COLOR });
