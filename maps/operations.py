@@ -213,25 +213,19 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
             map_id = uuid.UUID(str(map_id))
         except ValueError:
             raise OpError("not_found", "no such map") from None
-        # Reads that need no ordering happen before the lock, so the lock is held
-        # only for the writes themselves.
-        workspace_id = JourneyMap.objects.filter(id=map_id).values_list("workspace_id", flat=True).first()
-        if workspace_id is None:
-            raise OpError("not_found", "no such map")
-        _authorise(actor, workspace_id, role)
-        stored = _stored_ack(map_id, actor, batch_id, request_hash)
-        if stored is not None:
-            return stored
         try:
             with transaction.atomic():
-                return _apply_locked(map_id, workspace_id, actor, batch_id, parsed, request_hash)
-        except IntegrityError:
-            # A twin of this batch (same actor and batch_id) committed between our
-            # check and our insert: answer with its ack, as for any repeat.
-            stored = _stored_ack(map_id, actor, batch_id, request_hash)
-            if stored is None:
-                raise
-            return stored
+                return _apply_locked(map_id, actor, batch_id, parsed, request_hash, role)
+        except (OpError, IntegrityError):
+            # A batch already committed under this (actor, batch_id) -- a client's
+            # resend after a lost ack -- answers with its stored ack. It is looked up
+            # only on failure (a resend's creates already exist, or its op-log row
+            # collides), so the common path pays no query for it.
+            if actor.user is not None:
+                stored = _stored_ack(map_id, actor, batch_id, request_hash)
+                if stored is not None:
+                    return stored
+            raise
     except OpError as error:
         return Ack(batch_id=safe_batch_id, status="rejected", error=error.as_dict(), http_status=error.http_status)
 
@@ -265,7 +259,7 @@ def _stored_ack(map_id: Any, actor: Actor, batch_id: str, request_hash: str) -> 
     return Ack(batch_id=batch_id, status=previous["status"], seq=previous["seq"], ops=previous["ops"])
 
 
-def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool]:
+def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool, Any]:
     """Take the map's row lock and the next seq in one statement.
 
     ``UPDATE ... RETURNING`` both locks the row until commit and increments
@@ -275,19 +269,23 @@ def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool]:
     with connection.cursor() as cursor:
         cursor.execute(
             f'UPDATE "{table}" SET "seq" = "seq" + 1, "last_edited_by_id" = %s, "updated_at" = %s '
-            f'WHERE "id" = %s RETURNING "seq", "archived"',
+            f'WHERE "id" = %s RETURNING "seq", "archived", "workspace_id"',
             [actor.user.pk if actor.user else None, now, JourneyMap._meta.pk.get_db_prep_value(map_id, connection)],
         )
         row = cursor.fetchone()
     if row is None:
         raise OpError("not_found", "no such map")
-    return row[0], bool(row[1])
+    workspace_id = row[2] if isinstance(row[2], uuid.UUID) else uuid.UUID(str(row[2]))
+    return row[0], bool(row[1]), workspace_id
 
 
-def _apply_locked(map_id: Any, workspace_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedOp],
-                  request_hash: str) -> Ack:
+def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedOp], request_hash: str,
+                  role: str | None) -> Ack:
     now = timezone.now()
-    seq, archived = _lock_next_seq(map_id, actor, now)
+    seq, archived, workspace_id = _lock_next_seq(map_id, actor, now)
+    # Authorised under the lock: one query fewer than reading the workspace first,
+    # and a role changed a moment ago is seen by the very next write.
+    _authorise(actor, workspace_id, role)
     if archived:
         raise OpError("gone", "this map is archived")
     writer = BatchWriter(JourneyMap(id=map_id, workspace_id=workspace_id, seq=seq), seq, actor, now)
