@@ -371,6 +371,18 @@ def editor_strings() -> dict[str, str]:
         "personaDetached": _("Persona removed from the map"),
         "noPersonaToAttach": _("Every persona of the library is already on this map."),
         "personaLibrary": _("Persona library"),
+        # Pain points, opportunities, what we will change; the service blueprint.
+        "priority": _("Priority"),
+        "priority_high": _("High"),
+        "priority_medium": _("Medium"),
+        "priority_low": _("Low"),
+        "noPriority": _("None"),
+        "addresses": _("Pain point it addresses"),
+        "noAddress": _("None"),
+        "addressesPain": _("Addresses: %(text)s"),
+        "addressedByOne": _("Addressed by: %(text)s"),
+        "addressedByMany": _("Addressed by %(n)s changes"),
+        "lineOfInteraction": _("Line of interaction"),
         # Rejections the user can act on, by error code; others show the server's message.
         "error_gone": _("someone deleted it in the meantime."),
         "error_parent_deleted": _("its stage or lane was deleted by someone else."),

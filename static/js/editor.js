@@ -744,6 +744,42 @@ function openMenu(button) {
       colours.append(row);
       host.append(colours);
     }
+    if (entity === "card") {
+      const prio = section(s.priority);
+      const row = document.createElement("div");
+      row.className = "prio-choices";
+      for (const value of ["high", "medium", "low", ""]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = `prio-choice prio-${value || "none"}`;
+        button.dataset.priority = value;
+        button.textContent = value ? s[`priority_${value}`] : s.noPriority;
+        button.setAttribute("aria-pressed", String((item.priority || "") === value));
+        button.addEventListener("click", () => { updateItem("card", id, { priority: value }); close(); });
+        row.append(button);
+      }
+      prio.append(row);
+      host.append(prio);
+      // A change (any card outside the pain-point lanes) names the pain point it addresses.
+      const lane = find(doc, "lane", item.lane);
+      if (lane && lane.kind !== "pain_points") {
+        const pains = (doc.cards || []).filter((c) => c.id !== id && find(doc, "lane", c.lane)?.kind === "pain_points");
+        if (pains.length || item.addresses) {
+          const wrap = section(s.addresses);
+          const select = document.createElement("select");
+          select.className = "addresses-select";
+          select.setAttribute("aria-label", s.addresses);
+          select.append(new Option(s.noAddress, ""));
+          const stageName = (c) => find(doc, "stage", c.stage)?.name || "";
+          for (const pain of pains) {
+            select.append(new Option(`${stageName(pain)} · ${pain.text.slice(0, 70)}`, pain.id, false, item.addresses === pain.id));
+          }
+          select.addEventListener("change", () => { updateItem("card", id, { addresses: select.value || null }); close(); });
+          wrap.append(select);
+          host.append(wrap);
+        }
+      }
+    }
     const teamField = entity === "touchpoint" ? "owner_team" : entity === "card" ? "team" : null;
     if (teamField) {
       const wrap = section(s.team);
@@ -834,6 +870,16 @@ board.root.addEventListener("click", (event) => {
   if (event.target.closest(".add-stage")) return addStage();
   if (event.target.closest(".add-lane")) return addLane();
   if (event.target.closest(".inline-editor")) return;
+  const addr = event.target.closest(".addr-link");
+  if (addr) {
+    const other = board.items.get(addr.dataset.target);
+    if (other) {
+      other.scrollIntoView({ block: "center", inline: "center" });
+      focusNode(board, other);
+      board.flash([addr.dataset.target]);
+    }
+    return;
+  }
   const star = event.target.closest(".moment-star");
   if (star) {
     const moment = (currentDoc().moments || []).find((m) => m.stage === star.closest(".stage-header").dataset.stage);

@@ -440,3 +440,162 @@ async def test_the_persona_library_creates_and_edits_personas_that_maps_attach_a
     assert await eventually(lambda: MapPersona.objects.filter(id=link.id, deleted_by_seq__isnull=False).exists())
     assert not ana.errors and not ben.errors
 
+
+PAIN_LANE, PAIN, CHANGE = ("e391f3ee-a697-41fa-a3f7-bec5c0d0e2f9", "f4a204ff-b7a8-42fb-b408-cfd6d1e1f30a",
+                           "05b31500-c8b9-43fc-8519-d0e7e2f2041b")
+
+
+def card(card_id: str) -> Any:
+    from maps.models import Card
+
+    return Card.objects.get(id=card_id)
+
+
+async def test_pain_points_and_changes_carry_a_priority_and_the_link_shows_on_both(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        stages = [s["id"] for s in doc["stages"]]
+        touch = lane_of(doc, "touchpoints")
+        return [
+            {"op": "create", "entity": "lane", "id": PAIN_LANE,
+             "fields": {"kind": "pain_points", "title": "Pain points", "after": touch}},
+            {"op": "create", "entity": "card", "id": PAIN,
+             "fields": {"stage": stages[3], "lane": PAIN_LANE, "text": "Nobody answers the hotline"}},
+            {"op": "create", "entity": "card", "id": CHANGE,
+             "fields": {"stage": stages[3], "lane": lane_of(doc, "opportunities"), "text": "Call back within an hour"}},
+        ]
+
+    await sync_to_async(seed)(workshop, journey_map, ops)
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+
+    async def menu(card_id: str) -> None:
+        node = ana.locator(f".item[data-id='{card_id}']")
+        await node.hover()
+        await node.locator(".header-menu").click()
+
+    await menu(PAIN)
+    await ana.locator("#popover .prio-choice[data-priority='high']").click()
+    # A pain point does not address another pain point: no such choice on it.
+    await menu(PAIN)
+    assert await ana.locator("#popover .addresses-select").count() == 0
+    await ana.keyboard.press("Escape")
+    await menu(CHANGE)
+    await ana.locator("#popover .prio-choice[data-priority='medium']").click()
+    await menu(CHANGE)
+    await ana.locator("#popover .addresses-select").select_option(PAIN)
+    assert await eventually(lambda: str(card(CHANGE).addresses_id) == PAIN)
+    assert (await sync_to_async(card)(PAIN)).priority == "high"
+    assert (await sync_to_async(card)(CHANGE)).priority == "medium"
+
+    # Ben sees the priorities and the link on both cards.
+    await ben.wait_for_selector(f".item[data-id='{PAIN}'] .prio-chip[data-priority='high']:has-text('High')")
+    await ben.wait_for_selector(f".item[data-id='{CHANGE}'] .prio-chip:has-text('Medium')")
+    await ben.wait_for_selector(f".item[data-id='{CHANGE}'] .addresses:has-text('Addresses: Nobody answers')")
+    by = ben.locator(f".item[data-id='{PAIN}'] .addressed-by")
+    await by.wait_for()
+    assert await by.inner_text() == "✓ Addressed by: Call back within an hour"
+    # The link leads to the other end.
+    await by.click()
+    await ben.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.id === '{CHANGE}'")
+    await ben.screenshot(path=f"{SHOTS}/jm-pain-and-change.png")
+
+    # Unlinking clears both ends.
+    await menu(CHANGE)
+    await ana.locator("#popover .addresses-select").select_option("")
+    await ben.wait_for_selector(f".item[data-id='{PAIN}'] .addressed-by", state="hidden")
+    assert await eventually(lambda: card(CHANGE).addresses_id is None)
+    assert not ana.errors and not ben.errors
+
+
+async def test_the_service_blueprint_draws_the_line_of_interaction_above_frontstage(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop, key="service_blueprint", title="Support blueprint")
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        stages = [s["id"] for s in doc["stages"]]
+        kinds = {lane["kind"]: lane["id"] for lane in doc["lanes"]}
+        text = [lane["id"] for lane in doc["lanes"] if lane["kind"] == "text"]
+        return [
+            {"op": "create", "entity": "card", "id": "16c42611-d9ca-44fd-962a-e1f8f3031520",
+             "fields": {"stage": stages[2], "lane": text[0], "text": "Worried the refund is lost"}},
+            {"op": "create", "entity": "card", "id": "27d53722-eadb-45fe-a73b-f209040421d3",
+             "fields": {"stage": stages[2], "lane": kinds["frontstage"], "text": "Agent answers the chat",
+                        "team": str(workshop.support.id)}},
+            {"op": "create", "entity": "card", "id": "38e64833-fbec-46ff-b84c-0a1a15153246",
+             "fields": {"stage": stages[2], "lane": kinds["backstage"], "text": "Checks the payment in the ERP"}},
+            {"op": "create", "entity": "card", "id": "49f75944-0cfd-4700-895d-1b2b26264357",
+             "fields": {"stage": stages[2], "lane": kinds["support"], "text": "Payment provider API"}},
+        ]
+
+    await sync_to_async(seed)(workshop, journey_map, ops)
+    page = await sign_in(browser, workshop.url, "ana")
+    await open_editor(page, workshop.url, journey_map.id)
+    front = page.locator(".lane-header.lane-kind-frontstage")
+    assert await front.get_attribute("data-line-label") == "Line of interaction"
+    label = await front.evaluate("n => getComputedStyle(n, '::before').content")
+    assert label == '"Line of interaction"'
+    # Both lines: interaction above frontstage, visibility between frontstage and backstage.
+    order = await page.evaluate(
+        "() => [...document.querySelectorAll('.lane-header')].sort((a, b) => a.style.gridRowStart - b.style.gridRowStart)"
+        ".map((n) => n.dataset.kind)")
+    assert order.index("frontstage") < order.index("line_of_visibility") < order.index("backstage")
+    assert await page.locator(".cell.lane-kind-line_of_visibility .visibility-rule").count() == 5
+    await page.screenshot(path=f"{SHOTS}/jm-service-blueprint.png")
+    assert not page.errors
+
+
+async def test_a_filled_current_state_map_shows_curves_channels_and_moments_of_truth(browser, workshop) -> None:
+    import uuid
+
+    journey_map = await sync_to_async(make_map)(workshop, title="Broadband: from order to first bill")
+    chloe = await sync_to_async(persona)(workshop, "Chloé, busy parent", "#db2777")
+    marc = await sync_to_async(persona)(workshop, "Marc, retired", "#0891b2")
+    channels = ["website", "mobile_app", "call_centre", "email", "in_store", "letter", "review_sites", "live_chat"]
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        stages = [s["id"] for s in doc["stages"]]
+        lane = lane_of(doc, "touchpoints")
+        new = lambda: str(uuid.uuid4())  # noqa: E731
+        out: list[dict[str, Any]] = [
+            {"op": "create", "entity": "persona_link", "id": new(), "fields": {"persona": chloe}},
+            {"op": "create", "entity": "persona_link", "id": new(), "fields": {"persona": marc}},
+        ]
+        rows = [("Comparison page", "website", "neutral", {"volume_share": 80}),
+                ("Price alert", "mobile_app", "delight", {"volume_share": 35, "csat": 88}),
+                ("Order confirmation", "email", "neutral", {"volume_count": 12000, "volume_period": "month"}),
+                ("Hotline", "call_centre", "irritant", {"volume_count": 4200, "volume_period": "month", "nps": -31}),
+                ("Shop visit", "in_store", "delight", {"volume_share": 10}),
+                ("First bill", "letter", "irritant", {"volume_share": 100, "csat": 41}),
+                ("Reviews", "review_sites", "neutral", {"volume_share": 25}),
+                ("Chat with an agent", "live_chat", "delight", {"volume_share": 15, "csat": 92})]
+        for i, (title, key, evaluation, extra) in enumerate(rows):
+            out.append({"op": "create", "entity": "touchpoint", "id": new(),
+                        "fields": {"stage": stages[min(i * 6 // len(rows), 5)], "lane": lane, "title": title,
+                                   "channel": channel_id(key), "evaluation": evaluation, **extra}})
+        for persona_id, scores in [(chloe, [1, 2, 0, -3, -1, 1]), (marc, [0, -1, 1, -2, 2, 2])]:
+            for stage, score in zip(stages, scores, strict=True):
+                out.append({"op": "create", "entity": "emotion", "id": new(),
+                            "fields": {"stage": stage, "persona": persona_id, "score": score}})
+        out.append({"op": "create", "entity": "moment", "id": new(),
+                    "fields": {"stage": stages[3], "title": "First call to support", "importance": 5, "impact": 5}})
+        out.append({"op": "create", "entity": "moment", "id": new(),
+                    "fields": {"stage": stages[2], "title": "Installation day", "importance": 4, "impact": 5}})
+        return out
+
+    await sync_to_async(seed)(workshop, journey_map, ops)
+    page = await sign_in(browser, workshop.url, "ana")
+    await page.set_viewport_size({"width": 1800, "height": 1100})
+    await open_editor(page, workshop.url, journey_map.id)
+    assert await page.locator(".emotion-line").count() == 2
+    kinds = await page.locator(".item-touchpoint").evaluate_all(
+        "nodes => nodes.map((n) => n.querySelector('.item-icon').style.getPropertyValue('--icon'))")
+    assert len({k for k in kinds if k}) == len(channels)
+    assert await page.locator(".item-touchpoint[data-channel-kind='physical']").count() >= 2
+    assert await page.locator(".stage-header .moment-star").count() == 2
+    assert await page.locator("#persona-strip .persona-pill").count() == 2
+    await page.click("#zoom-fit")
+    await page.screenshot(path=f"{SHOTS}/jm-filled-current-state.png")
+    assert not page.errors

@@ -125,3 +125,112 @@ def test_the_volume_order_puts_the_busiest_first_and_unmeasured_last() -> None:
     # letter: 10 a month is the busiest count on the map -> 100; delivery outranks shop by weight.
     assert [e["id"] for e in ranked] == ["letter", "ad", "hotline", "delivery", "shop"]
     assert ranked[0]["volume"] == 100.0
+
+
+# ---- the write path refuses what rich lanes must not hold ------------------------------------
+
+def _other_map_stage_and_card(grid: Any, owner: Any) -> tuple[str, str]:
+    """A stage and a card on another map of the same workspace."""
+    import uuid
+
+    from maps.operations import actor_for, apply
+    from tests.factories import MapFactory
+
+    other = MapFactory(workspace=grid.map.workspace, title="Another journey")
+    stage, lane, card = (str(uuid.uuid4()) for _ in range(3))
+    ack = apply(map_id=other.id, actor=actor_for(owner, other.workspace_id), batch_id="other", ops=[
+        {"op": "create", "entity": "stage", "id": stage, "fields": {"name": "Elsewhere"}},
+        {"op": "create", "entity": "lane", "id": lane, "fields": {"title": "Pains", "kind": "pain_points"}},
+        {"op": "create", "entity": "card", "id": card, "fields": {"stage": stage, "lane": lane, "text": "Far away"}},
+    ])
+    assert ack.status == "ok", ack.error
+    return stage, card
+
+
+def _refused(ack: Any, code: str, field: str) -> None:
+    assert ack.status == "rejected"
+    assert ack.error["code"] == code, ack.error
+    assert ack.error["field"] == field, ack.error
+
+
+@pytest.mark.parametrize("score", [4, -4, 1.5, "2"])
+def test_an_emotion_score_outside_minus_three_to_three_is_refused_naming_the_field(grid: Any, editor: Any,
+                                                                                    score: Any) -> None:
+    import uuid
+
+    ack = grid.push(editor, [{"op": "create", "entity": "emotion", "id": str(uuid.uuid4()),
+                              "fields": {"stage": grid.stages[0], "score": score}}])
+    _refused(ack, "invalid", "score")
+
+
+@pytest.mark.parametrize(("field", "value"), [("importance", 0), ("importance", 6), ("impact", 9)])
+def test_a_moment_of_truth_rated_outside_one_to_five_is_refused(grid: Any, editor: Any, field: str,
+                                                                 value: int) -> None:
+    import uuid
+
+    ack = grid.push(editor, [{"op": "create", "entity": "moment", "id": str(uuid.uuid4()),
+                              "fields": {"stage": grid.stages[0], "title": "Delivery", field: value}}])
+    _refused(ack, "invalid", field)
+
+
+def test_a_touchpoint_on_another_maps_stage_is_refused(grid: Any, owner: Any, editor: Any) -> None:
+    import uuid
+
+    stage, _card = _other_map_stage_and_card(grid, owner)
+    ack = grid.push(editor, [{"op": "create", "entity": "touchpoint", "id": str(uuid.uuid4()),
+                              "fields": {"stage": stage, "lane": grid.lanes[0], "title": "Hotline"}}])
+    _refused(ack, "not_found", "stage")
+
+
+def test_a_change_linked_to_a_pain_point_of_another_map_is_refused(grid: Any, owner: Any, editor: Any) -> None:
+    _stage, far_card = _other_map_stage_and_card(grid, owner)
+    change = grid.card(editor, text="Call back within an hour")
+    ack = grid.push(editor, [{"op": "update", "entity": "card", "id": change, "fields": {"addresses": far_card}}])
+    _refused(ack, "not_found", "addresses")
+
+
+@pytest.mark.parametrize("field,value", [("volume_share", 120), ("csat", -1), ("nps", 101),
+                                         ("evaluation", "great"),
+                                         ("evidence", [{"url": "javascript:alert(1)", "label": "x"}])])
+def test_touchpoint_fields_out_of_range_are_refused_naming_the_field(grid: Any, editor: Any, field: str,
+                                                                     value: Any) -> None:
+    import uuid
+
+    ack = grid.push(editor, [{"op": "create", "entity": "touchpoint", "id": str(uuid.uuid4()),
+                              "fields": {"stage": grid.stages[0], "lane": grid.lanes[0], "title": "Web",
+                                         field: value}}])
+    _refused(ack, "invalid", field)
+
+
+# ---- persona avatars: checked by content and size ------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 40
+
+
+@pytest.mark.parametrize(("content", "declared", "code"), [
+    (b"<svg onload=alert(1)>", "image/png", "invalid"),  # not an image at all
+    (JPEG, "image/png", "invalid"),  # an image, but not the type it claims
+    (PNG + b"\x00" * 200, "image/png", "too_large"),  # over the configured size
+])
+def test_an_avatar_that_is_not_what_it_claims_or_too_big_is_refused(settings: Any, content: bytes, declared: str,
+                                                                   code: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from maps.errors import OpError
+    from personas.services import avatar_checked
+
+    settings.AVATAR_MAX_BYTES = 200
+    with pytest.raises(OpError) as refused:
+        avatar_checked(SimpleUploadedFile("me.png", content, content_type=declared))
+    assert (refused.value.code, refused.value.field) == (code, "avatar")
+
+
+def test_an_avatar_whose_content_matches_its_type_is_accepted(settings: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from personas.services import avatar_checked
+
+    settings.AVATAR_MAX_BYTES = 200
+    data, kind = avatar_checked(SimpleUploadedFile("me.jpg", JPEG, content_type="image/jpeg"))
+    assert (data, kind) == (JPEG, "image/jpeg")

@@ -19,6 +19,11 @@ function el(tag, className, attrs = {}) {
   return node;
 }
 
+// "Addressed by: <text>" for one change, "Addressed by 3 changes" for several.
+function s_addressed(s, n) {
+  return n === 1 ? s.addressedByOne : s.addressedByMany;
+}
+
 export class Board {
   constructor({ root, strings, config }) {
     this.root = root;
@@ -265,6 +270,7 @@ export class Board {
     }
     header.dataset.kind = lane.kind;
     header.className = `lane-header lane-kind-${lane.kind}`;
+    if (lane.kind === "frontstage") header.dataset.lineLabel = this.s.lineOfInteraction;
     const title = header.querySelector(".lane-title");
     if (title.textContent !== lane.title && !title.isContentEditable) title.textContent = lane.title;
     const prompt = header.querySelector(".lane-prompt");
@@ -347,8 +353,10 @@ export class Board {
     if (!item) {
       if (node) {
         const cell = node.closest(".cell");
+        const addressed = node.dataset.addresses;
         node.remove();
         this.items.delete(id);
+        if (addressed) this.fillAddressedBy(addressed);
         if (cell) this.updateCellState(cell);
       }
       return;
@@ -378,6 +386,12 @@ export class Board {
       meta.innerHTML = '<span class="tp-channel"></span><span class="tp-star" hidden></span><span class="tp-eval"><span class="eval-symbol" aria-hidden="true"></span><span class="eval-text"></span></span><span class="tp-badge tp-volume"></span><span class="tp-badge tp-csat"></span><span class="tp-badge tp-nps"></span>';
       node.querySelector(".item-main").after(meta);
     }
+    if (entity === "card") {
+      // Priority, and the link between a change and the pain point it addresses.
+      const links = el("div", "card-links");
+      links.innerHTML = '<span class="prio-chip" hidden></span><button type="button" class="addr-link addresses" hidden></button><button type="button" class="addr-link addressed-by" hidden></button>';
+      node.querySelector(".item-main").after(links);
+    }
     if (this.canWrite) node.append(this.menuButton(entity, item.id, this.s.cardActions));
     return node;
   }
@@ -398,6 +412,7 @@ export class Board {
     if (item.color) node.style.setProperty("--tint", item.color);
     else node.style.removeProperty("--tint");
     node.classList.toggle("tinted", Boolean(item.color));
+    if (entity === "card") this.fillCardLinks(node, item);
     const icon = node.querySelector(".item-icon");
     if (entity === "touchpoint") {
       const channel = (this.doc.channels || []).find((c) => c.id === item.channel);
@@ -419,6 +434,37 @@ export class Board {
     }
     this.applyLock(node, item.id);
     this.applyTeamFilter(node);
+  }
+
+  fillCardLinks(node, item) {
+    const s = this.s;
+    const chip = node.querySelector(".prio-chip");
+    chip.hidden = !item.priority;
+    chip.dataset.priority = item.priority || "";
+    chip.textContent = item.priority ? s[`priority_${item.priority}`] : "";
+    const target = item.addresses ? find(this.doc, "card", item.addresses) : null;
+    const addresses = node.querySelector(".addresses");
+    addresses.hidden = !target;
+    addresses.dataset.target = target ? target.id : "";
+    addresses.textContent = target ? `↳ ${format(s.addressesPain, { text: target.text.slice(0, 60) })}` : "";
+    // Whoever pointed here before and now: refresh both ends of the link.
+    const before = node.dataset.addresses || "";
+    const now = item.addresses || "";
+    node.dataset.addresses = now;
+    if (before !== now) {
+      for (const id of [before, now]) if (id) this.fillAddressedBy(id);
+    }
+    this.fillAddressedBy(item.id);
+  }
+
+  fillAddressedBy(id) {
+    const node = this.items.get(id);
+    if (!node || node.dataset.entity !== "card") return;
+    const by = (this.doc.cards || []).filter((c) => c.addresses === id);
+    const button = node.querySelector(".addressed-by");
+    button.hidden = !by.length;
+    button.dataset.target = by[0]?.id || "";
+    button.textContent = by.length ? `✓ ${format(s_addressed(this.s, by.length), { n: by.length, text: by[0].text.slice(0, 60) })}` : "";
   }
 
   fillTouchpointMeta(node, item, channel, lang) {
