@@ -7,6 +7,7 @@ import { focusNode, installKeyboard } from "./grid/keyboard.js";
 import { find, format, itemText, orderedStages, placeOf, sorted, textField, uuid } from "./grid/model.js";
 import { Board, EMOTION_HEIGHT } from "./grid/render.js";
 import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
+import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
 import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
 import { renderStrip } from "./ui/personas.js";
@@ -37,6 +38,7 @@ let sync = null;
 let localDoc = initialDoc;
 
 const currentDoc = () => (sync ? sync.doc : localDoc);
+const exportDialog = initExportDialog({ mapId: config.mapId, getDoc: () => currentDoc() });
 board.render(initialDoc, { full: true, items: [] });
 
 // ---- sending -------------------------------------------------------------------
@@ -997,6 +999,7 @@ async function connect() {
   });
   window.journeymapSync = sync; // handy for debugging and browser tests
   window.journeymapBoard = board;
+  exportDialog?.connect(sync);
   sync.on("change", ({ doc, changed }) => {
     localDoc = doc;
     board.render(doc, changed);
