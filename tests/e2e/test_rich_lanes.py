@@ -502,6 +502,11 @@ async def test_pain_points_and_changes_carry_a_priority_and_the_link_shows_on_bo
     await by.click()
     await ben.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.id === '{CHANGE}'")
     await ben.screenshot(path=f"{SHOTS}/jm-pain-and-change.png")
+    # From the keyboard too: Enter on the change's link goes back to the pain point (no edit starts).
+    await ben.locator(f".item[data-id='{CHANGE}'] .addresses").focus()
+    await ben.keyboard.press("Enter")
+    await ben.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.id === '{PAIN}'")
+    assert await ben.locator(".inline-editor").count() == 0
 
     # Unlinking clears both ends.
     await menu(CHANGE)
@@ -599,3 +604,85 @@ async def test_a_filled_current_state_map_shows_curves_channels_and_moments_of_t
     await page.click("#zoom-fit")
     await page.screenshot(path=f"{SHOTS}/jm-filled-current-state.png")
     assert not page.errors
+
+
+async def test_the_rich_lanes_speak_french(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop, language="fr", title="Commande en ligne")
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"op": "create", "entity": "touchpoint", "id": TP,
+                 "fields": {"stage": doc["stages"][1]["id"], "lane": lane_of(doc, "touchpoints"),
+                            "title": "Comparateur", "evaluation": "irritant", "volume_count": 12000,
+                            "volume_period": "month", "channel": channel_id("website")}}]
+
+    await sync_to_async(seed)(workshop, journey_map, ops)
+    page = await sign_in(browser, workshop.url, "ana", locale="fr-FR")
+    await open_editor(page, workshop.url, journey_map.id)
+    tp = page.locator(f".item[data-id='{TP}']")
+    assert await tp.locator(".tp-volume").inner_text() == "12k/mois"
+    assert await tp.locator(".eval-text").inner_text() == "Irritant"
+    assert await page.locator("#priorities-button").inner_text() == "Priorités"
+    assert "Ajouter un persona" in await page.locator("#persona-strip").inner_text()
+    assert await page.locator(".derive-btn").inner_text() == "Déduire des points de contact"
+    await tp.click()
+    panel = page.locator("#side-panel")
+    assert await panel.locator(".panel-kicker").inner_text() == "POINT DE CONTACT"
+    assert "Part des clients" in await panel.inner_text()
+    assert "Enchantement" in await panel.inner_text()
+    await panel.locator(".mark-moment").click()
+    await page.wait_for_selector("#side-panel[data-entity='moment']")
+    assert "Importance pour le client" in await panel.inner_text()
+    await page.screenshot(path=f"{SHOTS}/jm-panel-fr.png")
+    assert not page.errors
+
+
+async def test_owners_edit_the_channel_catalogue_and_open_maps_follow(browser, workshop) -> None:
+    from touchpoints.models import Channel
+
+    journey_map = await sync_to_async(make_map)(workshop)
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"op": "create", "entity": "touchpoint", "id": TP,
+                 "fields": {"stage": doc["stages"][2]["id"], "lane": lane_of(doc, "touchpoints"),
+                            "title": "Pick-up point"}}]
+
+    await sync_to_async(seed)(workshop, journey_map, ops)
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ben, workshop.url, journey_map.id)
+
+    ana = await sign_in(browser, workshop.url, "ana")
+    catalogue = f"{workshop.url}/workspaces/{workshop.workspace.id}/channels/"
+    await ana.goto(catalogue)
+    assert await ana.locator(".channel-row").count() >= 16  # the built-in set
+    await ana.fill("#id_name", "Partner kiosk")
+    await ana.fill("#id_name_fr", "Borne partenaire")
+    await ana.select_option("#id_kind", "physical")
+    await ana.uncheck("#id_brand_controlled")
+    await ana.select_option("#id_icon", "in_store")
+    await ana.click("form.channel-form button[type=submit]")
+    await ana.wait_for_selector("#own-channels .channel-row:has-text('Partner kiosk')")
+    kiosk = await sync_to_async(lambda: Channel.objects.get(workspace=workshop.workspace, name="Partner kiosk"))()
+    assert (kiosk.kind, kiosk.brand_controlled, kiosk.icon) == ("physical", False, "in_store")
+
+    # Ben's open map has it at once: he puts the touchpoint on it.
+    await ben.locator(f".item[data-id='{TP}']").click()
+    await ben.locator("#side-panel select[name=channel]").select_option(label="Partner kiosk")
+    assert await eventually(lambda: touchpoint(TP).channel_id == kiosk.id)
+    card = ben.locator(f".item[data-id='{TP}']")
+    await ben.wait_for_selector(f".item[data-id='{TP}'][data-channel-kind='physical'].tp-unowned")
+    # A rename in the catalogue reaches the card live.
+    await ana.goto(f"{catalogue}?edit={kiosk.id}")
+    await ana.fill("#id_name", "Partner pick-up kiosk")
+    await ana.click("form.channel-form button[type=submit]")
+    await ben.wait_for_selector(f".item[data-id='{TP}'] .tp-channel:has-text('Partner pick-up kiosk')")
+    assert "Partner pick-up kiosk" in await card.inner_text()
+
+    # An editor sees the catalogue but may not change it.
+    await ben.goto(catalogue)
+    assert await ben.locator("form.channel-form").count() == 0
+    token = next(c["value"] for c in await ben.context.cookies() if c["name"] == "csrftoken")
+    response = await ben.request.post(catalogue, form={"name": "Sneaky", "kind": "digital", "icon": "generic",
+                                                       "csrfmiddlewaretoken": token})
+    assert response.status == 403 and "Only owners" in await response.text()
+    assert not await sync_to_async(Channel.objects.filter(name="Sneaky").exists)()
+    assert not ana.errors and not ben.errors

@@ -31,6 +31,8 @@ function neighbourCell(board, cell, dRow, dCol) {
 export function installKeyboard(board, { onAdd, onEdit, onDelete, onMoveBy, onEmotion, onFocusCell = null }) {
   board.root.addEventListener("keydown", (event) => {
     if (event.target.closest(".inline-editor, input, select, textarea")) return;
+    // A focused button inside a card (its menu, a link to another card) acts as a button.
+    if (event.target.closest("button") && ["Enter", " ", "Delete", "Backspace", "F2"].includes(event.key)) return;
     const item = event.target.closest(".item");
     const cell = event.target.closest(".cell");
     if (!cell) return;
