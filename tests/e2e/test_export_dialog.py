@@ -145,10 +145,17 @@ async def test_the_share_link_is_for_editors_and_viewers_only_export(browser, wo
     await share.click()
     await ben.wait_for_url(f"**/accounts/maps/{journey_map.id}/share-links/")
 
-    vic = await sign_in(browser, workshop.url, "vic")
+    # The viewer reads French: the dialog speaks it too.
+    vic = await sign_in(browser, workshop.url, "vic", locale="fr-FR")
     await open_editor(vic, workshop.url, journey_map.id)
     assert await vic.locator("#export-button").is_visible()
     assert await vic.locator("#share-link").count() == 0
+    assert (await vic.locator("#export-button").inner_text()).strip() == "Exporter"
+    await vic.click("#export-button")
+    assert await vic.locator("#export-title").text_content() == "Exporter la carte"
+    await vic.locator("label.export-choice", has_text="PNG").click()
+    assert await vic.locator("#export-dpi-value").text_content() == "150 ppp"
+    await shot(vic, "export-dialog-fr")
     assert not ben.errors and not vic.errors
 
 

@@ -155,7 +155,7 @@ export class ExportDialog {
     const isPng = this.form.querySelector("input[name=format]:checked")?.value === "png";
     this.dialog.querySelector("#export-dpi-field").hidden = !isPng;
     this.form.querySelector(".export-toggle").hidden = isPng;
-    this.dpiValue.textContent = `${this.dpi.value} dpi`;
+    this.dpiValue.textContent = format(this.msg.msgDpi, { dpi: this.dpi.value });
     const boxes = [...this.lanes.querySelectorAll("input")];
     const none = boxes.length > 0 && !boxes.some((box) => box.checked);
     this.submit.disabled = none;
@@ -294,7 +294,7 @@ export class ExportDialog {
         this.apply(data);
         this.lastNews = heard;
       } else if (response.status === 404) {
-        this.fail(format(this.msg.msgFailed, { message: `${response.status}` }));
+        this.fail(this.msg.msgFailedUnknown);
       }
     } catch {
       // offline for a moment: the next tick tries again
