@@ -4,6 +4,7 @@ from django.urls import path
 
 from maps import lane_views, views
 from personas import views as persona_views
+from touchpoints import views as channel_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("maps/<uuid:map_id>/priorities/", lane_views.priorities, name="map_priorities"),
     path("workspaces/<uuid:workspace_id>/personas/", persona_views.library, name="persona_library"),
     path("personas/<uuid:persona_id>/avatar/", persona_views.avatar, name="persona_avatar"),
+    path("workspaces/<uuid:workspace_id>/channels/", channel_views.catalogue, name="channel_catalogue"),
     path("account/", views.account, name="account"),
 ]

@@ -1019,6 +1019,19 @@ async function connect() {
     board.setLocks(locksFrom(roster, { selfClientId: sync.clientId, teams }));
   });
   sync.on("workspace", (frame) => {
+    if (frame.entity === "channel" && frame.item) {
+      // A channel renamed or added in the catalogue: touchpoints on it show the change.
+      // (into the confirmed document too: the visible one is rebuilt from it)
+      for (const doc of new Set([sync.confirmed, currentDoc()])) {
+        const channels = doc.channels || (doc.channels = []);
+        const i = channels.findIndex((c) => c.id === frame.item.id);
+        if (i >= 0) channels[i] = { ...channels[i], ...frame.item };
+        else if (!frame.item.archived) channels.push({ ...frame.item });
+      }
+      board.render(currentDoc(), { full: false, items: (currentDoc().touchpoints || [])
+        .filter((tp) => tp.channel === frame.item.id).map((tp) => ({ entity: "touchpoint", id: tp.id })) });
+      return;
+    }
     if (frame.entity !== "persona" || !frame.item) return;
     const list = config.personas || (config.personas = []);
     const i = list.findIndex((p) => p.id === frame.item.id);

@@ -661,6 +661,7 @@ async def test_owners_edit_the_channel_catalogue_and_open_maps_follow(browser, w
     await ana.select_option("#id_icon", "in_store")
     await ana.click("form.channel-form button[type=submit]")
     await ana.wait_for_selector("#own-channels .channel-row:has-text('Partner kiosk')")
+    await ana.screenshot(path=f"{SHOTS}/jm-channels.png")
     kiosk = await sync_to_async(lambda: Channel.objects.get(workspace=workshop.workspace, name="Partner kiosk"))()
     assert (kiosk.kind, kiosk.brand_controlled, kiosk.icon) == ("physical", False, "in_store")
 
