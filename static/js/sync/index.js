@@ -101,7 +101,23 @@ export class MapSync {
         this._connect();
       }
     };
-    this._onOffline = () => this._setStatus("offline");
+    this._onOffline = () => {
+      // A socket open when the browser goes offline may linger half-dead (and never
+      // closes under emulated offline); drop it so edits queue as unsent and the
+      // "online" event reconnects, resending them.
+      const ws = this._ws;
+      if (!ws || this._closed) {
+        this._setStatus("offline");
+        return;
+      }
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try {
+        ws.close();
+      } catch {
+        // already closing
+      }
+      this._onSocketClosed({ code: 1006 });
+    };
   }
 
   // -- public API -------------------------------------------------------------------
