@@ -199,6 +199,8 @@ async def test_stages_and_lanes_are_added_renamed_reordered_and_deleted(browser,
     page = await sign_in(browser, workshop.url, "ana")
     await open_editor(page, workshop.url, journey_map.id)
     await page.click(".add-stage")
+    # The new header opens for renaming on the next frame: type only once it has.
+    await page.wait_for_selector(".stage-header .inline-editor")
     await page.keyboard.press("Control+a")
     await page.keyboard.type("Track my parcel")
     await page.keyboard.press("Enter")
@@ -207,6 +209,7 @@ async def test_stages_and_lanes_are_added_renamed_reordered_and_deleted(browser,
     assert (await headers.all_inner_texts())[-1] == "Track my parcel"
 
     await page.click(".add-lane")
+    await page.wait_for_selector(".lane-header .inline-editor")
     await page.keyboard.press("Control+a")
     await page.keyboard.type("Pain points")
     await page.keyboard.press("Enter")
