@@ -226,6 +226,9 @@ async def run(base: str, data: dict[str, Any], navigations: int, edits: int, sec
         print(f"3. typing {typed} characters over {seconds:.0f} s while {sent[0]} remote edits arrived "
               f"({sent[0] / seconds:.1f}/s): {len(tasks)} long tasks, longest {worst:.0f} ms; "
               f"target none over 50 ms: {verdict(worst <= 50)}")
+        if tasks:
+            print("   long tasks (ms after the window opened, duration): "
+                  + ", ".join(f"{t['start'] - window_start:.0f}/{t['duration']:.0f}" for t in tasks))
         await page.keyboard.press("Escape")
         await browser.close()
 
