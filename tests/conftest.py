@@ -10,7 +10,6 @@ Roles, as in every test here:
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +42,6 @@ def need_service(name: str, available: bool, why: str = "") -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{message} (JOURNEYMAP_REQUIRE_SERVICES=1)")
     pytest.skip(message)
-
-
-def port_open(host: str, port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
 
 
 @pytest.fixture
@@ -135,9 +128,3 @@ def grid(workspace, owner) -> Grid:
 @pytest.fixture
 def user_factory(db):
     return UserFactory
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
