@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from maps.operations import Ack, actor_for, apply
 from tests.factories import MapFactory, MembershipFactory, UserFactory, WorkspaceFactory
 
 REQUIRE_SERVICES = os.environ.get("JOURNEYMAP_REQUIRE_SERVICES") == "1"
+# Screenshots and rendered pages that people look at after a run (CI keeps the folder).
+ARTIFACTS = Path(os.environ.get("JOURNEYMAP_ARTIFACTS") or Path(__file__).resolve().parent.parent / "test-artifacts")
 # Servers started by tests inherit this and hash passwords cheaply too.
 os.environ["JOURNEYMAP_TEST_FAST_HASHER"] = "1"
 
@@ -42,6 +45,13 @@ def need_service(name: str, available: bool, why: str = "") -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{message} (JOURNEYMAP_REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+def artifact(name: str) -> str:
+    """Path for a file a test saves for people to look at, e.g. artifact("editor/dashboard.png")."""
+    path = ARTIFACTS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return str(path)
 
 
 @pytest.fixture

@@ -9,20 +9,18 @@ People: the owner (Ana), an editor (Ben) and a viewer (Vic) of one workspace.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 
+from tests.conftest import artifact
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_editor import make_map, open_editor
 from tests.workers import SESSION_QUEUE, worker_factory  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SCREENSHOTS = os.environ.get("JOURNEYMAP_SCREENSHOTS", "")
 
 
 @pytest.fixture
@@ -58,8 +56,7 @@ def add_viewer(workshop: Any) -> None:
 
 
 async def shot(page: Any, name: str) -> None:
-    if SCREENSHOTS:
-        await page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"))
+    await page.screenshot(path=artifact(f"exports/{name}.png"))
 
 
 async def test_an_editor_exports_a_pdf_follows_its_progress_and_downloads_it(browser, workshop) -> None:

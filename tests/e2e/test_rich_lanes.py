@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
+from tests.conftest import artifact
 from tests.e2e.conftest import eventually, sign_in, wait_synced
 from tests.e2e.test_editor import make_map, open_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = "/tmp"
 
 
 def seed(workshop: Any, journey_map: Any, ops_for: Any) -> dict[str, Any]:
@@ -126,7 +126,7 @@ async def test_the_touchpoint_panel_edits_every_field_and_the_card_shows_them_li
     assert await ben.locator("#side-panel textarea[name=description]").input_value() == (
         "Where <b>prices</b> are compared")
     assert await ben.locator("#side-panel b").count() == 0
-    await ana.screenshot(path=f"{SHOTS}/jm-touchpoint-panel.png")
+    await ana.screenshot(path=artifact("rich-lanes/touchpoint-panel.png"))
 
     # Removing the evidence link goes through the same path.
     await panel.locator(".evidence-remove").click()
@@ -232,7 +232,7 @@ async def test_emotion_points_are_dragged_live_with_a_curve_per_persona_and_deri
     assert await rows.count() == 1
     assert await rows.first.get_attribute("data-stage") == stages[3]
     assert await rows.first.locator(".derive-change").inner_text() == "— → -1"
-    await ana.screenshot(path=f"{SHOTS}/jm-derive.png")
+    await ana.screenshot(path=artifact("rich-lanes/derive.png"))
     await ana.locator("#popover .derive-apply").click()
 
     def marc_at_stage_4() -> Any:
@@ -243,7 +243,7 @@ async def test_emotion_points_are_dragged_live_with_a_curve_per_persona_and_deri
     derived = await eventually(marc_at_stage_4)
     assert derived is not None and derived.score == -1
     await ben.wait_for_selector(f".emotion-point[data-stage='{stages[3]}'][data-persona='{marc}'][data-score='-1']")
-    await ben.screenshot(path=f"{SHOTS}/jm-emotion-curves.png")
+    await ben.screenshot(path=artifact("rich-lanes/emotion-curves.png"))
     assert not ana.errors and not ben.errors
 
 
@@ -314,7 +314,7 @@ async def test_a_touchpoint_marked_as_a_moment_of_truth_appears_in_the_others_pr
     # By volume, the 12,000 calls a month still come first; the letter has a share only.
     await ben.locator("#side-panel .priorities-order label", has_text="Volume").click()
     await ben.wait_for_function("() => document.querySelector('#side-panel input[value=volume]').checked")
-    await ben.screenshot(path=f"{SHOTS}/jm-priorities.png")
+    await ben.screenshot(path=artifact("rich-lanes/priorities.png"))
     # Choosing an entry leads back to it on the grid.
     await ben.locator("#side-panel .prio-item", has_text="Cancellation letter").locator("button").click()
     await ben.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.id === '{letter}'")
@@ -401,7 +401,7 @@ async def test_the_persona_library_creates_and_edits_personas_that_maps_attach_a
     card = ana.locator(f"#persona-{persona.id}")
     assert "Chloé <script>" in await card.locator(".persona-name").inner_text()
     assert "Age: 38 · City: Lyon" in await card.inner_text()
-    await ana.screenshot(path=f"{SHOTS}/jm-persona-library.png", full_page=True)
+    await ana.screenshot(path=artifact("rich-lanes/persona-library.png"), full_page=True)
 
     # The avatar is served to members, as an image; not to an outsider.
     avatar_url = f"{workshop.url}/personas/{persona.id}/avatar/"
@@ -432,7 +432,7 @@ async def test_the_persona_library_creates_and_edits_personas_that_maps_attach_a
     link = await eventually(lambda: MapPersona.objects.filter(map=journey_map, persona=persona,
                                                               deleted_by_seq__isnull=True).first())
     assert link is not None
-    await ana.screenshot(path=f"{SHOTS}/jm-persona-strip.png")
+    await ana.screenshot(path=artifact("rich-lanes/persona-strip.png"))
 
     # Detach: the link is tombstoned and the pill goes for Ben too.
     await ana.locator(f"#persona-strip .persona-pill[data-persona='{persona.id}'] .pill-remove").click()
@@ -501,7 +501,7 @@ async def test_pain_points_and_changes_carry_a_priority_and_the_link_shows_on_bo
     # The link leads to the other end.
     await by.click()
     await ben.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.id === '{CHANGE}'")
-    await ben.screenshot(path=f"{SHOTS}/jm-pain-and-change.png")
+    await ben.screenshot(path=artifact("rich-lanes/pain-and-change.png"))
     # From the keyboard too: Enter on the change's link goes back to the pain point (no edit starts).
     await ben.locator(f".item[data-id='{CHANGE}'] .addresses").focus()
     await ben.keyboard.press("Enter")
@@ -548,7 +548,7 @@ async def test_the_service_blueprint_draws_the_line_of_interaction_above_frontst
         ".map((n) => n.dataset.kind)")
     assert order.index("frontstage") < order.index("line_of_visibility") < order.index("backstage")
     assert await page.locator(".cell.lane-kind-line_of_visibility .visibility-rule").count() == 5
-    await page.screenshot(path=f"{SHOTS}/jm-service-blueprint.png")
+    await page.screenshot(path=artifact("rich-lanes/service-blueprint.png"))
     assert not page.errors
 
 
@@ -602,7 +602,7 @@ async def test_a_filled_current_state_map_shows_curves_channels_and_moments_of_t
     assert await page.locator(".stage-header .moment-star").count() == 2
     assert await page.locator("#persona-strip .persona-pill").count() == 2
     await page.click("#zoom-fit")
-    await page.screenshot(path=f"{SHOTS}/jm-filled-current-state.png")
+    await page.screenshot(path=artifact("rich-lanes/filled-current-state.png"))
     assert not page.errors
 
 
@@ -632,7 +632,7 @@ async def test_the_rich_lanes_speak_french(browser, workshop) -> None:
     await panel.locator(".mark-moment").click()
     await page.wait_for_selector("#side-panel[data-entity='moment']")
     assert "Importance pour le client" in await panel.inner_text()
-    await page.screenshot(path=f"{SHOTS}/jm-panel-fr.png")
+    await page.screenshot(path=artifact("rich-lanes/panel-fr.png"))
     assert not page.errors
 
 
@@ -661,7 +661,7 @@ async def test_owners_edit_the_channel_catalogue_and_open_maps_follow(browser, w
     await ana.select_option("#id_icon", "in_store")
     await ana.click("form.channel-form button[type=submit]")
     await ana.wait_for_selector("#own-channels .channel-row:has-text('Partner kiosk')")
-    await ana.screenshot(path=f"{SHOTS}/jm-channels.png")
+    await ana.screenshot(path=artifact("rich-lanes/channels.png"))
     kiosk = await sync_to_async(lambda: Channel.objects.get(workspace=workshop.workspace, name="Partner kiosk"))()
     assert (kiosk.kind, kiosk.brand_controlled, kiosk.icon) == ("physical", False, "in_store")
 

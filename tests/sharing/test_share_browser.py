@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
 
-from tests.conftest import need_service
+from tests.conftest import artifact, need_service
 from tests.servers import daphne_server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +18,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PAYLOAD = "<img src=x onerror=alert(1)>"
-SHOTS = Path(os.environ.get("JOURNEYMAP_SCREENSHOTS", "")) if os.environ.get("JOURNEYMAP_SCREENSHOTS") else None
 
 
 def seed(grid, owner):
@@ -69,8 +67,7 @@ async def test_a_share_viewer_sees_the_map_live_then_loses_it_on_revocation(daph
         await page.wait_for_function(
             "() => document.querySelector('#board').textContent.includes('Added during the workshop')",
             timeout=5_000)
-        if SHOTS:
-            await page.screenshot(path=str(SHOTS / "share-page.png"), full_page=True)
+        await page.screenshot(path=artifact("sharing/share-page.png"), full_page=True)
 
         # Revocation: the page's socket closes within 5 s and the page is gone.
         link = await sync_to_async(lambda: created.link.__class__.objects.get(id=created.link.id))()
@@ -113,8 +110,7 @@ async def test_the_members_page_shows_people_teams_and_invite_links(daphne_serve
         invite_url = await page.input_value("#new-link")
         assert "/accounts/invite/" in invite_url
         assert await page.locator(".people-table").first.locator("tbody tr").count() == 2
-        if SHOTS:
-            await page.screenshot(path=str(SHOTS / "members-page.png"), full_page=True)
+        await page.screenshot(path=artifact("sharing/members-page.png"), full_page=True)
         # The map's share links page: a link for Support that hides a lane.
         await page.goto(f"{server.http_url}/accounts/maps/{grid.map.id}/share-links/")
         await page.fill("#share-label", "for Support")
@@ -123,8 +119,7 @@ async def test_the_members_page_shows_people_teams_and_invite_links(daphne_serve
         await page.click("text=Create share link")
         share_url = await page.input_value("#new-link")
         assert "/s/" in share_url
-        if SHOTS:
-            await page.screenshot(path=str(SHOTS / "share-links-page.png"), full_page=True)
+        await page.screenshot(path=artifact("sharing/share-links-page.png"), full_page=True)
         # A newcomer opens the link, creates an account and lands in the workspace.
         newcomer = await browser.new_page()
         await newcomer.goto(invite_url)
