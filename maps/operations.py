@@ -23,6 +23,7 @@ from maps import realtime
 from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, serialize, uuid_string
 from maps.errors import OpError
 from maps.models import JourneyMap, Membership, Operation, Role
+from maps.rows import exists, rows_for
 
 OP_KINDS = ("create", "update", "move", "delete", "restore")
 OP_KEYS = {"op", "entity", "id", "fields", "if_version"}
@@ -300,17 +301,17 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
         canonical.append(committed)
         rebased = rebased or op_rebased
     status = "rebased" if rebased else "ok"
-    Operation.objects.create(
+    rows_for(Operation).insert(Operation(
         map_id=map_id,
         seq=seq,
         batch_id=batch_id,
-        actor=actor.user,
+        actor_id=actor.user.pk if actor.user is not None else None,
         actor_name=actor.name,
         actor_team=actor.team,
         ops=canonical,
         request_hash=request_hash,
         status=status,
-    )
+    ))
     frame = {"type": "ops", "seq": seq, "batch_id": batch_id, "actor": actor.summary, "ops": canonical}
     transaction.on_commit(lambda: realtime.broadcast_ops(map_id, frame))
     return Ack(batch_id=batch_id, status=status, seq=seq, ops=canonical)
@@ -334,7 +335,7 @@ class BatchWriter:
             if entity_id != str(self.map.id):
                 raise OpError("not_found", "no such map", field=field_name or "id")
             return JourneyMap.objects.get(id=self.map.id)
-        obj = spec.model.objects.filter(id=entity_id, map_id=self.map.id).first()
+        obj = rows_for(spec.model).get(entity_id, map_id=self.map.id)
         if obj is None:
             raise OpError("not_found", f"no {spec.name} {entity_id} on this map", field=field_name or "id")
         return obj
@@ -352,7 +353,9 @@ class BatchWriter:
         if target == "team":
             from maps.models import Team
 
-            if not Team.objects.filter(id=value, workspace_id=self.map.workspace_id).exists():
+            teams = rows_for(Team)
+            if not exists(f"SELECT 1 FROM {teams.table} WHERE id = %s AND workspace_id = %s",
+                          [teams.prep("id", value), teams.prep("workspace_id", self.map.workspace_id)]):
                 raise OpError("not_found", f"no team {value} in this workspace", field=key)
         elif target == "channel":
             from django.db.models import Q
@@ -391,7 +394,7 @@ class BatchWriter:
     def op_create(self, op: ParsedOp) -> tuple[dict[str, Any], bool]:
         spec = op.spec
         model = spec.model
-        existing = model.objects.filter(id=op.id).first()
+        existing = rows_for(model).get(op.id)
         if existing is not None:
             if existing.map_id != self.map.id:
                 raise OpError("invalid", "this id is already taken", field="id")
@@ -414,7 +417,7 @@ class BatchWriter:
         rebased = False
         if spec.ordered:
             obj.position, rebased = self.place(spec, obj, op)
-        obj.save(force_insert=True)
+        rows_for(model).insert(obj)
         return {"op": "create", "entity": spec.name, "id": op.id, "fields": full_fields(spec, obj)}, rebased
 
     def op_update(self, op: ParsedOp) -> tuple[dict[str, Any], bool]:
@@ -431,7 +434,7 @@ class BatchWriter:
             setattr(obj, spec.attname(key), value)
         obj.version += 1
         obj.updated_at = self.now
-        obj.save(update_fields=[*update_fields, "version", "updated_at"])
+        rows_for(spec.model).update(obj, [*update_fields, "version", "updated_at"])
         fields = {key: serialize(spec, obj)[key] for key in op.fields}
         fields["version"] = obj.version
         return {"op": "update", "entity": spec.name, "id": op.id, "fields": fields}, False
@@ -447,7 +450,8 @@ class BatchWriter:
         obj.position, rebased = self.place(spec, obj, op)
         obj.version += 1
         obj.updated_at = self.now
-        obj.save(update_fields=[*(spec.attname(k) for k in spec.container), "position", "version", "updated_at"])
+        rows_for(spec.model).update(
+            obj, [*(spec.attname(k) for k in spec.container), "position", "version", "updated_at"])
         item = serialize(spec, obj)
         fields = {key: item[key] for key in (*spec.container, "position", "version")}
         return {"op": "move", "entity": spec.name, "id": op.id, "fields": fields}, rebased
@@ -463,7 +467,7 @@ class BatchWriter:
         obj.deleted_by_seq = self.seq
         obj.version += 1
         obj.updated_at = self.now
-        obj.save(update_fields=["deleted_by_seq", "version", "updated_at"])
+        rows_for(spec.model).update(obj, ["deleted_by_seq", "version", "updated_at"])
         committed = {
             "op": "delete",
             "entity": spec.name,
@@ -492,7 +496,7 @@ class BatchWriter:
         obj.deleted_by_seq = None
         obj.version += 1
         obj.updated_at = self.now
-        obj.save(update_fields=["deleted_by_seq", "version", "updated_at"])
+        rows_for(spec.model).update(obj, ["deleted_by_seq", "version", "updated_at"])
         restored = self.restore_children(spec, obj, deleted_by)
         committed = {
             "op": "restore",
@@ -613,14 +617,9 @@ class BatchWriter:
         siblings never move.
         """
         group = {f"{key}_id": getattr(obj, spec.attname(key)) for key in spec.container}
-        siblings = list(
-            spec.model.objects.filter(map_id=self.map.id, deleted_by_seq__isnull=True, **group)
-            .exclude(id=obj.id)
-            .order_by("position", "id")
-            .values_list("id", "position")
-        )
+        siblings = rows_for(spec.model).live_siblings(self.map.id, group, obj.id)
         positions = [pos for _, pos in siblings]
-        index_of = {str(pk): i for i, (pk, _) in enumerate(siblings)}
+        index_of = {pk: i for i, (pk, _) in enumerate(siblings)}
 
         def between(lo: str | None, hi: str | None) -> str:
             if lo is not None and hi is not None and lo >= hi:

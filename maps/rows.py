@@ -1,0 +1,127 @@
+"""Row access for the write path, without the query compiler.
+
+``maps.operations.apply`` holds the map's row lock while it reads and writes a
+handful of rows, and every writer of the map waits for it. Building each of those
+statements through the ORM costs more Python time than PostgreSQL takes to run
+them, so the few statements the write path repeats are built once per model here
+and run on the connection's cursor. Values still go through each field's own
+``get_db_prep_*`` and the backend's converters, so they read and write exactly as
+the ORM would, on PostgreSQL and on SQLite.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.db import connection
+
+
+class Rows:
+    """The write path's statements for one model whose rows belong to a map."""
+
+    def __init__(self, model: Any):
+        meta = model._meta
+        quote = connection.ops.quote_name
+        self.model = model
+        self.fields = list(meta.concrete_fields)
+        self.attnames = [f.attname for f in self.fields]
+        self.by_attname = {f.attname: f for f in self.fields}
+        self.table = quote(meta.db_table)
+        self.pk = meta.pk
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        self._select = f"SELECT {columns} FROM {self.table} WHERE {quote(self.pk.column)} = %s"
+        self._columns = columns
+        self._insert_fields = [f for f in self.fields if not (f.primary_key and f.get_internal_type() == "BigAutoField")]
+        placeholders = ", ".join(["%s"] * len(self._insert_fields))
+        insert_columns = ", ".join(quote(f.column) for f in self._insert_fields)
+        self._insert = f"INSERT INTO {self.table} ({insert_columns}) VALUES ({placeholders})"
+        self._converters = []
+        for f in self.fields:
+            col = f.get_col(meta.db_table)
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            self._converters.append((col, converters))
+        self._update_sql: dict[tuple[str, ...], str] = {}
+        self._siblings_sql: dict[tuple[str, ...], str] = {}
+
+    def prep(self, attname: str, value: Any) -> Any:
+        return self.by_attname[attname].get_db_prep_value(value, connection)
+
+    def _instance(self, row: tuple[Any, ...]) -> Any:
+        values = []
+        for value, (col, converters) in zip(row, self._converters, strict=True):
+            for convert in converters:
+                value = convert(value, col, connection)
+            values.append(value)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+    def get(self, pk: Any, *, map_id: Any = None) -> Any:
+        """The row with this primary key (on this map, when given), or None."""
+        sql = self._select
+        params = [self.prep(self.pk.attname, pk)]
+        if map_id is not None:
+            sql += f" AND {connection.ops.quote_name('map_id')} = %s"
+            params.append(self.prep("map_id", map_id))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return None if row is None else self._instance(row)
+
+    def insert(self, obj: Any) -> None:
+        """INSERT ``obj`` as ``save(force_insert=True)`` would (auto_now fields included)."""
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._insert_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(self._insert, params)
+
+    def update(self, obj: Any, attnames: list[str]) -> None:
+        """UPDATE these columns of ``obj``'s row (``updated_at`` is set by the caller)."""
+        key = tuple(attnames)
+        sql = self._update_sql.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            assignments = ", ".join(f"{quote(self.by_attname[a].column)} = %s" for a in attnames)
+            sql = self._update_sql[key] = f"UPDATE {self.table} SET {assignments} WHERE {quote(self.pk.column)} = %s"
+        params = [self.by_attname[a].get_db_prep_save(getattr(obj, a), connection) for a in attnames]
+        params.append(self.prep(self.pk.attname, obj.pk))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def live_siblings(self, map_id: Any, group: dict[str, Any], exclude: Any) -> list[tuple[str, str]]:
+        """(id, position) of the live rows sharing ``group`` on the map, in order."""
+        key = tuple(group)
+        sql = self._siblings_sql.get(key)
+        quote = connection.ops.quote_name
+        if sql is None:
+            where = "".join(
+                f" AND {quote(self.by_attname[a].column)} IS NOT DISTINCT FROM %s" if connection.vendor == "postgresql"
+                else f" AND {quote(self.by_attname[a].column)} IS %s"
+                for a in key
+            )
+            sql = self._siblings_sql[key] = (
+                f"SELECT {quote('id')}, {quote('position')} FROM {self.table} "
+                f"WHERE {quote('map_id')} = %s AND {quote('deleted_by_seq')} IS NULL{where} AND {quote('id')} <> %s "
+                f"ORDER BY {quote('position')}, {quote('id')}"
+            )
+        params = [self.prep("map_id", map_id), *(self.prep(a, v) for a, v in group.items()), self.prep("id", exclude)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        id_col, _ = self._converters[self.attnames.index("id")]
+        id_converters = self._converters[self.attnames.index("id")][1]
+        result = []
+        for pk, position in rows:
+            for convert in id_converters:
+                pk = convert(pk, id_col, connection)
+            result.append((str(pk), position))
+        return result
+
+
+@cache
+def rows_for(model: Any) -> Rows:
+    return Rows(model)
+
+
+def exists(sql: str, params: list[Any]) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
