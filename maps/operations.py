@@ -23,7 +23,7 @@ from maps import realtime
 from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, serialize, uuid_string
 from maps.errors import OpError
 from maps.models import JourneyMap, Membership, Operation, Role
-from maps.rows import exists, rows_for
+from maps.rows import exists, rows_for, scalar
 
 OP_KINDS = ("create", "update", "move", "delete", "restore")
 OP_KEYS = {"op", "entity", "id", "fields", "if_version"}
@@ -235,10 +235,12 @@ def _authorise(actor: Actor, workspace_id: Any, role: str | None) -> None:
     if actor.user is None:
         return
     if role is None:
-        role = (
-            Membership.objects.filter(workspace_id=workspace_id, user=actor.user)
-            .values_list("role", flat=True)
-            .first()
+        # Read under the map lock on every write that does not bring a role: kept
+        # off the query compiler like the rest of what runs under the lock.
+        members = rows_for(Membership)
+        role = scalar(
+            f"SELECT role FROM {members.table} WHERE workspace_id = %s AND user_id = %s",
+            [members.prep("workspace_id", workspace_id), members.prep("user_id", actor.user.pk)],
         )
     if role is None:
         raise OpError("not_found", "no such map")
