@@ -201,6 +201,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Media are private (exports, attachments): served by views after a permission check.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Files attached to touchpoints: the largest accepted, in bytes (25 MiB by default).
+ATTACHMENT_MAX_BYTES = env.int("JOURNEYMAP_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import path
 
 from maps.apis.entities import NESTED, entity_views
+from maps.apis.lanes import DerivedEmotionsView, PrioritiesView
 from maps.apis.maps import (
     MapDetailView,
     MapDocumentView,
@@ -25,9 +26,16 @@ from maps.apis.workspaces import (
     WorkspaceDetailView,
     WorkspaceListView,
 )
-from personas.apis import PersonaDetailView, PersonaListView
+from personas.apis import (
+    MapPersonaDetailView,
+    MapPersonaListView,
+    PersonaAvatarView,
+    PersonaDetailView,
+    PersonaListView,
+)
 from templates_lib.apis import SaveAsTemplateView, TemplateListView
 from touchpoints.apis import ChannelDetailView, ChannelListView
+from touchpoints.attachment_apis import AttachmentDetailView, AttachmentDownloadView, AttachmentListView
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -40,6 +48,8 @@ urlpatterns = [
     path("workspaces/<str:workspace_id>/personas/", PersonaListView.as_view(), name="api-personas"),
     path("workspaces/<str:workspace_id>/personas/<str:persona_id>/", PersonaDetailView.as_view(),
          name="api-persona"),
+    path("workspaces/<str:workspace_id>/personas/<str:persona_id>/avatar/", PersonaAvatarView.as_view(),
+         name="api-persona-avatar"),
     path("workspaces/<str:workspace_id>/channels/", ChannelListView.as_view(), name="api-channels"),
     path("workspaces/<str:workspace_id>/channels/<str:channel_id>/", ChannelDetailView.as_view(),
          name="api-channel"),
@@ -50,6 +60,17 @@ urlpatterns = [
     path("maps/<str:map_id>/operations/", MapOperationsView.as_view(), name="api-map-operations"),
     path("maps/<str:map_id>/duplicate/", MapDuplicateView.as_view(), name="api-map-duplicate"),
     path("maps/<str:map_id>/save-as-template/", SaveAsTemplateView.as_view(), name="api-map-save-as-template"),
+    # Before the nested emotions/<item_id>/ route, which would otherwise take "derive" for an id.
+    path("maps/<str:map_id>/emotions/derive/", DerivedEmotionsView.as_view(), name="api-map-emotions-derive"),
+    path("maps/<str:map_id>/priorities/", PrioritiesView.as_view(), name="api-map-priorities"),
+    path("maps/<str:map_id>/personas/", MapPersonaListView.as_view(), name="api-map-personas"),
+    path("maps/<str:map_id>/personas/<str:persona_id>/", MapPersonaDetailView.as_view(), name="api-map-persona"),
+    path("maps/<str:map_id>/touchpoints/<str:touchpoint_id>/attachments/", AttachmentListView.as_view(),
+         name="api-touchpoint-attachments"),
+    path("maps/<str:map_id>/touchpoints/<str:touchpoint_id>/attachments/<str:attachment_id>/",
+         AttachmentDetailView.as_view(), name="api-touchpoint-attachment"),
+    path("maps/<str:map_id>/touchpoints/<str:touchpoint_id>/attachments/<str:attachment_id>/download/",
+         AttachmentDownloadView.as_view(), name="api-touchpoint-attachment-download"),
 ]
 
 for _segment in NESTED:

@@ -122,6 +122,14 @@ def evidence(value: Any) -> list[dict[str, str]]:
     return items
 
 
+def attachments(value: Any) -> list[dict[str, Any]]:
+    """A touchpoint's files: only entries the upload service signed (see
+    ``touchpoints.attachments``); an op may drop or reorder them."""
+    from touchpoints.attachments import check_entries
+
+    return check_entries(value)
+
+
 @dataclass(frozen=True)
 class Ref:
     """A field that points at another row; checked live and on this map/workspace."""
@@ -242,6 +250,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 "csat": number(0, 100, nullable=True),
                 "nps": integer(-100, 100, nullable=True),
                 "evidence": evidence,
+                "attachments": attachments,
             },
             refs={
                 "stage": Ref("stage"),

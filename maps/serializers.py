@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from maps.models import JourneyMap, LaneKind, MapKind, Membership, Priority, Role, Team, Workspace
+from touchpoints.serializers import AttachmentEntrySerializer
 
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 
@@ -317,6 +318,9 @@ ENTITY_FIELDS: dict[str, dict[str, Any]] = {
         "nps": lambda: serializers.IntegerField(min_value=-100, max_value=100, required=False, allow_null=True),
         "evidence": lambda: serializers.ListField(child=serializers.DictField(child=serializers.CharField()),
                                                   required=False, max_length=50),
+        # Entries come from uploads (POST .../attachments/); an op may drop or reorder them.
+        "attachments": lambda: serializers.ListField(child=AttachmentEntrySerializer(), required=False,
+                                                     max_length=20),
     },
     "moment": {
         "stage": lambda: _ref(),

@@ -37,3 +37,11 @@ def persona_item(persona: Persona) -> dict[str, Any]:
         "demographics": persona.demographics, "color": persona.color, "avatar": bool(persona.avatar),
         "version": persona.version, "archived": persona.archived,
     }
+
+
+def map_persona_links(*, map_id: Any) -> list[dict[str, Any]]:
+    """The personas a map follows, in strip order, each with its link (the
+    ``persona_link`` entity) -- one query."""
+    rows = (MapPersona.objects.filter(map_id=map_id, deleted_by_seq__isnull=True)
+            .select_related("persona").order_by("position", "id"))
+    return [{**persona_item(row.persona), "link": str(row.id), "position": row.position} for row in rows]

@@ -3,6 +3,7 @@ pushed, on commit, to every map that follows it."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -102,3 +103,70 @@ def persona_set_avatar(*, persona: Persona, upload: Any) -> Persona:
     if old and old != persona.avatar.name:
         persona.avatar.storage.delete(old)
     return persona
+
+
+def persona_clear_avatar(*, persona: Persona) -> Persona:
+    """Remove the picture (the file goes once the change is committed)."""
+    if not persona.avatar:
+        return persona
+    with transaction.atomic():
+        old = persona.avatar.name
+        storage = persona.avatar.storage
+        persona.avatar = ""
+        persona.version = F("version") + 1
+        persona.save(update_fields=["avatar", "version", "updated_at"])
+        persona.refresh_from_db()
+        broadcast_workspace_item(maps_following(persona_id=persona.id), "persona", persona_item(persona))
+        transaction.on_commit(lambda: storage.delete(old))
+    return persona
+
+
+# --- following a persona on a map (the persona_link entity, through the write path) -----------
+
+
+def map_persona_attach(*, journey_map: Any, persona_id: Any, user: Any, role: str | None = None,
+                       after: Any = None) -> str:
+    """Follow a persona of the map's workspace on the map (last in the strip, or
+    after another link); a persona detached before comes back with its curve.
+    Returns the link id."""
+    from maps.errors import OpError
+    from maps.models import MapPersona
+    from maps.operations import actor_for, apply, new_id
+
+    persona = Persona.objects.filter(id=persona_id, workspace_id=journey_map.workspace_id).first()
+    if persona is None:
+        raise OpError("not_found", "no such persona in this workspace", field="persona")
+    if persona.archived:
+        raise OpError("gone", "this persona was archived", field="persona")
+    link = MapPersona.objects.filter(map_id=journey_map.id, persona_id=persona_id).first()
+    if link is not None and link.deleted_by_seq is None:
+        raise OpError("invalid", "this persona is already on the map", field="persona")
+    if link is not None:
+        op = {"op": "restore", "entity": "persona_link", "id": str(link.id)}
+    else:
+        fields: dict[str, Any] = {"persona": str(persona_id)}
+        if after is not None:
+            fields["after"] = str(after)
+        op = {"op": "create", "entity": "persona_link", "id": new_id(), "fields": fields}
+    ack = apply(map_id=journey_map.id, actor=actor_for(user, journey_map.workspace_id),
+                batch_id=f"persona:{uuid.uuid4()}", ops=[op], role=role)
+    if ack.status == "rejected" and ack.error:
+        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+    return op["id"]
+
+
+def map_persona_detach(*, journey_map: Any, persona_id: Any, user: Any, role: str | None = None) -> None:
+    """Stop following a persona on the map; its emotion points are hidden with it."""
+    from maps.errors import OpError
+    from maps.models import MapPersona
+    from maps.operations import actor_for, apply
+
+    link = MapPersona.objects.filter(map_id=journey_map.id, persona_id=persona_id,
+                                     deleted_by_seq__isnull=True).first()
+    if link is None:
+        raise OpError("not_found", "this persona is not on the map", field="persona")
+    ack = apply(map_id=journey_map.id, actor=actor_for(user, journey_map.workspace_id),
+                batch_id=f"persona:{uuid.uuid4()}", ops=[{"op": "delete", "entity": "persona_link",
+                                                          "id": str(link.id)}], role=role)
+    if ack.status == "rejected" and ack.error:
+        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,9 @@ class Touchpoint(MapEntity):
     csat = models.FloatField(null=True, blank=True)  # percent satisfied, 0-100
     nps = models.IntegerField(null=True, blank=True)  # -100..100
     evidence = models.JSONField(default=list, blank=True)  # [{"url", "label"}]
+    # The files this touchpoint shows: [{"id", "name", "content_type", "size", "sig"}],
+    # entries minted by ``touchpoints.attachments`` (see ``Attachment``).
+    attachments = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -108,3 +112,39 @@ class MomentOfTruth(MapEntity):
 
     def __str__(self) -> str:
         return self.title
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A random name under MEDIA_ROOT: nothing of the uploaded name reaches the disk."""
+    return f"attachments/{filename}"
+
+
+class Attachment(models.Model):
+    """A stored file that touchpoints may show.
+
+    Which touchpoint shows which file is map content and lives in the touchpoint's
+    ``attachments`` list, written through the op path like every other field (so it
+    is in the document, the op log and undo, and reaches open editors live). This
+    row is where the bytes are and what checking them found. A file is served only
+    when a live touchpoint of a map of the same workspace lists it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey("maps.Workspace", on_delete=models.CASCADE, related_name="+")
+    # Where it was uploaded (a copy of the map may list it too).
+    map = models.ForeignKey("maps.JourneyMap", on_delete=models.CASCADE, related_name="+")
+    touchpoint = models.ForeignKey(Touchpoint, null=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    thumbnail = models.FileField(upload_to=attachment_path, max_length=200, blank=True, default="")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -77,6 +77,20 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/workspaces/{workspace_id}/teams/{team_id}/", "GET"): "read",
     ("/api/v1/workspaces/{workspace_id}/teams/{team_id}/", "PATCH"): "write",
     ("/api/v1/workspaces/{workspace_id}/teams/{team_id}/", "DELETE"): "write",
+    # Rich lanes: derived curve, priorities, the personas a map follows, avatars, attachments.
+    ("/api/v1/maps/{map_id}/emotions/derive/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/priorities/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/personas/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/personas/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/personas/{persona_id}/", "DELETE"): "write",
+    ("/api/v1/workspaces/{workspace_id}/personas/{persona_id}/avatar/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/personas/{persona_id}/avatar/", "PUT"): "write",
+    ("/api/v1/workspaces/{workspace_id}/personas/{persona_id}/avatar/", "DELETE"): "write",
+    ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/{attachment_id}/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/{attachment_id}/", "DELETE"): "write",
+    ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/{attachment_id}/download/", "GET"): "read",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
@@ -84,6 +98,26 @@ for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/{{item_id}}/", "GET")] = "read"
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/{{item_id}}/", "PATCH")] = "write"
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/{{item_id}}/", "DELETE")] = "write"
+
+
+@pytest.fixture
+def world(world, settings, tmp_path):
+    """The shared world, plus what the rich-lane rows need: a picture for the
+    persona and a file attached to the touchpoint (under a private MEDIA_ROOT)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from personas.models import Persona
+    from personas.services import persona_set_avatar
+    from tests.touchpoints import samples
+    from touchpoints.attachments import attachment_add
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    persona_set_avatar(persona=Persona.objects.get(id=world.ids["persona_id"]),
+                       upload=SimpleUploadedFile("me.png", samples.png(), content_type="image/png"))
+    entry = attachment_add(journey_map=world.grid.map, touchpoint_id=world.ids["touchpoints"], user=None,
+                           upload=SimpleUploadedFile("notes.pdf", samples.PDF, content_type="application/pdf"))
+    world.ids.update(touchpoint_id=world.ids["touchpoints"], attachment_id=entry["id"])
+    return world
 
 
 def body_for(operation: tuple[str, str], world) -> dict:
