@@ -23,7 +23,7 @@ from maps import realtime
 from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, serialize, uuid_string
 from maps.errors import OpError
 from maps.models import JourneyMap, Membership, Operation, Role
-from maps.rows import exists, rows_for, scalar
+from maps.rows import exists, rows_for
 
 OP_KINDS = ("create", "update", "move", "delete", "restore")
 OP_KEYS = {"op", "entity", "id", "fields", "if_version"}
@@ -231,17 +231,10 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
         return Ack(batch_id=safe_batch_id, status="rejected", error=error.as_dict(), http_status=error.http_status)
 
 
-def _authorise(actor: Actor, workspace_id: Any, role: str | None) -> None:
+def _authorise(actor: Actor, role: str | None) -> None:
+    """``role`` is the actor's role in the map's workspace, or None for a non-member."""
     if actor.user is None:
         return
-    if role is None:
-        # Read under the map lock on every write that does not bring a role: kept
-        # off the query compiler like the rest of what runs under the lock.
-        members = rows_for(Membership)
-        role = scalar(
-            f"SELECT role FROM {members.table} WHERE workspace_id = %s AND user_id = %s",
-            [members.prep("workspace_id", workspace_id), members.prep("user_id", actor.user.pk)],
-        )
     if role is None:
         raise OpError("not_found", "no such map")
     if role not in WRITE_ROLES:
@@ -262,33 +255,40 @@ def _stored_ack(map_id: Any, actor: Actor, batch_id: str, request_hash: str) -> 
     return Ack(batch_id=batch_id, status=previous["status"], seq=previous["seq"], ops=previous["ops"])
 
 
-def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool, Any]:
+def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool, Any, str | None]:
     """Take the map's row lock and the next seq in one statement.
 
     ``UPDATE ... RETURNING`` both locks the row until commit and increments
-    ``seq``; a rejected batch rolls it back, so seq stays gap-free.
+    ``seq``; a rejected batch rolls it back, so seq stays gap-free. The same
+    statement reads the actor's role in the map's workspace: one round trip fewer
+    under the lock. That role is as of the moment the statement started (before any
+    wait for the lock), which is as fresh as a read before the lock would be.
     """
     table = JourneyMap._meta.db_table
+    members = Membership._meta.db_table
+    user_id = actor.user.pk if actor.user else None
     with connection.cursor() as cursor:
         cursor.execute(
             f'UPDATE "{table}" SET "seq" = "seq" + 1, "last_edited_by_id" = %s, "updated_at" = %s '
-            f'WHERE "id" = %s RETURNING "seq", "archived", "workspace_id"',
-            [actor.user.pk if actor.user else None, now, JourneyMap._meta.pk.get_db_prep_value(map_id, connection)],
+            f'WHERE "id" = %s RETURNING "seq", "archived", "workspace_id", '
+            f'(SELECT "role" FROM "{members}" WHERE "{members}"."workspace_id" = "{table}"."workspace_id" '
+            f'AND "{members}"."user_id" = %s)',
+            [user_id, now, JourneyMap._meta.pk.get_db_prep_value(map_id, connection), user_id],
         )
         row = cursor.fetchone()
     if row is None:
         raise OpError("not_found", "no such map")
     workspace_id = row[2] if isinstance(row[2], uuid.UUID) else uuid.UUID(str(row[2]))
-    return row[0], bool(row[1]), workspace_id
+    return row[0], bool(row[1]), workspace_id, row[3]
 
 
 def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedOp], request_hash: str,
                   role: str | None) -> Ack:
     now = timezone.now()
-    seq, archived, workspace_id = _lock_next_seq(map_id, actor, now)
-    # Authorised under the lock: one query fewer than reading the workspace first,
-    # and a role changed a moment ago is seen by the very next write.
-    _authorise(actor, workspace_id, role)
+    seq, archived, workspace_id, member_role = _lock_next_seq(map_id, actor, now)
+    # A caller that checked membership itself passes the role; otherwise the one
+    # read by the locking statement counts.
+    _authorise(actor, role if role is not None else member_role)
     if archived:
         raise OpError("gone", "this map is archived")
     writer = BatchWriter(JourneyMap(id=map_id, workspace_id=workspace_id, seq=seq), seq, actor, now)

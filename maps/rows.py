@@ -126,10 +126,3 @@ def exists(sql: str, params: list[Any]) -> bool:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
 
-
-def scalar(sql: str, params: list[Any]) -> Any:
-    """The first column of the first row, or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else row[0]
