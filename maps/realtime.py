@@ -10,9 +10,9 @@ import asyncio
 import json
 import logging
 import os
+import threading
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,8 @@ def group_send(group: str, event: dict[str, Any]) -> None:
     lends to the event loop; waiting there for the loop to publish (it may be
     busy delivering frames) would hold up the next write. So when the loop is
     known the send is scheduled on it and the thread goes on. Elsewhere (tests,
-    Celery, management commands) it is sent synchronously. A send that fails is
+    Celery, management commands) it is sent synchronously, through one sender loop
+    per process. A send that fails is
     logged: the write is committed and clients heal the gap by heartbeat + resync.
     """
     layer = get_channel_layer()
@@ -63,9 +64,30 @@ def group_send(group: str, event: dict[str, Any]) -> None:
             logger.info("event loop stopped, send to %s dropped", group)
         return
     try:
-        async_to_sync(layer.group_send)(group, event)
+        asyncio.run_coroutine_threadsafe(layer.group_send(group, event), _sender_loop()).result(SEND_TIMEOUT)
     except Exception:
         logger.warning("send to %s failed", group, exc_info=True)
+
+
+SEND_TIMEOUT = 10.0
+_sender: tuple[int, asyncio.AbstractEventLoop] | None = None
+_sender_lock = threading.Lock()
+
+
+def _sender_loop() -> asyncio.AbstractEventLoop:
+    """One event loop per process, on a thread of its own, for sends from plain threads.
+
+    ``async_to_sync`` would start a thread and an event loop per call, and the Redis
+    layer opens its connections per event loop: a connection per frame. This loop
+    lives as long as the process (a forked child makes its own) and keeps them.
+    """
+    global _sender
+    with _sender_lock:
+        if _sender is None or _sender[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="channel-layer-sender", daemon=True).start()
+            _sender = (os.getpid(), loop)
+        return _sender[1]
 
 
 def _lending_event_loop() -> asyncio.AbstractEventLoop | None:
