@@ -338,6 +338,17 @@ board.root.addEventListener("pointerdown", (event) => {
   g.addEventListener("pointercancel", onEnd);
 });
 
+// The keyboard on a focused emotion point (lanes/emotion.js): each step is one
+// update, and one undo step; Enter opens the point's picker.
+board.root.addEventListener("emotion-score", (event) => {
+  const { id, score } = event.detail;
+  if (config.canWrite && find(currentDoc(), "emotion", id)) updateItem("emotion", id, { score });
+});
+board.root.addEventListener("emotion-open", (event) => {
+  const cell = board.cells.get(`${event.detail.stage}|${event.detail.lane}`);
+  if (cell) openEmotionPicker(cell, { persona: event.detail.persona });
+});
+
 // The legend picks the curve in front; "derive from touchpoints" proposes scores.
 board.root.addEventListener("click", (event) => {
   const chip = event.target.closest(".legend-chip");

@@ -220,8 +220,11 @@ async def test_emotion_points_are_dragged_live_with_a_curve_per_persona_and_deri
     await ana.locator("#popover .save-note").click()
     assert await eventually(lambda: emotion(E3).note == "Cannot find the <price>")
     await ben.wait_for_selector(f".emotion-point[data-id='{E3}'].has-note")
-    label = await ben.locator(f".emotion-point[data-id='{E3}']").get_attribute("aria-label")
-    assert label == "Marc -1 · Cannot find the <price>"
+    # For an editor the point is a slider: who and where in its name, the score and note as its value.
+    marker = ben.locator(f".emotion-point[data-id='{E3}']")
+    assert await marker.get_attribute("role") == "slider"
+    assert await marker.get_attribute("aria-label") == f"Marc, {doc['stages'][0]['name']}"
+    assert await marker.get_attribute("aria-valuetext") == "-1 · Cannot find the <price>"
 
     # Derive from touchpoints for Marc: the hotline (70 %, irritant) and chat (30 %, delight)
     # at stage 4 propose (70 x -3 + 30 x 3) / 100 = -1.2 -> -1.
@@ -629,6 +632,9 @@ async def test_the_rich_lanes_speak_french(browser, workshop) -> None:
     assert await panel.locator(".panel-kicker").inner_text() == "POINT DE CONTACT"
     assert "Part des clients" in await panel.inner_text()
     assert "Enchantement" in await panel.inner_text()
+    assert await panel.locator(".panel-attachments legend").inner_text() == "Pièces jointes"
+    assert await panel.locator(".attachment-pick").inner_text() == "Joindre un fichier"
+    assert "jusqu’à 25 Mo." in await panel.locator(".panel-attachments").inner_text()
     await panel.locator(".mark-moment").click()
     await page.wait_for_selector("#side-panel[data-entity='moment']")
     assert "Importance pour le client" in await panel.inner_text()
@@ -687,3 +693,175 @@ async def test_owners_edit_the_channel_catalogue_and_open_maps_follow(browser, w
     assert response.status == 403 and "Only owners" in await response.text()
     assert not await sync_to_async(Channel.objects.filter(name="Sneaky").exists)()
     assert not ana.errors and not ben.errors
+
+
+async def test_a_focused_emotion_point_moves_with_the_arrow_keys(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    chloe = await sync_to_async(persona)(workshop, "Chloé", "#db2777")
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        stages = [s["id"] for s in doc["stages"]]
+        return [
+            {"op": "create", "entity": "persona_link", "id": CHLOE_LINK, "fields": {"persona": chloe}},
+            {"op": "create", "entity": "emotion", "id": E1, "fields": {"stage": stages[0], "persona": chloe, "score": 1}},
+            {"op": "create", "entity": "emotion", "id": E2, "fields": {"stage": stages[1], "persona": chloe, "score": 0}},
+        ]
+
+    doc = await sync_to_async(seed)(workshop, journey_map, ops)
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+
+    point = ana.locator(f".emotion-point[data-id='{E1}']")
+    assert await point.get_attribute("role") == "slider"
+    assert await point.get_attribute("tabindex") == "0"
+    assert (await point.get_attribute("aria-valuemin"), await point.get_attribute("aria-valuemax")) == ("-3", "3")
+    assert await point.get_attribute("aria-label") == f"Chloé, {doc['stages'][0]['name']}"
+    assert await point.get_attribute("aria-valuenow") == "1"
+    await point.focus()
+
+    # Up: +1, sent at once; Ben's curve follows; the focus stays on the point through the redraw.
+    await ana.keyboard.press("ArrowUp")
+    assert await eventually(lambda: emotion(E1).score == 2)
+    await ben.wait_for_selector(f".emotion-point[data-id='{E1}'][data-score='2']")
+    assert await ana.evaluate("document.activeElement.dataset.id") == E1
+    assert await point.get_attribute("aria-valuenow") == "2"
+    # Clamped at +3: a further Up changes nothing.
+    await ana.keyboard.press("ArrowUp")
+    await ana.keyboard.press("ArrowUp")
+    await ana.keyboard.press("ArrowUp")
+    await wait_synced(ana)
+    assert (await sync_to_async(emotion)(E1)).score == 3
+    assert await point.get_attribute("aria-valuenow") == "3"
+    assert await point.get_attribute("aria-valuetext") == "+3"
+    await ana.keyboard.press("ArrowDown")
+    assert await eventually(lambda: emotion(E1).score == 2)
+    await ben.wait_for_selector(f".emotion-point[data-id='{E1}'][data-score='2']")
+    # The arrow keys do not wander off into the grid; Right goes to the next stage's point.
+    await ana.keyboard.press("ArrowRight")
+    assert await ana.evaluate("document.activeElement.dataset.id") == E2
+    for _ in range(5):
+        await ana.keyboard.press("ArrowDown")
+    assert await eventually(lambda: emotion(E2).score == -3)
+    await ben.wait_for_selector(f".emotion-point[data-id='{E2}'][data-score='-3']")
+    # Each step is one undo step.
+    await ana.locator("#undo-button").click()
+    assert await eventually(lambda: emotion(E2).score == -2)
+    assert not ana.errors and not ben.errors
+
+
+@pytest.fixture
+def private_media(tmp_path: Any, monkeypatch: Any) -> Any:
+    """A MEDIA_ROOT of this test's own, for the server it starts (listed before ``workshop``)."""
+    from django.conf import settings
+
+    media = tmp_path / "media"
+    monkeypatch.setenv("MEDIA_ROOT", str(media))
+    monkeypatch.setattr(settings, "MEDIA_ROOT", media)
+    return media
+
+
+async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(private_media, browser,
+                                                                              workshop) -> None:
+    from tests.touchpoints import samples
+
+    journey_map = await sync_to_async(make_map)(workshop)
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"op": "create", "entity": "touchpoint", "id": TP,
+                 "fields": {"stage": doc["stages"][1]["id"], "lane": lane_of(doc, "touchpoints"),
+                            "title": "Compare page", "channel": channel_id("website"), "evaluation": "irritant"}}]
+
+    await sync_to_async(seed)(workshop, journey_map, ops)
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+    # Ben has the touchpoint open before anything is attached.
+    await ben.locator(f".item[data-id='{TP}']").click()
+    await ben.wait_for_selector("#side-panel .attachment-empty")
+
+    await ana.locator(f".item[data-id='{TP}']").click()
+    panel = ana.locator("#side-panel")
+    files = [
+        {"name": "Checkout screenshot.png", "mimeType": "image/png", "buffer": samples.png(800, 500)},
+        {"name": "Survey Q3.pdf", "mimeType": "application/pdf", "buffer": samples.PDF},
+        {"name": "Call with Chloé.mp3", "mimeType": "audio/mpeg", "buffer": samples.MP3},
+    ]
+    async with ana.expect_file_chooser() as chooser:
+        await panel.locator(".attachment-pick").click()
+    await (await chooser.value).set_files(files)
+    items = panel.locator(".attachment-item")
+    await ana.wait_for_function("() => document.querySelectorAll('#side-panel .attachment-item').length === 3")
+    assert await panel.locator(".attachment-name").all_inner_texts() == [f["name"] for f in files]
+    assert await panel.locator(".attachment-status").inner_text() == "Call with Chloé.mp3 is attached."
+    # The image shows as a thumbnail (loaded, smaller than the file), the others as badges.
+    thumb = items.nth(0).locator("img.attachment-thumb")
+    await ana.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=await thumb.element_handle())
+    assert await thumb.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [320, 200]
+    assert await items.nth(1).locator(".attachment-badge").inner_text() == "PDF"
+    assert await items.nth(1).locator(".attachment-meta").inner_text() == f"PDF · {len(samples.PDF)} bytes"
+    assert await items.nth(2).locator("audio.attachment-player").count() == 1
+
+    # Ben's open panel lists them live, and he can open the image.
+    await ben.wait_for_function("() => document.querySelectorAll('#side-panel .attachment-item').length === 3")
+    href = await ben.locator("#side-panel .attachment-name").first.get_attribute("href")
+    served = await ben.request.get(f"{workshop.url}{href}")
+    assert served.status == 200
+    assert served.headers["content-type"] == "image/png"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert served.headers["content-disposition"].startswith("inline; filename=")
+    assert await served.body() == files[0]["buffer"]
+
+    # A file that is not what it claims is refused, saying so; nothing is added.
+    async with ana.expect_file_chooser() as chooser:
+        await panel.locator(".attachment-pick").click()
+    await (await chooser.value).set_files([{"name": "invoice.png", "mimeType": "image/png", "buffer": samples.HTML}])
+    await ana.wait_for_selector("#side-panel .attachment-status[data-kind='error']")
+    assert await panel.locator(".attachment-status").inner_text() == (
+        "invoice.png was refused: its content is not an accepted kind of file, or not what its name says.")
+    assert await items.count() == 3
+    await panel.locator(".panel-attachments").scroll_into_view_if_needed()
+    await ana.screenshot(path=artifact("rich-lanes/attachments.png"))
+    await panel.screenshot(path=artifact("rich-lanes/attachments-panel.png"))
+
+    # Outsiders get nothing: a member of another workspace, the anonymous, a share-link visitor.
+    def outsider() -> None:
+        from maps.services import workspace_create
+        from tests.factories import UserFactory
+
+        workspace_create(name="Other company", owner=UserFactory(username="olga"))
+
+    await sync_to_async(outsider)()
+    olga = await sign_in(browser, workshop.url, "olga")
+    assert (await olga.request.get(f"{workshop.url}{href}")).status == 404
+    assert (await olga.request.get(f"{workshop.url}{href}?thumbnail=1")).status == 404
+    anonymous = await (await browser.new_context()).new_page()
+    assert (await anonymous.request.get(f"{workshop.url}{href}")).status in (401, 403)
+
+    def share_url() -> str:
+        from maps import sharing
+
+        return f"/s/{sharing.share_link_create(map=journey_map, created_by=workshop.owner, label='Agency').token}/"
+
+    visitor = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    visitor.errors = []
+    visitor.on("pageerror", lambda exc: visitor.errors.append(str(exc)))
+    await visitor.goto(f"{workshop.url}{await sync_to_async(share_url)()}")
+    await visitor.locator(f".item[data-id='{TP}']").click()
+    await visitor.wait_for_selector("#side-panel .panel-evidence")
+    assert await visitor.locator("#side-panel .panel-attachments").count() == 0
+    assert (await visitor.request.get(f"{workshop.url}{href}")).status in (401, 403)
+
+    # Ana deletes the PDF (after confirming): gone from Ben's panel, no longer served.
+    pdf_href = await items.nth(1).locator(".attachment-name").get_attribute("href")
+    await items.nth(1).locator(".attachment-remove").click()
+    await panel.locator(".attachment-confirm-remove").click()
+    await ben.wait_for_function("() => document.querySelectorAll('#side-panel .attachment-item').length === 2")
+    assert (await ben.request.get(f"{workshop.url}{pdf_href}")).status == 404
+    # Deleting the touchpoint stops serving its files at once.
+    await panel.locator(".panel-foot .btn-danger-quiet").click()
+    await wait_synced(ana)
+    assert (await ben.request.get(f"{workshop.url}{href}")).status == 404
+    assert not ana.errors and not ben.errors and not visitor.errors

@@ -56,6 +56,9 @@ export const scoreLabel = (score) => (score > 0 ? `+${score}` : String(score));
  * editable: markers take the pointer (dragging is wired by the caller).
  */
 export function drawEmotionCurve(host, { stages, emotions, personas, colWidth, height, active = "", editable = false, s = {} }) {
+  // A redraw replaces the markers: the one that had the keyboard focus gets it back.
+  const focused = host.contains(document.activeElement) ? document.activeElement.closest?.(".emotion-point") : null;
+  const refocus = focused ? { id: focused.dataset.id, stage: focused.dataset.stage, persona: focused.dataset.persona } : null;
   const width = stages.length * colWidth;
   const y = (score) => scoreY(score, height);
   const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "emotion-svg" });
@@ -105,8 +108,25 @@ export function drawEmotionCurve(host, { stages, emotions, personas, colWidth, h
         class: `emotion-point${editable ? " is-editable" : ""}${p.note ? " has-note" : ""}`,
         transform: `translate(${xy[i][0]},${xy[i][1]})`,
         "data-id": p.id, "data-stage": p.stage, "data-persona": persona, "data-score": p.score,
-        role: "img", "aria-label": `${name} ${scoreLabel(p.score)}${p.note ? ` · ${p.note}` : ""}`,
       });
+      if (editable) {
+        g.dataset.note = p.note || "";
+        // A slider for the keyboard: Up/Down change the score (PageUp/PageDown: +3/-3),
+        // Left/Right go to the neighbour stage's point, Enter opens its picker. The
+        // front curve's points are in the Tab order.
+        const stageName = stages[stageIndex.get(p.stage)]?.name || "";
+        setSliderAttributes(g, p.score, p.note);
+        g.setAttribute("role", "slider");
+        g.setAttribute("aria-label", `${name}, ${stageName}`);
+        g.setAttribute("aria-valuemin", "-3");
+        g.setAttribute("aria-valuemax", "3");
+        g.setAttribute("aria-orientation", "vertical");
+        g.setAttribute("tabindex", front ? "0" : "-1");
+        g.addEventListener("keydown", (event) => pointKey(event, g, height));
+      } else {
+        g.setAttribute("role", "img");
+        g.setAttribute("aria-label", `${name} ${scoreLabel(p.score)}${p.note ? ` · ${p.note}` : ""}`);
+      }
       const title = svg("title");
       title.textContent = `${name}: ${scoreLabel(p.score)}${p.note ? `\n${p.note}` : ""}`;
       g.append(title);
@@ -122,6 +142,51 @@ export function drawEmotionCurve(host, { stages, emotions, personas, colWidth, h
     root.append(group);
   }
   host.replaceChildren(root);
+  if (refocus) {
+    const points = [...root.querySelectorAll(".emotion-point")];
+    const again = points.find((g) => g.dataset.id === refocus.id)
+      || points.find((g) => g.dataset.stage === refocus.stage && g.dataset.persona === refocus.persona);
+    again?.focus({ preventScroll: true });
+  }
+}
+
+function setSliderAttributes(g, score, note) {
+  g.setAttribute("aria-valuenow", String(score));
+  g.setAttribute("aria-valuetext", `${scoreLabel(score)}${note ? ` · ${note}` : ""}`);
+}
+
+// Keys on a focused point. The point moves at once; the editor (listening for
+// "emotion-score" on the board) sends the update, as a drag does.
+function pointKey(event, g, height) {
+  const score = Number(g.dataset.score);
+  let next = null;
+  if (event.key === "ArrowUp") next = Math.min(3, score + 1);
+  else if (event.key === "ArrowDown") next = Math.max(-3, score - 1);
+  else if (event.key === "PageUp") next = 3;
+  else if (event.key === "PageDown") next = -3;
+  if (next !== null) {
+    event.preventDefault();
+    event.stopPropagation();
+    if (next === score) return;
+    placeMarker(g, next, height);
+    g.dispatchEvent(new CustomEvent("emotion-score", { bubbles: true, detail: {
+      id: g.dataset.id, stage: g.dataset.stage, persona: g.dataset.persona || "", score: next, from: score } }));
+    return;
+  }
+  if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+    event.preventDefault();
+    event.stopPropagation();
+    const siblings = [...g.parentNode.querySelectorAll(".emotion-point")];
+    const i = siblings.indexOf(g) + (event.key === "ArrowLeft" ? -1 : 1);
+    siblings[i]?.focus();
+    return;
+  }
+  if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    event.stopPropagation();
+    g.dispatchEvent(new CustomEvent("emotion-open", { bubbles: true, detail: {
+      stage: g.dataset.stage, persona: g.dataset.persona || "", lane: g.closest(".emotion-overlay")?.dataset.lane } }));
+  }
 }
 
 // Move one marker while it is dragged (no full redraw until the drag ends).
@@ -129,6 +194,7 @@ export function placeMarker(g, score, height) {
   const [x] = g.getAttribute("transform").match(/-?[\d.]+/g);
   g.setAttribute("transform", `translate(${x},${scoreY(score, height)})`);
   g.dataset.score = score;
+  if (g.getAttribute("role") === "slider") setSliderAttributes(g, score, g.dataset.note);
   const label = g.querySelector(".emotion-score");
   label.textContent = scoreLabel(score);
   label.setAttribute("fill", scoreColor(score));
