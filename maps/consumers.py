@@ -10,6 +10,7 @@ import asyncio
 import logging
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -86,6 +87,20 @@ class MapConsumer(AsyncWebsocketConsumer):
                 await self.channel_layer.group_discard(group, self.channel_name)
             except Exception:
                 logger.debug("group_discard failed", exc_info=True)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Run the handler of one message (a client frame or a group event).
+
+        Channels' own ``dispatch`` first closes stale database connections through
+        a hop to the process's one sync thread: once per frame received and per
+        frame fanned out, queueing behind the writes on that thread. These handlers
+        reach the database only through ``database_sync_to_async``, which does that
+        cleanup around each call, so the hop is skipped here.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message['type']}")
+        await handler(message)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=realtime.dumps(frame))
