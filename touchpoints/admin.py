@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from touchpoints.models import Channel, MomentOfTruth, Touchpoint
+from touchpoints.models import Attachment, Channel, MomentOfTruth, Touchpoint
 
 
 @admin.register(Channel)
@@ -16,3 +16,10 @@ class TouchpointAdmin(admin.ModelAdmin):
 @admin.register(MomentOfTruth)
 class MomentOfTruthAdmin(admin.ModelAdmin):
     list_display = ("title", "map", "importance", "impact", "valence")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "content_type", "size", "map", "created_at")
+    readonly_fields = ("file", "thumbnail", "content_type", "size", "sha256", "workspace", "map", "touchpoint",
+                       "uploaded_by")

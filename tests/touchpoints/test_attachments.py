@@ -313,3 +313,36 @@ def test_a_touchpoint_holds_at_most_twenty_attachments(grid: Any, tp: str, edito
                        upload=SimpleUploadedFile("21.gif", samples.GIF, content_type="image/gif"))
     assert (refused.value.code, refused.value.field) == ("invalid", "file")
     assert len(Touchpoint.objects.get(id=tp).attachments) == 20
+
+
+def test_the_document_carries_attachments_at_no_extra_query(grid: Any, owner: Any, editor: Any) -> None:
+    from tests.api.test_document import document_queries
+
+    client = client_for(editor)
+    before, doc = document_queries(client, grid.map)
+    assert all(tp["attachments"] == [] for tp in doc["touchpoints"])
+    more = [str(uuid.uuid4()) for _ in range(5)]
+    assert grid.push(owner, [{"op": "create", "entity": "touchpoint", "id": tp_id, "fields": {
+        "stage": grid.stages[i % 3], "lane": grid.lanes[1], "title": f"TP {i}"}} for i, tp_id in enumerate(more)]
+    ).status in ("ok", "rebased")
+    for tp_id in more:
+        for name in ("a.gif", "b.pdf"):
+            content = samples.GIF if name.endswith("gif") else samples.PDF
+            attachment_add(journey_map=grid.map, touchpoint_id=tp_id, user=editor,
+                           upload=SimpleUploadedFile(name, content, content_type=""))
+    after, doc = document_queries(client, grid.map)
+    assert after == before
+    assert sorted(len(tp["attachments"]) for tp in doc["touchpoints"]) == [2] * 5
+
+
+def test_a_body_far_over_the_limit_is_refused_before_it_is_read_but_only_to_writers(
+        settings: Any, grid: Any, tp: str, editor: Any, viewer: Any, outsider: Any) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 10
+    big = samples.PDF + b"\x00" * (80 * 1024)
+    response = upload(client_for(editor), grid, tp, "big.pdf", big, "application/pdf")
+    assert (response.status_code, response.json()["code"], list(response.json()["fields"])) == (
+        413, "too_large", ["file"])
+    assert upload(client_for(viewer), grid, tp, "big.pdf", big, "application/pdf").status_code == 403
+    assert upload(client_for(outsider), grid, tp, "big.pdf", big, "application/pdf").status_code == 404
+    assert upload(client_for(None), grid, tp, "big.pdf", big, "application/pdf").status_code == 401
+    assert not Attachment.objects.exists()
