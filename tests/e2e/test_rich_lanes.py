@@ -14,6 +14,7 @@ from asgiref.sync import sync_to_async
 
 from tests.conftest import artifact
 from tests.e2e.conftest import eventually, sign_in, wait_synced
+from tests.e2e.test_accessibility import axe_script, violations  # noqa: F401  (axe_script: a fixture)
 from tests.e2e.test_editor import make_map, open_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -695,7 +696,8 @@ async def test_owners_edit_the_channel_catalogue_and_open_maps_follow(browser, w
     assert not ana.errors and not ben.errors
 
 
-async def test_a_focused_emotion_point_moves_with_the_arrow_keys(browser, workshop) -> None:
+async def test_a_focused_emotion_point_moves_with_the_arrow_keys(
+        browser, workshop, axe_script) -> None:  # noqa: F811  (the imported fixture)
     journey_map = await sync_to_async(make_map)(workshop)
     chloe = await sync_to_async(persona)(workshop, "Chloé", "#db2777")
 
@@ -710,8 +712,10 @@ async def test_a_focused_emotion_point_moves_with_the_arrow_keys(browser, worksh
     doc = await sync_to_async(seed)(workshop, journey_map, ops)
     ana = await sign_in(browser, workshop.url, "ana")
     ben = await sign_in(browser, workshop.url, "ben")
+    await ana.context.add_init_script(path=str(axe_script))
     await open_editor(ana, workshop.url, journey_map.id)
     await open_editor(ben, workshop.url, journey_map.id)
+    assert not await violations(ana)  # the points are well-formed sliders
 
     point = ana.locator(f".emotion-point[data-id='{E1}']")
     assert await point.get_attribute("role") == "slider"
@@ -762,8 +766,8 @@ def private_media(tmp_path: Any, monkeypatch: Any) -> Any:
     return media
 
 
-async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(private_media, browser,
-                                                                              workshop) -> None:
+async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
+        private_media, browser, workshop, axe_script) -> None:  # noqa: F811  (the imported fixture)
     from tests.touchpoints import samples
 
     journey_map = await sync_to_async(make_map)(workshop)
@@ -776,6 +780,7 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
     await sync_to_async(seed)(workshop, journey_map, ops)
     ana = await sign_in(browser, workshop.url, "ana")
     ben = await sign_in(browser, workshop.url, "ben")
+    await ana.context.add_init_script(path=str(axe_script))
     await open_editor(ana, workshop.url, journey_map.id)
     await open_editor(ben, workshop.url, journey_map.id)
     # Ben has the touchpoint open before anything is attached.
@@ -825,6 +830,7 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
     await panel.locator(".panel-attachments").scroll_into_view_if_needed()
     await ana.screenshot(path=artifact("rich-lanes/attachments.png"))
     await panel.screenshot(path=artifact("rich-lanes/attachments-panel.png"))
+    assert not await violations(ana)
 
     # Outsiders get nothing: a member of another workspace, the anonymous, a share-link visitor.
     def outsider() -> None:
