@@ -41,7 +41,21 @@ def start_reaper(**_kwargs: object) -> None:
         _reaper.start()
 
 
+@worker_ready.connect
+def start_render_helpers(**_kwargs: object) -> None:
+    """Spawn and warm the render helpers now, so the first export does not wait for them."""
+    from exports.services.render import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # the first export starts them again
+        logger.warning("could not start the export render helpers", exc_info=True)
+
+
 @worker_shutdown.connect
 def stop_reaper(**_kwargs: object) -> None:
     if _reaper is not None:
         _reaper.stopped.set()
+    from exports import printing
+
+    printing.POOL.stop()

@@ -158,6 +158,9 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="journeymap")
 # Without Redis, exports run on one in-process background thread (PDFium is not
 # thread-safe, so never more than one).
 EXPORTS_IN_PROCESS = not REDIS_URL
+# Processes that lay out parts of one export in parallel (WeasyPrint uses one core
+# per process); 1 renders in the worker itself.
+EXPORT_RENDER_PROCESSES = env.int("EXPORT_RENDER_PROCESSES", default=min(os.cpu_count() or 1, 4))
 
 # --- Auth, i18n, static, media -------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

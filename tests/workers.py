@@ -50,6 +50,10 @@ class Worker:
         if not self.ready.wait(timeout):
             raise AssertionError(f"worker {self.name} not ready:\n" + "\n".join(self.lines[-40:]))
 
+    def helpers(self) -> list[int]:
+        """Processes the worker started (its export render helpers), recursively."""
+        return descendants(self.process.pid)[1:]
+
     def kill(self) -> None:
         """SIGKILL: no cleanup, no ack, as when a machine dies."""
         if self.process.poll() is None:
@@ -114,6 +118,31 @@ def _purge_queue() -> None:
             conn.default_channel.queue_purge(SESSION_QUEUE)
     except Exception:  # best effort: the queue name is unique to this session anyway
         pass
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and its children, recursively (Linux /proc)."""
+    found = [pid]
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for tid in tasks:
+        try:
+            children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += descendants(int(child))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.2):  # noqa: ANN001, ANN201

@@ -36,8 +36,12 @@ CELL_PAD = 1.6  # top and bottom padding of a grid cell
 GAP = 1.4  # between blocks in a cell
 MIN_ROW_H = 12.0
 MIN_SPLIT_LINES = 3
+# A lane that does not fit in what is left of a page moves whole to the next page
+# only when less than this share of the page is left; otherwise it continues there.
+KEEP_WHOLE_BELOW = 0.4
 EMOTION_H = 34.0
 VISIBILITY_H = 7.0
+INTERACTION_H = 6.0
 CELL_PAD_X = 1.8
 # Colour bar + left/right padding + border of a card.
 CARD_CHROME_W = 4.6
@@ -141,6 +145,7 @@ class Item:
     body: str  # the splittable text
     starts: list[int]  # line starts in body
     line_h: float
+    tail_h: float = 0.0  # links under the text: printed on the last piece only
 
     def height(self, first_line: int, lines: int) -> float:
         h = 2 * 1.3 + 0.5  # padding + border
@@ -149,6 +154,8 @@ class Item:
             h += lines * self.line_h
         elif first_line == 0 and self.head_h == 0:
             h += self.line_h  # an empty card keeps one line of height
+        if first_line + lines >= self.lines:
+            h += self.tail_h
         return h
 
     @property
@@ -180,9 +187,12 @@ class Piece:
 
 
 def card_item(card: dict[str, Any], inner_w: float) -> Item:
+    """A card; ``p_links`` are the lines printed under its text (the pain point a
+    change addresses, the changes addressing a pain point)."""
     text = card.get("text") or ""
     head = line_mm(META_PT) + 0.6 if card.get("priority") else 0.0
-    return Item("card", card, head, text, wrap(text, inner_w - CARD_CHROME_W, CARD_PT), line_mm(CARD_PT))
+    tail = sum(text_height(link, inner_w - CARD_CHROME_W, META_PT) + 0.6 for link in card.get("p_links") or ())
+    return Item("card", card, head, text, wrap(text, inner_w - CARD_CHROME_W, CARD_PT), line_mm(CARD_PT), tail)
 
 
 def touchpoint_item(tp: dict[str, Any], inner_w: float) -> Item:
@@ -209,7 +219,7 @@ class Row:
     """One lane across a band of stages, as printed on one page."""
 
     lane: dict[str, Any]
-    kind: str  # "cells", "emotion", "visibility"
+    kind: str  # "cells", "emotion", "visibility", "interaction"
     cells: list[list[Piece]] = field(default_factory=list)
     continued: bool = False  # this row continues the lane from the previous page
     continues: bool = False  # the lane goes on on the next page
@@ -342,6 +352,13 @@ def paginate(
 
         lo = band.first - 1
         for lane, kind, all_cells in lane_rows:
+            if kind == "interaction":
+                # A rule, kept with the lane under it rather than alone at a page's foot.
+                if used + INTERACTION_H + MIN_ROW_H > body_h and rows:
+                    new_page()
+                rows.append(Row(lane, kind, height=INTERACTION_H, show_prompt=False))
+                used += INTERACTION_H
+                continue
             if kind in ("emotion", "visibility"):
                 fixed = EMOTION_H if kind == "emotion" else VISIBILITY_H
                 h = max(fixed, lane_header_height(lane, continued=False, show_prompt=kind == "emotion"))
@@ -362,9 +379,10 @@ def paginate(
                 if avail < need and rows:
                     new_page()
                     continue
-                if rows and first and avail < body_h:
-                    # Keep a lane whole when it fits on a fresh page: a lane cut in
-                    # two reads worse on the wall than some white space.
+                if rows and first and avail < body_h * KEEP_WHOLE_BELOW:
+                    # Keep a lane whole when it fits on a fresh page and little room is
+                    # left here: a lane cut in two reads worse on the wall than a strip
+                    # of white space, but not worse than half a page of it.
                     whole = max(max((sum(i.height(0, i.lines) + GAP for i, _s in q) for q in queues), default=0.0)
                                 + 2 * CELL_PAD, need)
                     if avail < whole <= body_h:

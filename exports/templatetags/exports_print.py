@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from exports.services.render import printable as _printable
+from exports.services.marks import printable as _printable
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from exports.models import Export
 from tests.exports.helpers import build_map, pdf_pages, squash, wait_until_finished
-from tests.workers import wait_for
+from tests.workers import alive, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,8 +65,11 @@ def test_an_export_requested_over_rest_is_rendered_by_a_worker_with_every_text_i
     png_body = wait_until_finished(client, png.json()["id"], 120)
     assert fit_body["status"] == png_body["status"] == "done", (fit_body, png_body)
     poster = pdf_pages(download(client, fit_body))
-    assert len(poster) == 2 and not any(page["outside"] for page in poster)  # the poster, then personas
+    # The poster (slices rendered apart, put back on one page), then priorities and personas.
+    assert len(poster) == 3 and not any(page["outside"] for page in poster)
     assert all(squash(item) in squash(poster[0]["text"]) for item in expected)
+    assert squash("Priorités") in squash(poster[1]["text"]) and squash("Camille") in squash(poster[2]["text"])
+    assert [squash(page["text"])[-len("Page1/3"):] for page in poster] == ["Page1/3", "Page2/3", "Page3/3"]
     image = Image.open(io.BytesIO(download(client, png_body)))
     assert image.format == "PNG"
     assert image.width / image.height == pytest.approx(poster[0]["width"] / poster[0]["height"], rel=0.01)
@@ -89,8 +92,12 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_export_finishes_once(wor
     running = wait_for(lambda: Export.objects.filter(id=export_id, status="running", progress__gte=15).exists(), 60,
                        0.05)
     assert running, Export.objects.get(id=export_id).status
+    helpers = first.helpers()
+    assert helpers, "the worker renders with helper processes"
     first.kill()
     killed_at = time.monotonic()
+    # Its render helpers notice and leave: no orphan keeps rendering or holding memory.
+    assert wait_for(lambda: not any(alive(pid) for pid in helpers), 10), [p for p in helpers if alive(p)]
     export = Export.objects.get(id=export_id)
     assert export.status == "running" and export.attempts == 1
     assert export_files(settings.MEDIA_ROOT) == []

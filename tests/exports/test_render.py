@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from exports.services.render import ExportOptions, prepare, render_html, render_pdf, render_png
-from tests.exports.helpers import pdf_pages, squash
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from export import synthetic_document  # noqa: E402
+from tests.exports.helpers import pdf_pages, squash, synthetic_document
 
 
 def test_a_card_longer_than_a_page_continues_on_the_next_pages_without_leaving_them():

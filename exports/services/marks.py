@@ -1,0 +1,172 @@
+"""What the print layout draws that is not text: icons, evaluation faces, the
+moment-of-truth star, the emotion curve; and the filter that keeps text printable.
+
+All markup here is built from numbers and static files, never from user text.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from exports.services import layout as L
+
+logger = logging.getLogger(__name__)
+
+EVALUATION_COLORS = {"delight": "#15803d", "neutral": "#64748b", "irritant": "#dc2626"}
+NEUTRAL_CURVE = "#334155"
+
+# ----------------------------------------------------------------------------- glyphs
+
+
+@functools.lru_cache(maxsize=1)
+def _latin_cmap() -> frozenset[int] | None:
+    """Code points DejaVu Sans draws; None when it cannot be read (then no filtering)."""
+    try:
+        from fontTools.ttLib import TTFont
+
+        path = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans"], capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        return frozenset(TTFont(path, lazy=True).getBestCmap())
+    except Exception:  # no fontconfig or font: print as is
+        logger.info("cannot read the DejaVu Sans character map", exc_info=True)
+        return None
+
+
+def printable(text: str) -> str:
+    """Emoji and other symbols no installed font draws become a plain box.
+
+    Without it Pango prints a hex-code box per character; zero-width joiners and
+    variation selectors and skin-tone modifiers of emoji sequences are dropped. Returns plain text: the
+    template still escapes it.
+    """
+    if not text:
+        return ""
+    cmap = _latin_cmap()
+    if cmap is None or all(ord(c) < 0x2000 for c in text):
+        return text
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\u200d\ufe0e\ufe0f":
+            continue
+        if code < 0x2000 or code in cmap or L.has_cjk(ch):
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Mn", "Cf", "Sk"):
+            continue
+        elif not out or out[-1] != "\u25a1":  # one box per run of emoji, not one per code point
+            out.append("\u25a1")
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def channel_icon(icon: str) -> str:
+    """The channel's SVG icon from the static files, sized by CSS (trusted markup)."""
+    folder = Path(settings.BASE_DIR) / "static" / "img" / "channels"
+    name = re.sub(r"[^a-z0-9_-]", "", icon or "") or "generic"
+    path = folder / f"{name}.svg"
+    if not path.exists():
+        path = folder / "generic.svg"
+    try:
+        svg = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    svg = re.sub(r'\s(width|height)="[^"]*"', "", svg, count=2)
+    return svg.replace("<svg ", '<svg class="icon" ', 1)
+
+
+def evaluation_svg(evaluation: str) -> str:
+    color = EVALUATION_COLORS.get(evaluation)
+    if not color:
+        return ""
+    mouth = {
+        "delight": "M7.5 13.5q4.5 4 9 0",
+        "neutral": "M8 14.5h8",
+        "irritant": "M7.5 16q4.5-4 9 0",
+    }[evaluation]
+    return (
+        f'<svg class="eval" viewBox="0 0 24 24"><circle cx="12" cy="12" r="10.5" fill="{color}"/>'
+        f'<circle cx="8.5" cy="9.5" r="1.4" fill="#fff"/><circle cx="15.5" cy="9.5" r="1.4" fill="#fff"/>'
+        f'<path d="{mouth}" stroke="#fff" stroke-width="1.8" fill="none" stroke-linecap="round"/></svg>'
+    )
+
+
+STAR_SVG = (
+    '<svg class="star" viewBox="0 0 24 24"><path d="M12 2.5l2.9 6.1 6.6.8-4.9 4.6 1.3 6.6L12 17.3l-5.9 3.3 '
+    '1.3-6.6-4.9-4.6 6.6-.8z" fill="#f59e0b" stroke="#b45309" stroke-width="1" stroke-linejoin="round"/></svg>'
+)
+
+
+# ----------------------------------------------------------------------------- emotion curve
+
+
+def _smooth_path(points: list[tuple[float, float]]) -> str:
+    """A Catmull-Rom spline through the points, as cubic Bezier segments."""
+    if not points:
+        return ""
+    d = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
+    for i in range(len(points) - 1):
+        p0 = points[i - 1] if i > 0 else points[i]
+        p1, p2 = points[i], points[i + 1]
+        p3 = points[i + 2] if i + 2 < len(points) else p2
+        c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
+        c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
+        d.append(f"C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} {p2[0]:.1f},{p2[1]:.1f}")
+    return " ".join(d)
+
+
+def emotion_svg(curves: list[dict[str, Any]], first: int, count: int, col_w: float) -> str:
+    """One SVG for a band of stages; the curves run on to the neighbouring stages
+    (clipped), so a curve reads as one line across the pages. Numbers only: no user
+    text goes into this markup."""
+    scale = 10.0  # user units per mm
+    width = count * col_w * scale
+    height = (L.EMOTION_H - 2 * L.CELL_PAD) * scale
+    pad = 4.0 * scale
+    label_w = 4.0 * scale
+
+    def y(score: float) -> float:
+        return pad + (3 - score) / 6 * (height - 2 * pad)
+
+    def x(index: int) -> float:
+        return (index - first + 0.5) * col_w * scale
+
+    parts = [f'<svg class="curve" viewBox="0 0 {width:.0f} {height:.0f}" '
+             f'style="width:{count * col_w:.2f}mm;height:{L.EMOTION_H - 2 * L.CELL_PAD:.2f}mm">']
+    for col in range(1, count):
+        cx = col * col_w * scale
+        parts.append(f'<line x1="{cx:.0f}" y1="0" x2="{cx:.0f}" y2="{height:.0f}" stroke="#eef0f3" stroke-width="2"/>')
+    for score in (3, -3):
+        parts.append(f'<line x1="0" y1="{y(score):.0f}" x2="{width:.0f}" y2="{y(score):.0f}" stroke="#eef0f3" '
+                     f'stroke-width="2"/>')
+    parts.append(f'<line x1="0" y1="{y(0):.0f}" x2="{width:.0f}" y2="{y(0):.0f}" stroke="#94a3b8" '
+                 f'stroke-width="3" stroke-dasharray="14 10"/>')
+    for score, label in ((3, "+3"), (0, "0"), (-3, "\u22123")):
+        parts.append(f'<text x="{label_w * 0.2:.0f}" y="{y(score) + 9:.0f}" font-size="24" fill="#94a3b8">{label}</text>')
+    for curve in curves:
+        scores: dict[int, int] = curve["scores"]
+        keys = sorted(k for k in scores if first - 1 <= k <= first + count)
+        pts = [(x(k), y(scores[k])) for k in keys]
+        if len(pts) >= 2:
+            parts.append(f'<path d="{_smooth_path(pts)}" fill="none" stroke="{curve["color"]}" stroke-width="6" '
+                         f'stroke-linecap="round" stroke-linejoin="round" opacity="0.9"/>')
+        for k in keys:
+            if not first <= k < first + count:
+                continue
+            cx, cy = x(k), y(scores[k])
+            parts.append(f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="11" fill="{curve["color"]}" stroke="#fff" '
+                         f'stroke-width="4"/>')
+            value = scores[k]
+            text = f"+{value}" if value > 0 else ("\u2212" + str(-value) if value < 0 else "0")
+            parts.append(f'<text x="{cx + 16:.0f}" y="{cy - 12:.0f}" font-size="26" font-weight="bold" '
+                         f'fill="{curve["color"]}">{text}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+

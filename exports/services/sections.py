@@ -1,0 +1,469 @@
+"""A map document as printed sections: cover, grid pages, priorities, personas.
+
+Each section is laid out here to fill exactly one printed page (the estimates err
+on the tall side), so parts of the document can be rendered apart, in parallel,
+and still carry the right page numbers. Pure functions of a document and options:
+no database access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from exports.services import layout as L
+from exports.services.marks import EVALUATION_COLORS, NEUTRAL_CURVE, channel_icon, evaluation_svg
+
+if TYPE_CHECKING:
+    from exports.services.render import ExportOptions
+
+LANE_COLORS = {
+    "text": "#94a3b8",
+    "touchpoints": "#0ea5e9",
+    "emotion": "#8b5cf6",
+    "pain_points": "#ef4444",
+    "opportunities": "#10b981",
+    "moments_of_truth": "#f59e0b",
+    "frontstage": "#6366f1",
+    "line_of_visibility": "#94a3b8",
+    "backstage": "#64748b",
+    "support": "#475569",
+    "metrics": "#0891b2",
+}
+INTERACTION_COLOR = "#0369a1"
+# Pages of the appendix (priorities, personas) of a poster are A3.
+APPENDIX_PAPER = "A3"
+
+
+@dataclass
+class Section:
+    """What fills one printed page."""
+
+    kind: str  # "cover", "grid", "poster", "priorities", "personas"
+    cost: float  # relative render time, to balance parts
+    page: L.GridPage | None = None  # grid and poster
+    entries: list[dict[str, Any]] = field(default_factory=list)  # priorities
+    personas: list[dict[str, Any]] = field(default_factory=list)
+    first: bool = True  # poster slices: the first holds the strip and headers,
+    last: bool = True  # the last the bottom margin
+    height: float = 0.0  # poster slices: the page height (mm)
+    continued: bool = False  # priorities and personas after their first page
+    number: int = 0  # page number, 1-based, set once all sections are known
+
+
+@dataclass
+class Prepared:
+    doc: dict[str, Any]
+    options: ExportOptions
+    geo: L.Geometry
+    pages: list[L.GridPage]
+    sections: list[Section]
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def _number(value: float, language: str) -> str:
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if language == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def _percent(value: float, language: str) -> str:
+    return f"{_number(value, language)}\u00a0%" if language == "fr" else f"{_number(value, language)}%"
+
+
+def volume_text(tp: dict[str, Any], language: str) -> str:
+    from django.utils.translation import gettext as _
+
+    bits = []
+    if tp.get("volume_share") is not None:
+        bits.append(_("%(share)s of customers") % {"share": _percent(tp["volume_share"], language)})
+    if tp.get("volume_count") is not None:
+        periods = {"day": _("a day"), "week": _("a week"), "month": _("a month"), "year": _("a year")}
+        count = _number(tp["volume_count"], language)
+        bits.append(f"{count} {periods[tp['volume_period']]}" if tp.get("volume_period") in periods else count)
+    return " \u00b7 ".join(bits)
+
+
+def channel_name(channel: dict[str, Any], language: str) -> str:
+    return channel["name_fr"] if language == "fr" and channel.get("name_fr") else channel["name"]
+
+
+def _touchpoint_meta(tp: dict[str, Any], channel: dict[str, Any] | None, language: str) -> str:
+    from django.utils.translation import gettext as _
+
+    bits = []
+    if channel:
+        bits.append(channel_name(channel, language))
+    evaluation = {"delight": _("Delight"), "neutral": _("Basic satisfaction"), "irritant": _("Irritant")}
+    if tp.get("evaluation") in evaluation:
+        bits.append(evaluation[tp["evaluation"]])
+    volume = volume_text(tp, language)
+    if volume:
+        bits.append(volume)
+    if tp.get("csat") is not None:
+        bits.append(f"CSAT {_percent(tp['csat'], language)}")
+    if tp.get("nps") is not None:
+        bits.append(f"NPS {tp['nps']:+d}")
+    return " \u00b7 ".join(bits)
+
+
+def _excerpt(text: str, length: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[:length - 1].rstrip() + "\u2026"
+
+
+# ----------------------------------------------------------------------------- the grid
+
+
+def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = None) -> Prepared:
+    """Lay the document out into sections (the estimates, no HTML yet)."""
+    from django.utils.translation import gettext as _
+
+    language = options.language
+    paper = paper or options.paper
+    stages = list(doc.get("stages", []))
+    lanes = list(doc.get("lanes", []))
+    if options.lanes is not None:
+        keep = set(options.lanes)
+        lanes = [lane for lane in lanes if lane["id"] in keep]
+    lane_ids = {lane["id"] for lane in lanes}
+    stage_index = {s["id"]: i for i, s in enumerate(stages)}
+    phases = {p["id"]: p for p in doc.get("phases", [])}
+    teams = {t["id"]: t for t in doc.get("teams", [])}
+    channels = {c["id"]: c for c in doc.get("channels", [])}
+    personas = list(doc.get("personas", []))
+    geo = L.geometry(paper, len(stages))
+    inner_w = geo.col_w - 2 * L.CELL_PAD_X - 0.3
+    printed_cards = {c["id"]: c for c in doc.get("cards", []) if c["lane"] in lane_ids and c["stage"] in stage_index}
+
+    with translation.override(language):
+        cells: dict[str, list[list[L.Item]]] = {lane["id"]: [[] for _s in stages] for lane in lanes}
+        used_channels: dict[str, dict[str, Any]] = {}
+        for tp in doc.get("touchpoints", []):
+            if tp["lane"] not in cells or tp["stage"] not in stage_index:
+                continue
+            channel = channels.get(tp.get("channel") or "")
+            if channel:
+                used_channels[channel["id"]] = channel
+            team = teams.get(tp.get("owner_team") or "")
+            item = dict(tp)
+            item["p_meta"] = _touchpoint_meta(tp, channel, language)
+            item["p_icon"] = mark_safe(channel_icon(channel["icon"] if channel else "generic"))  # static file
+            item["p_eval"] = mark_safe(evaluation_svg(tp.get("evaluation") or ""))  # fixed markup
+            item["p_bar"] = team["color"] if team else EVALUATION_COLORS.get(tp.get("evaluation") or "", "#cbd5e1")
+            item["p_team"] = team["name"] if team else ""
+            cells[tp["lane"]][stage_index[tp["stage"]]].append(L.touchpoint_item(item, inner_w))
+
+        # A change points at the pain point it addresses: print the link on both cards.
+        addressed_by: dict[str, list[dict[str, Any]]] = {}
+        for card in printed_cards.values():
+            if card.get("addresses") in printed_cards:
+                addressed_by.setdefault(card["addresses"], []).append(card)
+        priorities = {"high": _("High priority"), "medium": _("Medium priority"), "low": _("Low priority")}
+        for card in printed_cards.values():
+            team = teams.get(card.get("team") or "")
+            item = dict(card)
+            item["p_bar"] = team["color"] if team else (card.get("color") or "#cbd5e1")
+            item["p_priority"] = priorities.get(card.get("priority") or "", "")
+            links = []
+            target = printed_cards.get(card.get("addresses") or "")
+            if target:
+                links.append(("addresses", "\u21b3 " + _("Addresses: %(text)s") % {"text": _excerpt(target["text"])}))
+            by = addressed_by.get(card["id"], [])
+            if len(by) == 1:
+                links.append(("addressed", "\u2713 " + _("Addressed by: %(text)s") % {"text": _excerpt(by[0]["text"])}))
+            elif by:
+                links.append(("addressed", "\u2713 " + _("Addressed by %(n)s changes") % {"n": len(by)}))
+            item["p_links"] = [text for _kind, text in links]
+            item["p_link_kinds"] = links
+            cells[card["lane"]][stage_index[card["stage"]]].append(L.card_item(item, inner_w))
+
+        mot_lane = next((lane for lane in lanes if lane["kind"] == "moments_of_truth"), None)
+        synthetic_mot = {"id": "_moments", "kind": "moments_of_truth", "title": _("Moments of truth"), "prompt": ""}
+        moment_stages: set[int] = set()
+        valences = {"positive": _("Positive"), "negative": _("Negative"), "mixed": _("Could tip either way")}
+        for moment in doc.get("moments", []):
+            if moment["stage"] not in stage_index:
+                continue
+            lane_id = moment.get("lane")
+            if lane_id and lane_id not in lane_ids:
+                continue  # its lane is hidden or left out
+            if not lane_id:
+                target = mot_lane or synthetic_mot
+                if target["id"] not in cells:
+                    cells[target["id"]] = [[] for _s in stages]
+                lane_id = target["id"]
+            item = dict(moment)
+            item["p_meta"] = _("Importance %(importance)s/5 \u00b7 impact %(impact)s/5") % {
+                "importance": moment.get("importance", 3), "impact": moment.get("impact", 3)}
+            item["p_valence"] = valences.get(moment.get("valence") or "", "")
+            item["p_bar"] = "#f59e0b"
+            moment_stages.add(stage_index[moment["stage"]])
+            cells[lane_id][stage_index[moment["stage"]]].append(L.moment_item(item, inner_w))
+
+        row_specs: list[tuple[dict[str, Any], str, list[list[L.Item]]]] = []
+        emotion_lane_seen = False
+        previous_kind = ""
+        interaction = {"id": "_interaction", "kind": "line_of_interaction", "title": _("Line of interaction"),
+                       "prompt": ""}
+        for lane in lanes:
+            kind = {"emotion": "emotion", "line_of_visibility": "visibility"}.get(lane["kind"], "cells")
+            emotion_lane_seen = emotion_lane_seen or kind == "emotion"
+            if lane["kind"] == "frontstage" and previous_kind != "frontstage":
+                # Service blueprint: the line of interaction runs above the frontstage.
+                row_specs.append((_lane_view(interaction), "interaction", [[] for _s in stages]))
+            previous_kind = lane["kind"]
+            row_specs.append((_lane_view(lane), kind, cells[lane["id"]]))
+        if "_moments" in cells:
+            row_specs.append((_lane_view(synthetic_mot), "cells", cells["_moments"]))
+        emotions = [e for e in doc.get("emotions", []) if e["stage"] in stage_index]
+        if emotions and not emotion_lane_seen:
+            synthetic = {"id": "_emotion", "kind": "emotion", "title": _("Emotion curve"), "prompt": ""}
+            row_specs.append((_lane_view(synthetic), "emotion", [[] for _s in stages]))
+
+        # Curves: one per persona (in persona colours) and one for "the customer".
+        persona_by_id = {p["id"]: p for p in personas}
+        curves: dict[str | None, dict[str, Any]] = {}
+        for emotion in emotions:
+            key = emotion.get("persona")
+            if key not in curves:
+                persona = persona_by_id.get(key or "")
+                curves[key] = {"color": (persona or {}).get("color") or NEUTRAL_CURVE,
+                               "name": persona["name"] if persona else _("Customer"), "scores": {}}
+            curves[key]["scores"][stage_index[emotion["stage"]]] = emotion["score"]
+        curve_list = sorted(curves.values(), key=lambda c: c["name"])
+        for lane, kind, _cells in row_specs:
+            if kind == "emotion":
+                lane["curves"] = curve_list
+        # Notes on emotion points print as cards under the first curve.
+        note_cells = next((c for _lane, kind, c in row_specs if kind == "emotion"), None)
+        if note_cells is not None:
+            for emotion in emotions:
+                if not (emotion.get("note") or "").strip():
+                    continue
+                curve = curves[emotion.get("persona")]
+                note = {"id": emotion["id"], "text": f"{curve['name']}: {emotion['note']}", "priority": "",
+                        "p_bar": curve["color"], "p_priority": ""}
+                note_cells[stage_index[emotion["stage"]]].append(L.card_item(note, inner_w))
+
+        bands = L.make_bands(stages, phases, geo.per_band)
+        body_top = L.PAGE_HEAD_H if paper != "fit" else _poster_strip_height(doc, geo)
+        pages = L.paginate(bands, row_specs, geo, body_top=body_top)
+
+        appendix_geo = geo if paper != "fit" else L.geometry(APPENDIX_PAPER, len(stages))
+        entries = priority_entries(doc, lane_ids, stage_index, channels, language)
+
+    sections: list[Section] = []
+    if paper != "fit":
+        sections.append(Section("cover", cost=3.0))
+    sections += [Section("grid" if paper != "fit" else "poster", cost=page_cost(page), page=page) for page in pages]
+    sections += priority_sections(entries, appendix_geo)
+    if options.personas and personas:
+        sections += persona_sections(personas, appendix_geo)
+    for number, section in enumerate(sections, start=1):
+        section.number = number
+
+    prepared = Prepared(doc, options, geo, pages, sections)
+    prepared.context = {
+        "stages_total": len(stages),
+        "moment_stages": moment_stages,
+        "curves": curve_list,
+        "used_channels": sorted(used_channels.values(), key=lambda c: (c.get("position", 0), c["name"])),
+        "body_top": body_top,
+        "paper": paper,
+        "has_interaction": any(kind == "interaction" for _l, kind, _c in row_specs),
+        "has_visibility": any(kind == "visibility" for _l, kind, _c in row_specs),
+        "has_priority": any(c.get("priority") for c in printed_cards.values()),
+        "has_links": bool(addressed_by),
+    }
+    return prepared
+
+
+def _lane_view(lane: dict[str, Any]) -> dict[str, Any]:
+    color = INTERACTION_COLOR if lane.get("kind") == "line_of_interaction" else None
+    return {**lane, "p_color": color or LANE_COLORS.get(lane.get("kind") or "text", "#94a3b8")}
+
+
+def _poster_strip_height(doc: dict[str, Any], geo: L.Geometry) -> float:
+    goal = doc["map"].get("goal") or ""
+    width = geo.width - 2 * L.MARGIN - 120.0
+    return 30.0 + (L.text_height(goal, width, 10.0) if goal else 0.0)
+
+
+def page_cost(page: L.GridPage) -> float:
+    """Relative render time of a grid page: WeasyPrint's time goes into boxes and
+    lines of text."""
+    cost = 2.0
+    for row in page.rows:
+        cost += 0.4 + 0.1 * len(row.cells)
+        for cell in row.cells:
+            for piece in cell:
+                cost += 0.5 + len(piece.text) / 120
+    return cost
+
+
+# ----------------------------------------------------------------------------- poster slices
+
+
+SLICE_SLACK = 0.02  # mm: rounding room, so that no row is pushed onto a page of its own
+
+
+def poster_slices(section: Section, parts: int, body_top: float) -> list[Section]:
+    """Cut the one-page poster into ``parts`` horizontal slices, each a page of its
+    own height, to render apart and put back together."""
+    from exports.printing import balanced_splits
+
+    page = section.page
+    assert page is not None
+    rows = page.rows
+    if parts <= 1 or len(rows) < 2:
+        return [replace(section, first=True, last=True, height=page.height)]
+    costs = [0.4 + sum(0.5 + len(p.text) / 120 for cell in row.cells for p in cell) for row in rows]
+    costs[0] += 3.0  # the first slice also holds the strip and the stage headers
+    runs = balanced_splits(costs, parts)
+    slices = []
+    # Heights as the template prints them (to the hundredth of a mm), so that each
+    # slice's content fills its page exactly and the slices join without a seam.
+    head = round(body_top, 2) + round(page.stage_h, 2)
+    if any(p["title"] for p in page.band.phases):
+        head += round(L.PHASE_ROW_H, 2)
+    for index, (start, end) in enumerate(runs):
+        first, last = index == 0, index == len(runs) - 1
+        height = sum(round(r.height, 2) for r in rows[start:end]) + SLICE_SLACK
+        if first:
+            height += L.MARGIN + head
+        if last:
+            height += L.MARGIN_BOTTOM
+        sliced = replace(page, rows=rows[start:end])
+        slices.append(replace(section, page=sliced, first=first, last=last, height=height,
+                              cost=sum(costs[start:end])))
+    return slices
+
+
+# ----------------------------------------------------------------------------- priorities
+
+
+def priority_entries(doc: dict[str, Any], lane_ids: set[str], stage_index: dict[str, int],
+                     channels: dict[str, dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Moments of truth and irritant touchpoints, ranked as in the editor's panel,
+    among what this export prints."""
+    from django.utils.translation import gettext as _
+
+    from touchpoints.priorities import rank_priorities
+
+    touchpoints = [tp for tp in doc.get("touchpoints", []) if tp["lane"] in lane_ids]
+    moments = [m for m in doc.get("moments", []) if not m.get("lane") or m["lane"] in lane_ids]
+    printed = {**doc, "touchpoints": touchpoints, "moments": moments}
+    by_id = {tp["id"]: tp for tp in touchpoints}
+    valences = {"positive": _("Positive"), "negative": _("Negative"), "mixed": _("Could tip either way")}
+    entries = []
+    for entry in rank_priorities(printed):
+        tp = by_id.get(entry.get("touchpoint") or "")
+        channel = channels.get((tp or {}).get("channel") or "")
+        view = dict(entry)
+        view["p_stage_number"] = stage_index[entry["stage"]] + 1
+        view["p_valence"] = valences.get(entry.get("valence") or "", "") if entry["kind"] == "moment" else ""
+        view["p_volume"] = volume_text(tp, language) if tp else ""
+        view["p_channel"] = channel_name(channel, language) if channel else ""
+        view["p_icon"] = mark_safe(channel_icon(channel["icon"])) if channel else ""  # static file
+        view["p_eval"] = mark_safe(evaluation_svg((tp or {}).get("evaluation") or ""))  # fixed markup
+        view["p_touchpoint"] = tp["title"] if tp and entry["kind"] == "moment" else ""
+        view["p_bar"] = round(40.0 * entry["weight"] / 25, 2)  # mm, for importance x impact out of 25
+        entries.append(view)
+    return entries
+
+
+PRIORITY_HEAD_H = 36.0  # page head, title, explanation, column headers
+# Column widths of the ranking, in per cent of the page width (the template uses them too).
+PRIORITY_COLUMNS = {"rank": 4, "what": 38, "stage": 18, "score": 14, "volume": 14, "channel": 12}
+
+
+def _priority_row_height(entry: dict[str, Any], usable: float) -> float:
+    what = usable * PRIORITY_COLUMNS["what"] / 100 - 3.5
+    stage = usable * PRIORITY_COLUMNS["stage"] / 100 - 3.5
+    h = L.text_height(entry["title"] or "", what - 4.0, 9.0, bold=True) + L.line_mm(7.0)
+    if entry.get("p_touchpoint"):
+        h += L.text_height(entry["p_touchpoint"], what, 7.0) + 0.5
+    h = max(h, L.text_height(f"{entry['p_stage_number']} {entry['stage_name']}", stage, 8.0),
+            L.text_height(entry.get("p_volume") or "", usable * PRIORITY_COLUMNS["volume"] / 100 - 3.5, 8.0),
+            L.text_height(entry.get("p_channel") or "", usable * PRIORITY_COLUMNS["channel"] / 100 - 8.0, 8.0),
+            L.line_mm(12.0))
+    return h + 3.6  # padding and rule
+
+
+def priority_sections(entries: list[dict[str, Any]], geo: L.Geometry) -> list[Section]:
+    if not entries:
+        return []
+    usable = geo.width - 2 * L.MARGIN
+    body = geo.height - L.MARGIN - L.MARGIN_BOTTOM - PRIORITY_HEAD_H
+    sections: list[Section] = []
+    current: list[dict[str, Any]] = []
+    used = 0.0
+    for entry in entries:
+        h = _priority_row_height(entry, usable)
+        if current and used + h > body:
+            sections.append(Section("priorities", cost=1.0 + 0.15 * len(current), entries=current,
+                                    continued=bool(sections)))
+            current, used = [], 0.0
+        current.append(entry)
+        used += h
+    sections.append(Section("priorities", cost=1.0 + 0.15 * len(current), entries=current, continued=bool(sections)))
+    return sections
+
+
+# ----------------------------------------------------------------------------- personas
+
+
+PERSONA_FIELDS = ("goals", "needs", "frustrations", "behaviours", "preferred_channels", "demographics")
+
+
+def persona_text(persona: dict[str, Any], key: str) -> str:
+    value = persona.get(key)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {v}" for k, v in value.items())
+    return str(value or "")
+
+
+def _persona_height(persona: dict[str, Any], width: float) -> float:
+    h = 8.0 + 2.0  # padding and the coloured top border
+    h += L.text_height(persona.get("name") or "", width, 14.0, bold=True)
+    if persona.get("role"):
+        h += L.text_height(persona["role"], width, 9.0) + 2.0
+    if persona.get("quote"):
+        h += L.text_height(f"\u201c{persona['quote']}\u201d", width, 10.0) + 3.0
+    filled = [key for key in PERSONA_FIELDS if persona_text(persona, key)]
+    column = width * 0.24 - 4.0
+    for start in range(0, len(filled), 4):
+        row = filled[start:start + 4]
+        h += max(L.line_mm(7.0) + L.text_height(persona_text(persona, key), column, 8.5) for key in row) + 2.5
+    return h + 5.0  # the gap to the next card
+
+
+PERSONAS_HEAD_H = 24.0
+
+
+def persona_sections(personas: list[dict[str, Any]], geo: L.Geometry) -> list[Section]:
+    width = geo.width - 2 * L.MARGIN - 10.0
+    body = geo.height - L.MARGIN - L.MARGIN_BOTTOM - PERSONAS_HEAD_H
+    sections: list[Section] = []
+    current: list[dict[str, Any]] = []
+    used = 0.0
+    for persona in personas:
+        h = _persona_height(persona, width)
+        if current and used + h > body:
+            sections.append(Section("personas", cost=1.0 + len(current), personas=current, continued=bool(sections)))
+            current, used = [], 0.0
+        current.append(persona)
+        used += h
+    sections.append(Section("personas", cost=1.0 + len(current), personas=current, continued=bool(sections)))
+    return sections
+
