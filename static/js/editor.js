@@ -1032,13 +1032,13 @@ async function connect() {
   sync.on("workspace", (frame) => {
     if (frame.entity === "channel" && frame.item) {
       // A channel renamed or added in the catalogue: touchpoints on it show the change.
-      // (into the confirmed document too: the visible one is rebuilt from it)
-      for (const doc of new Set([sync.confirmed, currentDoc()])) {
-        const channels = doc.channels || (doc.channels = []);
-        const i = channels.findIndex((c) => c.id === frame.item.id);
-        if (i >= 0) channels[i] = { ...channels[i], ...frame.item };
-        else if (!frame.item.archived) channels.push({ ...frame.item });
-      }
+      // (into the confirmed document too: the visible one is rebuilt from it; a new
+      // array, as the two documents may share the old one)
+      const channels = [...(sync.confirmed.channels || [])];
+      const i = channels.findIndex((c) => c.id === frame.item.id);
+      if (i >= 0) channels[i] = { ...channels[i], ...frame.item };
+      else if (!frame.item.archived) channels.push({ ...frame.item });
+      for (const doc of new Set([sync.confirmed, currentDoc()])) doc.channels = channels;
       board.render(currentDoc(), { full: false, items: (currentDoc().touchpoints || [])
         .filter((tp) => tp.channel === frame.item.id).map((tp) => ({ entity: "touchpoint", id: tp.id })) });
       return;

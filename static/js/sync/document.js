@@ -76,50 +76,90 @@ export function cloneDocument(doc) {
   return typeof structuredClone === "function" ? structuredClone(doc) : JSON.parse(JSON.stringify(doc));
 }
 
-function buildIndex(doc) {
-  const index = {};
-  for (const collection of Object.values(COLLECTIONS)) {
-    const items = new Map();
-    for (const item of doc[collection] || []) items.set(item.id, item);
-    index[collection] = items;
-  }
-  return index;
+// Documents are copy-on-write: applyOps and applyPendingOps never change an item
+// object or a collection array in place, they put new ones in the document. So a
+// document can share its arrays and items with another (see shareDocument), and
+// a frame costs a copy of what it touches, not of the whole map.
+
+// Collection arrays known to be in display order; an untouched collection is
+// then not sorted again.
+const SORTED = new WeakSet();
+
+/** A new document sharing every collection and item with `doc` (cheap). */
+export function shareDocument(doc) {
+  return { ...doc, map: { ...(doc.map || {}) } };
 }
 
-function writeBack(doc, index) {
-  for (const [collection, items] of Object.entries(index)) {
-    const values = Array.from(items.values());
-    values.sort(ORDERED.has(collection) ? byPositionThenId : byId);
-    doc[collection] = values;
+// A Map per collection, built on first use: a batch touching cards never walks
+// the stages or the emotion points.
+class Index {
+  constructor(doc) {
+    this.doc = doc;
+    this.maps = new Map();
+    this.reordered = new Set();
+  }
+
+  get(collection) {
+    let items = this.maps.get(collection);
+    if (!items) {
+      items = new Map();
+      for (const item of this.doc[collection] || []) items.set(item.id, item);
+      this.maps.set(collection, items);
+    }
+    return items;
+  }
+
+  // Set an item; a new one or a new position may change the order.
+  put(collection, item, { reorders = true } = {}) {
+    this.get(collection).set(item.id, item);
+    if (reorders) this.reordered.add(collection);
+  }
+
+  // Every collection present and in order, as maps/document.py leaves it; the
+  // arrays of untouched, already ordered collections are kept.
+  writeBack() {
+    for (const collection of Object.values(COLLECTIONS)) {
+      const items = this.maps.get(collection);
+      const current = this.doc[collection];
+      if (!items && current && SORTED.has(current)) continue;
+      const values = items ? Array.from(items.values()) : [...(current || [])];
+      if (!(current && SORTED.has(current)) || this.reordered.has(collection)) {
+        values.sort(ORDERED.has(collection) ? byPositionThenId : byId);
+      }
+      SORTED.add(values);
+      this.doc[collection] = values;
+    }
   }
 }
 
-/** Apply one committed (canonical) batch in place and return the document. */
+/** Apply one committed (canonical) batch and return the document (its arrays and items are replaced). */
 export function applyOps(doc, ops, seq = null) {
-  const index = buildIndex(doc);
+  const index = new Index(doc);
   for (const op of ops) {
     const entity = op.entity;
     const fields = op.fields || {};
     if (entity === "map") {
-      Object.assign(doc.map, fields);
+      doc.map = { ...doc.map, ...fields };
       continue;
     }
-    const items = index[COLLECTIONS[entity]];
+    const collection = COLLECTIONS[entity];
     const kind = op.op;
     if (kind === "create" || kind === "restore") {
-      items.set(op.id, { id: op.id, ...fields });
+      index.put(collection, { id: op.id, ...fields });
       for (const child of op.cascade || []) {
-        index[COLLECTIONS[child.entity]].set(child.id, { id: child.id, ...child.fields });
+        index.put(COLLECTIONS[child.entity], { id: child.id, ...child.fields });
       }
     } else if (kind === "update" || kind === "move") {
-      if (items.has(op.id)) Object.assign(items.get(op.id), fields);
+      const items = index.get(collection);
+      const item = items.get(op.id);
+      if (item) index.put(collection, { ...item, ...fields }, { reorders: kind === "move" || "position" in fields });
     } else if (kind === "delete") {
-      items.delete(op.id);
-      for (const child of op.cascade || []) index[COLLECTIONS[child.entity]].delete(child.id);
+      index.get(collection).delete(op.id);
+      for (const child of op.cascade || []) index.get(COLLECTIONS[child.entity]).delete(child.id);
     }
   }
-  writeBack(doc, index);
-  if (seq !== null && seq !== undefined) doc.map.seq = seq;
+  index.writeBack();
+  if (seq !== null && seq !== undefined) doc.map = { ...doc.map, seq };
   return doc;
 }
 
@@ -171,7 +211,7 @@ function sameContainer(entity, a, b) {
 }
 
 function place(index, entity, item, placement) {
-  const siblings = Array.from(index[COLLECTIONS[entity]].values())
+  const siblings = Array.from(index.get(COLLECTIONS[entity]).values())
     .filter((other) => other.id !== item.id && sameContainer(entity, other, item))
     .sort(byPositionThenId);
   const positions = siblings.map(positionOf);
@@ -184,7 +224,7 @@ function place(index, entity, item, placement) {
 }
 
 function removeWithChildren(index, entity, id, graveyard, taken) {
-  const items = index[COLLECTIONS[entity]];
+  const items = index.get(COLLECTIONS[entity]);
   const item = items.get(id);
   if (!item) return;
   items.delete(id);
@@ -196,7 +236,7 @@ function removeWithChildren(index, entity, id, graveyard, taken) {
     value = item.persona;
   }
   for (const [child, key] of children) {
-    for (const other of Array.from(index[COLLECTIONS[child]].values())) {
+    for (const other of Array.from(index.get(COLLECTIONS[child]).values())) {
       if (other[key] === value) removeWithChildren(index, child, other.id, graveyard, taken);
     }
   }
@@ -219,55 +259,58 @@ function withoutPlacement(fields) {
  * took away so that an undo (`restore`) shows at once; it is filled as it goes.
  */
 export function applyPendingOps(doc, ops, graveyard = new Map()) {
-  const index = buildIndex(doc);
+  const index = new Index(doc);
   for (const op of ops) {
     const entity = op.entity;
     const fields = op.fields || {};
     if (entity === "map") {
-      Object.assign(doc.map, withoutPlacement(fields));
+      doc.map = { ...doc.map, ...withoutPlacement(fields) };
       continue;
     }
     const collection = COLLECTIONS[entity];
     if (!collection) continue;
-    const items = index[collection];
+    const items = index.get(collection);
     const kind = op.op;
     if (kind === "create" || (kind === "restore" && Object.keys(withoutPlacement(fields)).length)) {
-      let item = { id: op.id, version: 0, ...withoutPlacement(fields) };
+      const item = { id: op.id, version: 0, ...withoutPlacement(fields) };
       if (entity === "emotion") {
         // The server upserts on (stage, persona): show the same.
         const twin = Array.from(items.values()).find((o) => o.id !== op.id && sameContainer("emotion", o, item));
         if (twin) {
-          Object.assign(twin, withoutPlacement(fields), { id: twin.id });
+          index.put(collection, { ...twin, ...withoutPlacement(fields), id: twin.id });
           continue;
         }
       }
       if (ORDERED.has(collection)) {
         item.position = typeof fields.position === "string" ? fields.position : place(index, entity, item, fields);
       }
-      items.set(op.id, item);
+      index.put(collection, item);
       for (const child of op.cascade || []) {
-        index[COLLECTIONS[child.entity]].set(child.id, { id: child.id, ...child.fields });
+        index.put(COLLECTIONS[child.entity], { id: child.id, ...child.fields });
       }
     } else if (kind === "restore") {
       for (const { entity: name, item } of graveyard.get(`${entity}:${op.id}`) || []) {
-        index[COLLECTIONS[name]].set(item.id, { ...item });
+        index.put(COLLECTIONS[name], { ...item });
       }
     } else if (kind === "update") {
       const item = items.get(op.id);
-      if (item) Object.assign(item, withoutPlacement(fields));
+      const changes = withoutPlacement(fields);
+      if (item) index.put(collection, { ...item, ...changes }, { reorders: "position" in changes });
     } else if (kind === "move") {
-      const item = items.get(op.id);
-      if (!item) continue;
+      const old = items.get(op.id);
+      if (!old) continue;
+      const item = { ...old };
       for (const key of CONTAINERS[entity] || []) if (key in fields) item[key] = fields[key];
       if (typeof fields.version === "number") item.version = fields.version;
       if (ORDERED.has(collection)) {
         item.position = typeof fields.position === "string" ? fields.position : place(index, entity, item, fields);
       }
+      index.put(collection, item);
     } else if (kind === "delete") {
       const taken = [];
       removeWithChildren(index, entity, op.id, graveyard, taken);
       for (const child of op.cascade || []) {
-        const childItems = index[COLLECTIONS[child.entity]];
+        const childItems = index.get(COLLECTIONS[child.entity]);
         if (childItems.has(child.id)) {
           taken.push({ entity: child.entity, item: childItems.get(child.id) });
           childItems.delete(child.id);
@@ -276,7 +319,7 @@ export function applyPendingOps(doc, ops, graveyard = new Map()) {
       if (taken.length) graveyard.set(`${entity}:${op.id}`, taken);
     }
   }
-  writeBack(doc, index);
+  index.writeBack();
   return doc;
 }
 

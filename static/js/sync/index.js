@@ -5,7 +5,9 @@
 // *pending* batches the server has not confirmed; what the user sees is
 // confirmed + pending replayed on top, recomputed after every frame, ack and
 // push. So a remote change to a field we also changed shows correctly once our
-// batch settles, and a rejected batch simply disappears.
+// batch settles, and a rejected batch simply disappears. Documents are
+// copy-on-write (see document.js): the visible one shares the confirmed one's
+// untouched arrays and items, so a frame costs what it touches, not the map.
 
 import { Backoff } from "./backoff.js";
 import {
@@ -14,12 +16,13 @@ import {
   cloneDocument,
   emptyDocument,
   recordDeletes,
+  shareDocument,
   touchedItems,
 } from "./document.js";
 import { PresenceRoster } from "./presence.js";
 import { PendingQueue } from "./queue.js";
 
-export { applyOps, applyPendingOps, cloneDocument, emptyDocument } from "./document.js";
+export { applyOps, applyPendingOps, cloneDocument, emptyDocument, shareDocument } from "./document.js";
 
 const OPEN = 1;
 const GAP_WAIT_MS = 250;
@@ -160,9 +163,9 @@ export class MapSync {
   get doc() {
     if (this._visible === null) {
       if (this._queue.size === 0) {
-        this._visible = cloneDocument(this._confirmed);
+        this._visible = shareDocument(this._confirmed);
       } else {
-        const doc = cloneDocument(this._confirmed);
+        const doc = shareDocument(this._confirmed);
         const graveyard = new Map(this._graveyard);
         for (const batch of this._queue.batches) applyPendingOps(doc, batch.canonical || batch.ops, graveyard);
         this._visible = doc;

@@ -5,6 +5,7 @@ import {
   emptyDocument,
   keyBetween,
   compareStrings,
+  shareDocument,
   sortedItems,
 } from "../document.js";
 import { assert, test } from "./runner.js";
@@ -111,4 +112,36 @@ test("a pending emotion create on a taken stage and persona updates the existing
   assert.equal(doc.emotions.length, 1);
   assert.equal(doc.emotions[0].id, A);
   assert.equal(doc.emotions[0].score, -3);
+});
+
+test("applyOps and applyPendingOps leave a document sharing their arrays and items untouched", () => {
+  const before = gridDoc();
+  const frozen = JSON.stringify(before);
+  const committed = applyOps(shareDocument(before), [
+    { op: "update", entity: "card", id: A, fields: { text: "A2" } },
+    { op: "move", entity: "card", id: B, fields: { stage: S1, lane: L1, position: "Z0" } },
+    { op: "map", entity: "map", id: null, fields: { title: "Renamed" } },
+  ], 3);
+  const pending = applyPendingOps(shareDocument(before), [
+    { op: "update", entity: "card", id: A, fields: { text: "mine" } },
+    { op: "move", entity: "card", id: B, fields: { stage: S1, lane: L1, before: A } },
+    { op: "delete", entity: "stage", id: S1 },
+  ]);
+  assert.equal(JSON.stringify(before), frozen, "the shared document changed");
+  assert.deepEqual(committed.cards.map((c) => [c.text, c.position]), [["B", "Z0"], ["A2", "a0"]]);
+  assert.equal(committed.map.title, "Renamed");
+  assert.equal(committed.map.seq, 3);
+  assert.equal(pending.cards.length, 0);
+});
+
+test("applyOps keeps the arrays of collections a batch does not touch", () => {
+  const doc = gridDoc();
+  const { stages, lanes } = doc;
+  applyOps(doc, [{ op: "update", entity: "card", id: A, fields: { text: "A2" } }], 3);
+  assert.ok(doc.stages === stages && doc.lanes === lanes, "untouched arrays were rebuilt");
+  // A collection that arrived out of order is put in order on the first batch.
+  const unsorted = emptyDocument();
+  unsorted.cards = [{ id: B, position: "a1" }, { id: A, position: "a0" }];
+  applyOps(unsorted, [{ op: "update", entity: "stage", id: S1, fields: { name: "x" } }]);
+  assert.deepEqual(unsorted.cards.map((c) => c.id), [A, B]);
 });
