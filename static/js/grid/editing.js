@@ -1,7 +1,13 @@
 // Inline editing of a card's text (or a touchpoint's / moment's title) and of
 // stage and lane headers. Enter saves, Shift+Enter adds a line, Escape cancels.
 
+// The editor grows with its text. Where CSS can size it (field-sizing), let the
+// next frame's layout do it: measuring scrollHeight on every key press forces a
+// layout of the whole board in the middle of typing.
+const SIZES_ITSELF = globalThis.CSS?.supports?.("field-sizing", "content") ?? false;
+
 function autosize(area) {
+  if (SIZES_ITSELF) return;
   area.style.height = "auto";
   area.style.height = `${area.scrollHeight}px`;
 }

@@ -5,10 +5,12 @@
 import { SHARED_COLOR, drawEmotionCurve } from "../lanes/emotion.js";
 import { EVALUATION_SYMBOL, channelName, volumeBadge } from "../ui/panel.js";
 import { linkedPersonas } from "../ui/personas.js";
-import { cellKey, find, format, itemText, laneEntity, orderedStages, sorted } from "./model.js";
+import { byPosition, cellKey, find, format, itemText, laneEntity, orderedStages, sorted } from "./model.js";
 
 export const COL_WIDTH = 248;
 export const EMOTION_HEIGHT = 168;
+const FLASH_MS = 1400;
+const FLASH_TICK_MS = 350; // flashes start at once; their steps are batched
 
 function el(tag, className, attrs = {}) {
   const node = document.createElement(tag);
@@ -42,6 +44,9 @@ export class Board {
     this.teamFilter = { team: "", mode: "highlight" };
     this.activePersona = null; // whose emotion curve is in front; null: the first linked persona
     this.emotionDrag = null; // id of the emotion point being dragged here (no redraw meanwhile)
+    this.fullRender = false; // rendering every item: index all cells at once
+    this.flashing = new Map(); // node -> when its flash started
+    this.flashTimer = null;
     this.corner = el("div", "corner", { role: "presentation" });
     this.addStageButton = null;
     this.addLaneButton = null;
@@ -59,7 +64,12 @@ export class Board {
     const structural = changed.full || changed.items.some((c) => ["stage", "lane", "phase", "map"].includes(c.entity));
     if (structural) {
       this.layout();
-      this.renderAllItems();
+      this.fullRender = true;
+      try {
+        this.renderAllItems();
+      } finally {
+        this.fullRender = false;
+      }
       this.drawEmotions();
       this.markMoments();
       this.markTouchpointMoments();
@@ -288,8 +298,7 @@ export class Board {
   menuButton(entity, id, label) {
     const button = el("button", "icon-btn header-menu", { type: "button", "aria-label": label, title: label,
       "data-menu": entity, "data-menu-id": id, "aria-haspopup": "menu" });
-    button.innerHTML = '<svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true"><circle cx="4" cy="10" r="1.6"/><circle cx="10" cy="10" r="1.6"/><circle cx="16" cy="10" r="1.6"/></svg>';
-    return button;
+    return button; // the three dots are drawn by CSS: one box per button, not an SVG tree
   }
 
   makeCell(stage, lane) {
@@ -504,12 +513,22 @@ export class Board {
     if (!laneObj) return;
     const entity = laneEntity(laneObj);
     if (!entity || entity === "emotion") return;
-    const want = (this.byCell().get(key) || []).map((item) => this.items.get(item.id)).filter(Boolean);
+    const want = this.itemsIn(key, entity, stage, lane).map((item) => this.items.get(item.id)).filter(Boolean);
     const list = cell.firstElementChild;
     want.forEach((node, i) => {
       if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
     });
     this.updateCellState(cell);
+  }
+
+  // One cell's items in document order. A frame touches a cell or two: filter
+  // that cell's items (the collection is kept in order by the sync module) instead
+  // of sorting the whole map; a full render indexes every cell in one pass.
+  itemsIn(key, entity, stage, lane) {
+    if (this.cellIndex || this.fullRender) return this.byCell().get(key) || [];
+    const collection = { card: "cards", touchpoint: "touchpoints", moment: "moments" }[entity];
+    const inCell = (this.doc[collection] || []).filter((item) => item.stage === stage && this.laneFor(entity, item) === lane);
+    return inCell.sort(byPosition);
   }
 
   // Items per cell in document order, for the whole map in one pass.
@@ -619,15 +638,38 @@ export class Board {
     }
   }
 
+  // A remote change lights its nodes up, then fades in one step and goes out.
+  // Class changes on one shared timer, not a CSS animation: an animated shadow
+  // repaints the board every frame for as long as it runs, and with several
+  // people typing something is always flashing.
   flash(ids) {
+    const now = performance.now();
     for (const id of ids) {
       const node = this.items.get(id) || this.headers.get(id);
       if (!node) continue;
-      node.classList.remove("flash");
-      void node.offsetWidth; // restart the animation
-      node.classList.add("flash");
-      setTimeout(() => node.classList.remove("flash"), 1400);
+      node.classList.remove("is-flash-fading");
+      node.classList.add("is-flashing");
+      this.flashing.set(node, now);
     }
+    this.scheduleFlashes();
+  }
+
+  scheduleFlashes() {
+    if (this.flashTimer !== null || !this.flashing.size) return;
+    this.flashTimer = setTimeout(() => {
+      this.flashTimer = null;
+      const now = performance.now();
+      for (const [node, since] of this.flashing) {
+        const age = now - since;
+        if (age >= FLASH_MS) {
+          node.classList.remove("is-flashing", "is-flash-fading");
+          this.flashing.delete(node);
+        } else if (age >= FLASH_MS / 2) {
+          node.classList.add("is-flash-fading");
+        }
+      }
+      this.scheduleFlashes();
+    }, FLASH_TICK_MS);
   }
 
   setTeamFilter(team, mode) {
