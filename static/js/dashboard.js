@@ -1,4 +1,5 @@
-// Dashboard: the "new map" dialog with a live preview of the chosen template.
+// Dashboard: the "new map" dialog with a live preview of the chosen template, and
+// when each map was last edited.
 
 for (const opener of document.querySelectorAll("[data-open-dialog]")) {
   opener.addEventListener("click", () => {
@@ -19,4 +20,26 @@ function showPreview(radio) {
 for (const radio of document.querySelectorAll("input[name=template]")) {
   radio.addEventListener("change", () => showPreview(radio));
   if (radio.checked) showPreview(radio);
+}
+
+// "Ben Martin · 5 min ago" in the page's language, short enough for a card's
+// footer; the server's wording stays where the browser cannot do this.
+function relativeTime(date, lang) {
+  const seconds = (date.getTime() - Date.now()) / 1000;
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: "short" });
+  const steps = [[60, "second", 1], [3600, "minute", 60], [86400, "hour", 3600], [7 * 86400, "day", 86400]];
+  if (Math.abs(seconds) < 45) return rtf.format(0, "second");
+  for (const [limit, unit, size] of steps) {
+    if (Math.abs(seconds) < limit) return rtf.format(Math.round(seconds / size), unit);
+  }
+  const sameYear = date.getFullYear() === new Date().getFullYear();
+  return date.toLocaleDateString(lang, { day: "numeric", month: "short", year: sameYear ? undefined : "numeric" });
+}
+
+const lang = document.documentElement.lang || undefined;
+for (const line of document.querySelectorAll(".edited[data-updated]")) {
+  const date = new Date(line.dataset.updated);
+  if (Number.isNaN(date.getTime()) || typeof Intl.RelativeTimeFormat !== "function") continue;
+  line.title = date.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+  if (line.dataset.who) line.textContent = `${line.dataset.who} · ${relativeTime(date, lang)}`;
 }

@@ -6,6 +6,7 @@ workspace; see tests/e2e/conftest.py.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -500,3 +501,208 @@ async def test_rich_lanes_render_and_arrow_keys_walk_the_grid(browser, workshop)
     assert await page.evaluate(position) == ["1", "0"]
     assert len(seeded["stages"]) == 6
     assert not page.errors
+
+
+# ---- screenshots people look at (test-artifacts/editor/) ----------------------------------
+
+def seed_showcase(workshop: Any) -> dict[str, Any]:
+    """A workspace as a CX team has it after a few workshops: maps of every kind, two
+    personas with their emotion curves, cards of three teams, touchpoints, a moment
+    of truth, and a French map."""
+    from maps.models import Membership
+    from maps.operations import actor_for, apply
+    from maps.selectors import map_document
+    from maps.services import team_create
+    from maps.services.copy import map_future_state
+    from personas.models import Persona
+    from touchpoints.models import Channel
+
+    marketing = team_create(workspace=workshop.workspace, name="Marketing", color="#c026d3")
+    chloe = Persona.objects.create(workspace=workshop.workspace, name="Chloé", role="First-time buyer", color="#db2777")
+    marc = Persona.objects.create(workspace=workshop.workspace, name="Marc", role="Loyal customer", color="#0891b2")
+    channel = {c.key: str(c.id) for c in Channel.objects.filter(workspace=None)}
+    teams = {"support": str(workshop.support.id), "sales": str(workshop.sales.id), "marketing": str(marketing.id)}
+
+    def fill(journey_map: Any, user: Any, build: Any) -> None:
+        doc = map_document(map_id=journey_map.id)
+        stages = [s["id"] for s in doc["stages"]]
+        lanes = {}
+        for lane in doc["lanes"]:
+            lanes.setdefault(lane["kind"], []).append(lane["id"])
+        ops = []
+
+        def add(entity: str, **fields: Any) -> str:
+            new_id = str(uuid.uuid4())
+            ops.append({"op": "create", "entity": entity, "id": new_id, "fields": fields})
+            return new_id
+
+        build(add, stages, lanes)
+        ack = apply(map_id=journey_map.id, actor=actor_for(user, workshop.workspace.id),
+                    batch_id=f"showcase-{uuid.uuid4()}", ops=ops)
+        assert ack.status == "ok", ack.error
+
+    def online_order(add: Any, stages: list[str], lanes: dict[str, list[str]]) -> None:
+        thinks, actions, how = lanes["text"][0], lanes["text"][1], lanes["text"][2]
+        for persona in (chloe, marc):
+            add("persona_link", persona=str(persona.id))
+        rows = [
+            (thinks, ["My old kettle just broke, I need one by Friday", "Too many models: which one lasts?",
+                      "Why do I need an account to pay?", "The parcel is late and nobody tells me why",
+                      "A voucher would change my mind", "The refund was quick, I'll tell my sister"],
+             ["marketing", "marketing", "sales", "support", "sales", "marketing"]),
+            (actions, ["Searches “best kettle” on the phone", "Reads three review sites",
+                       "Abandons the cart, comes back the next day", "Calls the hotline, waits 12 minutes",
+                       "Compares with a competitor's offer", "Posts a review"],
+             ["marketing", "marketing", "sales", "support", "sales", "marketing"]),
+            (how, ["Sees an ad on social media", "", "Checkout asks for too much", "No tracking e-mail sent",
+                   "", "Review invitation arrives a week later"],
+             ["marketing", "", "sales", "support", "", "marketing"]),
+        ]
+        for lane, texts, owners in rows:
+            for stage, text, owner in zip(stages, texts, owners, strict=True):
+                if text:
+                    add("card", stage=stage, lane=lane, text=text, team=teams[owner] if owner else None)
+        add("card", stage=stages[3], lane=thinks, text="Would rather chat than call", team=teams["support"],
+            color="#fef3c7")
+        touch = lanes["touchpoints"][0]
+        for stage, key, title, evaluation, owner in [
+            (0, "social_networks", "Instagram ad", "neutral", "marketing"),
+            (1, "review_sites", "Review sites", "delight", "marketing"),
+            (2, "website", "Checkout", "irritant", "sales"),
+            (3, "call_centre", "Hotline", "irritant", "support"),
+            (4, "email", "Win-back e-mail", "neutral", "sales"),
+            (5, "word_of_mouth", "Tells friends", "delight", ""),
+        ]:
+            tp = add("touchpoint", stage=stages[stage], lane=touch, title=title, channel=channel[key],
+                     evaluation=evaluation, owner_team=teams[owner] if owner else None)
+            if key == "call_centre":
+                add("moment", stage=stages[stage], touchpoint=tp, title="First call about the late parcel",
+                    valence="negative", importance=5, impact=4)
+        for persona, scores in ((chloe, [1, 0, -2, -3, -1, 2]), (marc, [2, 1, 0, -1, 1, 3])):
+            for stage, score in zip(stages, scores, strict=True):
+                add("emotion", stage=stage, persona=str(persona.id), score=score)
+        opportunities = lanes["opportunities"][0]
+        add("card", stage=stages[2], lane=opportunities, text="Guest checkout", team=teams["sales"], priority="high")
+        add("card", stage=stages[3], lane=opportunities, text="Send a delivery SMS before customers ask",
+            team=teams["support"], priority="medium")
+
+    def blueprint(add: Any, stages: list[str], lanes: dict[str, list[str]]) -> None:
+        thinks, why = lanes["text"]
+        rows = [
+            (thinks, ["The box works, I forget about it", "The internet keeps dropping in the evening",
+                      "I can't find the right number to call", "The agent understood me quickly",
+                      "Fixed, and they called back as promised"], "support"),
+            (why, ["Nothing to do", "Working from home tonight", "Help pages talk about another model",
+                   "She could see my line's history", "A follow-up call two days later"], "support"),
+            (lanes["frontstage"][0], ["Monthly e-mail bill", "Status page shows “all fine”",
+                                      "Phone menu with six choices", "Agent runs a line test while talking",
+                                      "Follow-up call and SMS"], "support"),
+            (lanes["backstage"][0], ["", "Outage detected in the district", "Call routed to level 1",
+                                     "Ticket escalated to the network team", "Ticket closed, survey sent"], "sales"),
+            (lanes["support"][0], ["Billing system", "Network monitoring", "Phone routing (IVR)",
+                                   "CRM with line history", "Survey tool"], "marketing"),
+        ]
+        for lane, texts, owner in rows:
+            for stage, text in zip(stages, texts, strict=True):
+                if text:
+                    add("card", stage=stage, lane=lane, text=text, team=teams[owner])
+
+    def commande(add: Any, stages: list[str], lanes: dict[str, list[str]]) -> None:
+        thinks, actions = lanes["text"][0], lanes["text"][1]
+        add("persona_link", persona=str(chloe.id))
+        for stage, text in zip(stages, ["Ma bouilloire vient de lâcher", "Trop de modèles, lequel dure ?",
+                                        "Pourquoi créer un compte pour payer ?", "Le colis a du retard",
+                                        "Un bon de réduction me ferait rester", "Je le conseille à ma sœur"],
+                               strict=True):
+            add("card", stage=stage, lane=thinks, text=text, team=teams["support"])
+        for stage, text in zip(stages[:4], ["Cherche sur son téléphone", "Lit des avis en ligne",
+                                            "Abandonne le panier", "Appelle le service client"], strict=True):
+            add("card", stage=stage, lane=actions, text=text, team=teams["sales"])
+        add("touchpoint", stage=stages[3], lane=lanes["touchpoints"][0], title="Service client",
+            channel=channel["call_centre"], evaluation="irritant")
+        for stage, score in zip(stages, [1, 0, -2, -3, -1, 2], strict=True):
+            add("emotion", stage=stage, persona=str(chloe.id), score=score)
+
+    def nurse(add: Any, stages: list[str], lanes: dict[str, list[str]]) -> None:
+        add("persona_link", persona=str(marc.id))
+        add("persona_link", persona=str(chloe.id))
+        for stage, text in zip(stages, ["Checks the night notes", "Ward round", "Paperwork piles up",
+                                        "Hands over to the night shift", "On call"], strict=True):
+            add("card", stage=stage, lane=lanes["text"][1], text=text, team=teams["support"])
+
+    Membership.objects.filter(workspace=workshop.workspace, user=workshop.editor).update(team=workshop.sales)
+    nurse_map = make_map(workshop, key="day_in_the_life", title="A nurse's day")
+    fill(nurse_map, workshop.editor, nurse)
+    french = make_map(workshop, language="fr", title="Commande en ligne")
+    fill(french, workshop.owner, commande)
+    blueprint_map = make_map(workshop, key="service_blueprint", title="Broadband support blueprint")
+    blueprint_map.goal = "Fewer repeat calls when the line drops"
+    blueprint_map.save(update_fields=["goal"])
+    fill(blueprint_map, workshop.editor, blueprint)
+    current = make_map(workshop, title="Online order of a kettle")
+    current.goal = "Understand why first-time buyers abandon their cart"
+    current.save(update_fields=["goal"])
+    fill(current, workshop.owner, online_order)
+    future = map_future_state(source=current, title="Online order — future state", actor_user=workshop.editor)
+    return {"current": current.id, "future": future.id, "blueprint": blueprint_map.id, "french": french.id}
+
+
+def overflowing(page: Any, selector: str) -> Any:
+    """Elements matching ``selector`` whose text does not fit their box."""
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
+          .filter((n) => n.offsetParent !== null && (n.scrollWidth > n.clientWidth + 1))
+          .map((n) => n.className + ': ' + n.textContent.trim().slice(0, 60))""", selector)
+
+
+async def test_screenshots_of_the_dashboard_the_editor_and_the_template_picker(browser, workshop) -> None:
+    from tests.conftest import artifact
+
+    maps = await sync_to_async(seed_showcase)(workshop)
+    page = await sign_in(browser, workshop.url, "ana")
+    # The dashboard: five maps of four kinds, persona avatars, who edited last.
+    assert await page.locator(".map-card").count() == 5
+    kinds = set(await page.locator(".map-card .kind-badge").all_text_contents())
+    assert kinds == {"Current state", "Future state", "Service blueprint", "A day in the life"}
+    assert await page.locator(".map-card .persona-stack .avatar").count() >= 6
+    await page.screenshot(path=artifact("editor/dashboard.png"), full_page=True)
+    assert await overflowing(page, ".map-card-title, .kind-badge, .edited, .chip, .btn") == []
+
+    # The template picker, on the service blueprint's preview.
+    await page.click("#new-map-button")
+    await page.check("input[name=template][data-preview='preview-service_blueprint']")
+    await page.locator("#preview-service_blueprint").wait_for()
+    await page.locator("#new-map-dialog").screenshot(path=artifact("editor/template-picker.png"))
+    await page.keyboard.press("Escape")
+
+    # The editor on the service blueprint, and on the current state with its curves.
+    await open_editor(page, workshop.url, maps["blueprint"])
+    assert await page.locator(".cell.lane-kind-line_of_visibility .visibility-rule").count() == 5
+    await page.screenshot(path=artifact("editor/service-blueprint.png"))
+    assert await overflowing(page, ".stage-name, .lane-title, .team-tag, .conn-badge, .map-title") == []
+    await open_editor(page, workshop.url, maps["current"])
+    await page.wait_for_function("() => document.querySelectorAll('.emotion-line').length === 2")
+    await page.screenshot(path=artifact("editor/current-state.png"))
+
+    # Ben, editing a card of that map, as Ana sees it: his avatar, the marker, a flash.
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ben, workshop.url, maps["current"])
+    await ben.locator(".item", has_text="Calls the hotline").click()
+    await page.wait_for_selector(".item.is-locked .editing-badge:has-text('Ben Martin is editing')")
+    await page.screenshot(path=artifact("editor/live-editing.png"))
+    await ben.keyboard.press("End")
+    await ben.keyboard.type(", then gives up")
+    await ben.keyboard.press("Enter")
+    await page.wait_for_selector(".item.is-flashing:has-text('then gives up')")
+    await page.screenshot(path=artifact("editor/live-flash.png"))
+    assert await overflowing(page, ".topbar .user-name, .topbar .btn, .conn-badge") == []
+
+    # A French map, in French.
+    french = await sign_in(browser, workshop.url, "ana", locale="fr-FR")
+    assert await french.locator("h1").inner_text() == "Cartes de parcours"
+    await french.screenshot(path=artifact("editor/dashboard-fr.png"), full_page=True)
+    await open_editor(french, workshop.url, maps["french"])
+    assert await french.locator("#conn-badge").inner_text() == "En ligne"
+    await french.screenshot(path=artifact("editor/french-map.png"))
+    assert await overflowing(french, ".stage-name, .lane-title, .toolbar .btn, .tool-label, .conn-badge") == []
+    assert not page.errors and not ben.errors and not french.errors
