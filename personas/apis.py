@@ -37,8 +37,8 @@ from personas.services import (
     persona_create,
     persona_set_avatar,
     persona_update,
-    sniff_image,
 )
+from personas.views import avatar_response
 
 TAG = ["personas"]
 PERSONA_ID = path_id("persona_id", "The persona.")
@@ -118,14 +118,7 @@ class PersonaAvatarView(ApiView):
         persona = _persona(workspace.id, persona_id)
         if not persona.avatar:
             raise exceptions.NotFound("This persona has no picture.")
-        handle = persona.avatar.open("rb")
-        kind = sniff_image(handle.read(16)) or "application/octet-stream"
-        handle.seek(0)
-        response = FileResponse(handle, content_type=kind)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Disposition"] = "inline"
-        response["Cache-Control"] = "private, max-age=300"
-        return response
+        return avatar_response(persona)
 
     @extend_schema(tags=TAG, operation_id="workspaces_personas_avatar_update", parameters=[WORKSPACE_ID, PERSONA_ID],
                    summary="Set the persona's picture (multipart/form-data, field `avatar`)",
@@ -155,25 +148,15 @@ class PersonaAvatarView(ApiView):
 # --- the personas a map follows ---------------------------------------------------------------
 
 
-class MapPersonaSerializer(serializers.Serializer):
-    """A followed persona as the map document shows it, with its link."""
+class MapPersonaSerializer(PersonaSerializer):
+    """A followed persona as the map document shows it (``persona_item``), with its
+    link: the persona's own fields, without its timestamps."""
 
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    role = serializers.CharField()
-    quote = serializers.CharField()
-    goals = serializers.CharField()
-    needs = serializers.CharField()
-    frustrations = serializers.CharField()
-    behaviours = serializers.CharField()
-    preferred_channels = serializers.ListField(child=serializers.CharField())
-    demographics = serializers.DictField(child=serializers.CharField())
-    color = serializers.CharField()
-    avatar = serializers.BooleanField(help_text="Whether it has a picture (GET .../avatar/).")
-    version = serializers.IntegerField()
-    archived = serializers.BooleanField()
-    link = serializers.UUIDField(help_text="The persona_link entity of the protocol.")
-    position = serializers.CharField()
+    created_at = None
+    updated_at = None
+    avatar = serializers.BooleanField(read_only=True, help_text="Whether it has a picture (GET .../avatar/).")
+    link = serializers.UUIDField(read_only=True, help_text="The persona_link entity of the protocol.")
+    position = serializers.CharField(read_only=True)
 
 
 class MapPersonaAttachSerializer(StrictSerializer):

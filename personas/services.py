@@ -13,9 +13,19 @@ from maps.models import Workspace
 from maps.services.workspace import broadcast_workspace_item
 from personas.models import Persona
 from personas.selectors import maps_following, persona_item
+from touchpoints.filetypes import sniff_image
 
 WRITABLE = ("name", "role", "quote", "goals", "needs", "frustrations", "behaviours", "preferred_channels",
             "demographics", "color")
+
+
+def _save_and_tell(persona: Persona, fields: list[str]) -> None:
+    """Save the changed fields with a new version (inside the caller's transaction)
+    and push the persona, once committed, to the maps that follow it."""
+    persona.version = F("version") + 1
+    persona.save(update_fields=[*fields, "version", "updated_at"])
+    persona.refresh_from_db()
+    broadcast_workspace_item(maps_following(persona_id=persona.id), "persona", persona_item(persona))
 
 
 def persona_create(*, workspace: Workspace, data: dict[str, Any]) -> Persona:
@@ -27,10 +37,7 @@ def persona_update(*, persona: Persona, data: dict[str, Any]) -> Persona:
         fields = [k for k in data if k in WRITABLE]
         for key in fields:
             setattr(persona, key, data[key])
-        persona.version = F("version") + 1
-        persona.save(update_fields=[*fields, "version", "updated_at"])
-        persona.refresh_from_db()
-        broadcast_workspace_item(maps_following(persona_id=persona.id), "persona", persona_item(persona))
+        _save_and_tell(persona, fields)
     return persona
 
 
@@ -38,10 +45,7 @@ def persona_archive(*, persona: Persona) -> Persona:
     """Archived, not deleted: maps that followed the persona keep their emotion curves."""
     with transaction.atomic():
         persona.archived = True
-        persona.version = F("version") + 1
-        persona.save(update_fields=["archived", "version", "updated_at"])
-        persona.refresh_from_db()
-        broadcast_workspace_item(maps_following(persona_id=persona.id), "persona", persona_item(persona))
+        _save_and_tell(persona, ["archived"])
     return persona
 
 
@@ -49,19 +53,6 @@ def persona_archive(*, persona: Persona) -> Persona:
 # read from the bytes, never from the file name or the browser's claim.
 AVATAR_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 AVATAR_MAX_BYTES_DEFAULT = 2 * 1024 * 1024
-
-
-def sniff_image(head: bytes) -> str | None:
-    """The image type the first bytes declare, or None."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def avatar_checked(upload: Any) -> tuple[bytes, str]:
@@ -96,10 +87,7 @@ def persona_set_avatar(*, persona: Persona, upload: Any) -> Persona:
     with transaction.atomic():
         old = persona.avatar.name if persona.avatar else ""
         persona.avatar.save(f"{persona.id}.{AVATAR_TYPES[kind]}", ContentFile(data), save=False)
-        persona.version = F("version") + 1
-        persona.save(update_fields=["avatar", "version", "updated_at"])
-        persona.refresh_from_db()
-        broadcast_workspace_item(maps_following(persona_id=persona.id), "persona", persona_item(persona))
+        _save_and_tell(persona, ["avatar"])
     if old and old != persona.avatar.name:
         persona.avatar.storage.delete(old)
     return persona
@@ -113,10 +101,7 @@ def persona_clear_avatar(*, persona: Persona) -> Persona:
         old = persona.avatar.name
         storage = persona.avatar.storage
         persona.avatar = ""
-        persona.version = F("version") + 1
-        persona.save(update_fields=["avatar", "version", "updated_at"])
-        persona.refresh_from_db()
-        broadcast_workspace_item(maps_following(persona_id=persona.id), "persona", persona_item(persona))
+        _save_and_tell(persona, ["avatar"])
         transaction.on_commit(lambda: storage.delete(old))
     return persona
 

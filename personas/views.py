@@ -27,8 +27,8 @@ from personas.services import (
     persona_create,
     persona_set_avatar,
     persona_update,
-    sniff_image,
 )
+from touchpoints.filetypes import sniff_image
 from touchpoints.models import Channel
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
@@ -158,6 +158,13 @@ def avatar(request: HttpRequest, persona_id: uuid.UUID) -> HttpResponse:
     if persona is None or not persona.avatar or membership_role(
             user=request.user, workspace_id=persona.workspace_id) is None:
         raise Http404
+    return avatar_response(persona)
+
+
+def avatar_response(persona: Persona) -> FileResponse:
+    """The persona's picture (it has one; the caller checked membership), served
+    with the type its bytes show and never sniffed by the browser. The page and
+    the REST API both answer with it."""
     handle = persona.avatar.open("rb")
     kind = sniff_image(handle.read(16)) or "application/octet-stream"
     handle.seek(0)

@@ -54,6 +54,18 @@ def artifact(name: str) -> str:
     return str(path)
 
 
+def response_bytes(response: Any) -> bytes:
+    """The body of a test-client response, streamed (files) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """A MEDIA_ROOT of the test's own: what it uploads goes away with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def require_postgres() -> None:
     need_service("PostgreSQL", settings.DB_VENDOR == "postgresql", "set DATABASE_URL=postgres://...")

@@ -88,7 +88,9 @@ def sniff(handle: IO[bytes]) -> str | None:
         handle.seek(0)
 
 
-def _sniff(head: bytes, handle: IO[bytes]) -> str | None:
+def sniff_image(head: bytes) -> str | None:
+    """The raster image type (PNG, JPEG, GIF, WebP) the first bytes show, or None.
+    Persona pictures accept these only; 16 bytes are enough."""
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
     if head.startswith(b"\xff\xd8\xff"):
@@ -97,6 +99,13 @@ def _sniff(head: bytes, handle: IO[bytes]) -> str | None:
         return "image/gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
+    return None
+
+
+def _sniff(head: bytes, handle: IO[bytes]) -> str | None:
+    image = sniff_image(head)
+    if image is not None:
+        return image
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "audio/wav"
     # PDF readers accept the header anywhere in the first KiB.

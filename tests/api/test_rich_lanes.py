@@ -7,7 +7,6 @@ People: owner, editor, viewer of one workspace; outsider: a member of another.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,26 +14,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from maps.models import EmotionPoint
+from tests.conftest import response_bytes
 from tests.factories import PersonaFactory
 from tests.touchpoints import samples
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def api(user: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-def body(response: Any) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def touchpoints(grid: Any, owner: Any, *specs: tuple[int, str, dict[str, Any]]) -> list[str]:
@@ -134,7 +124,7 @@ def test_a_persona_picture_is_uploaded_checked_served_and_removed(owner: Any, ed
     served = api(viewer).get(url)
     assert (served.status_code, served["Content-Type"], served["X-Content-Type-Options"]) == (200, "image/png",
                                                                                               "nosniff")
-    assert body(served) == picture
+    assert response_bytes(served) == picture
     assert api(outsider).get(url).status_code == 404
 
     wrong = api(editor).put(url, {"avatar": SimpleUploadedFile("me.png", samples.jpeg(), content_type="image/png")},

@@ -19,18 +19,13 @@ from rest_framework.test import APIClient
 from maps.errors import OpError
 from maps.models import Operation
 from maps.selectors import map_document
+from tests.conftest import response_bytes
 from tests.touchpoints import samples
 from touchpoints.attachments import attachment_add, attachment_remove, check_entries
 from touchpoints.filetypes import sniff
 from touchpoints.models import Attachment, Touchpoint
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture
@@ -58,10 +53,6 @@ def preview_size(content: bytes) -> tuple[int, int]:
     from PIL import Image
 
     return Image.open(io.BytesIO(content)).size
-
-
-def body(response: Any) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 # ---- what a file is, read from its bytes --------------------------------------------------------
@@ -217,14 +208,14 @@ def test_an_upload_is_stored_under_a_random_name_listed_through_the_write_path_a
     for user in (owner, editor, viewer):
         download = client_for(user).get(item["url"])
         assert download.status_code == 200
-        assert body(download) == content
+        assert response_bytes(download) == content
         assert download["Content-Type"] == "image/png"
         assert download["X-Content-Type-Options"] == "nosniff"
         assert download["Content-Disposition"].startswith("inline; filename=")
         assert "sandbox" in download["Content-Security-Policy"]
     thumbnail = client_for(viewer).get(item["thumbnail_url"])
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] in ("image/png", "image/jpeg")
-    assert preview_size(body(thumbnail)) == (320, 200)
+    assert preview_size(response_bytes(thumbnail)) == (320, 200)
     listing = client_for(viewer).get(f"/api/v1/maps/{grid.map.id}/touchpoints/{tp}/attachments/")
     assert [a["id"] for a in listing.json()] == [item["id"]]
 
