@@ -29,18 +29,20 @@ import secrets
 import unicodedata
 import uuid
 import warnings
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.signing import Signer
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from maps.errors import OpError
 from maps.models import JourneyMap
 from touchpoints.filetypes import KINDS, FileKind, NotAccepted, accepted_kind, extension
-from touchpoints.models import Attachment, Touchpoint
+from touchpoints.models import ATTACHMENTS_DIR, Attachment, Touchpoint
 
 MAX_PER_TOUCHPOINT = 20
 ENTRY_KEYS = ("id", "name", "content_type", "size", "sig")
@@ -49,6 +51,10 @@ THUMBNAIL_SIZE = (320, 320)
 # Images larger than this are not decoded for a thumbnail (the panel shows the file).
 THUMBNAIL_MAX_PIXELS = 40_000_000
 _SIGNER_SALT = "touchpoints.attachment-entry"
+# An upload stores its file a moment before its row is committed: a file this
+# young is never swept, whatever the command is told.
+SWEEP_GRACE_MIN = timedelta(hours=1)
+SWEEP_GRACE_DEFAULT = timedelta(hours=24)
 
 
 # --- entries --------------------------------------------------------------------------
@@ -289,3 +295,51 @@ def attachment_to_serve(*, journey_map: JourneyMap, touchpoint_id: Any, attachme
     if not listed or not any(entry.get("id") == str(attachment_id) for entry in listed):
         return None
     return Attachment.objects.filter(id=attachment_id, workspace_id=journey_map.workspace_id).first()
+
+
+# --- housekeeping ------------------------------------------------------------------------------
+
+
+def attachment_files_sweep(*, grace: timedelta = SWEEP_GRACE_DEFAULT, dry_run: bool = False) -> dict[str, int]:
+    """Delete the files under MEDIA_ROOT/attachments/ that no ``Attachment`` row
+    names (as its file or its thumbnail) and that were last written more than
+    ``grace`` ago (at least ``SWEEP_GRACE_MIN``); returns what it found.
+
+    Rows go without this module when the database cascades (a workspace or a map
+    deleted) and their files stay behind; so do the files of an upload whose
+    process died between storing the bytes and committing the row. The grace
+    period keeps an upload in progress safe: its file exists before its row does.
+    """
+    grace = max(grace, SWEEP_GRACE_MIN)
+    storage = Attachment._meta.get_field("file").storage
+    cutoff = timezone.now() - grace
+    try:
+        _, names = storage.listdir(ATTACHMENTS_DIR)
+    except FileNotFoundError:
+        return {"files": 0, "removed": 0, "bytes": 0}
+    old: list[str] = []
+    for name in names:
+        path = f"{ATTACHMENTS_DIR}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                old.append(path)
+        except FileNotFoundError:  # removed meanwhile
+            continue
+    removed, freed = 0, 0
+    batch_size = 500
+    for start in range(0, len(old), batch_size):
+        batch = old[start:start + batch_size]
+        referenced = set(Attachment.objects.filter(file__in=batch).values_list("file", flat=True))
+        referenced |= set(Attachment.objects.filter(thumbnail__in=batch).values_list("thumbnail", flat=True))
+        for path in batch:
+            if path in referenced:
+                continue
+            try:
+                size = storage.size(path)
+            except FileNotFoundError:
+                continue
+            if not dry_run:
+                storage.delete(path)
+            removed += 1
+            freed += size
+    return {"files": len(names), "removed": removed, "bytes": freed}

@@ -114,9 +114,13 @@ class MomentOfTruth(MapEntity):
         return self.title
 
 
+# Attachment files and their thumbnails, under MEDIA_ROOT.
+ATTACHMENTS_DIR = "attachments"
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     """A random name under MEDIA_ROOT: nothing of the uploaded name reaches the disk."""
-    return f"attachments/{filename}"
+    return f"{ATTACHMENTS_DIR}/{filename}"
 
 
 class Attachment(models.Model):
