@@ -59,12 +59,26 @@ def _fonts() -> Any:
     return _font_config
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A layout allocates millions of short-lived objects, and the default thresholds
+    ran the cycle collector hundreds of times per render: 10-20 % of its time here,
+    against 2 % with these."""
+    before = gc.get_threshold()
+    gc.set_threshold(20_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def pdf_part(html: str, base_url: str) -> tuple[bytes, int]:
     """One part's PDF and its number of pages."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url).render(font_config=_fonts())
-    return document.write_pdf(), len(document.pages)
+    with _fewer_collections():
+        document = HTML(string=html, base_url=base_url).render(font_config=_fonts())
+        return document.write_pdf(), len(document.pages)
 
 
 def png_part(html: str, base_url: str, scale: float, width_px: int, final: bool) -> dict[str, Any]:

@@ -362,7 +362,9 @@ def paginate(
             if kind in ("emotion", "visibility"):
                 fixed = EMOTION_H if kind == "emotion" else VISIBILITY_H
                 h = max(fixed, lane_header_height(lane, continued=False, show_prompt=kind == "emotion"))
-                if used + h > body_h and rows:
+                # The line of visibility separates two lanes: keep it with the one under it.
+                after = MIN_ROW_H if kind == "visibility" else 0.0
+                if used + h + after > body_h and rows:
                     new_page()
                 rows.append(Row(lane, kind, height=h, show_prompt=kind == "emotion"))
                 used += h

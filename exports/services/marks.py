@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import subprocess
 import unicodedata
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 EVALUATION_COLORS = {"delight": "#15803d", "neutral": "#64748b", "irritant": "#dc2626"}
 NEUTRAL_CURVE = "#334155"
+_HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 # ----------------------------------------------------------------------------- glyphs
 
@@ -107,25 +109,45 @@ STAR_SVG = (
 # ----------------------------------------------------------------------------- emotion curve
 
 
-def _smooth_path(points: list[tuple[float, float]]) -> str:
-    """A Catmull-Rom spline through the points, as cubic Bezier segments."""
-    if not points:
-        return ""
+def _tangents(points: list[tuple[float, float]]) -> list[float]:
+    """Slopes for a monotone cubic through the points (Fritsch-Carlson): the curve
+    bends smoothly but never overshoots a score, so it stays between -3 and +3 and
+    its peaks are where the scores are."""
+    count = len(points)
+    secants = [(points[i + 1][1] - points[i][1]) / (points[i + 1][0] - points[i][0]) for i in range(count - 1)]
+    slopes = [secants[0], *((a + b) / 2 if a * b > 0 else 0.0 for a, b in zip(secants, secants[1:], strict=False)),
+              secants[-1]]
+    for i, secant in enumerate(secants):
+        if secant == 0:
+            slopes[i] = slopes[i + 1] = 0.0
+            continue
+        a, b = slopes[i] / secant, slopes[i + 1] / secant
+        if a * a + b * b > 9:
+            t = 3 / math.sqrt(a * a + b * b)
+            slopes[i], slopes[i + 1] = t * a * secant, t * b * secant
+    return slopes
+
+
+def _smooth_path(points: list[tuple[float, float]], slopes: list[float]) -> str:
+    """Cubic Bezier segments through the points with the given slopes."""
     d = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
     for i in range(len(points) - 1):
-        p0 = points[i - 1] if i > 0 else points[i]
-        p1, p2 = points[i], points[i + 1]
-        p3 = points[i + 2] if i + 2 < len(points) else p2
-        c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
-        c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
-        d.append(f"C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} {p2[0]:.1f},{p2[1]:.1f}")
+        (x1, y1), (x2, y2) = points[i], points[i + 1]
+        h = (x2 - x1) / 3
+        d.append(f"C{x1 + h:.1f},{y1 + slopes[i] * h:.1f} {x2 - h:.1f},{y2 - slopes[i + 1] * h:.1f} {x2:.1f},{y2:.1f}")
     return " ".join(d)
+
+
+def safe_color(value: Any, default: str = "#64748b") -> str:
+    """A colour for markup we build: only #hex passes."""
+    return value if isinstance(value, str) and _HEX.match(value) else default
 
 
 def emotion_svg(curves: list[dict[str, Any]], first: int, count: int, col_w: float) -> str:
     """One SVG for a band of stages; the curves run on to the neighbouring stages
-    (clipped), so a curve reads as one line across the pages. Numbers only: no user
-    text goes into this markup."""
+    (clipped) with the slopes of the whole curve, so a curve reads as one line across
+    the pages. Numbers only: no user text goes into this markup. Scores are written
+    next to the points when the columns are wide enough for them."""
     scale = 10.0  # user units per mm
     width = count * col_w * scale
     height = (L.EMOTION_H - 2 * L.CELL_PAD) * scale
@@ -148,25 +170,36 @@ def emotion_svg(curves: list[dict[str, Any]], first: int, count: int, col_w: flo
                      f'stroke-width="2"/>')
     parts.append(f'<line x1="0" y1="{y(0):.0f}" x2="{width:.0f}" y2="{y(0):.0f}" stroke="#94a3b8" '
                  f'stroke-width="3" stroke-dasharray="14 10"/>')
+    font = 'font-family="DejaVu Sans"'
     for score, label in ((3, "+3"), (0, "0"), (-3, "\u22123")):
-        parts.append(f'<text x="{label_w * 0.2:.0f}" y="{y(score) + 9:.0f}" font-size="24" fill="#94a3b8">{label}</text>')
+        parts.append(f'<text x="{label_w * 0.1:.0f}" y="{y(score) - 6:.0f}" font-size="22" fill="#94a3b8" {font}>'
+                     f'{label}</text>')
+    labels = col_w >= 18.0
+    radius = 11 if col_w >= 18.0 else 8
     for curve in curves:
+        color = safe_color(curve.get("color"))
         scores: dict[int, int] = curve["scores"]
-        keys = sorted(k for k in scores if first - 1 <= k <= first + count)
-        pts = [(x(k), y(scores[k])) for k in keys]
-        if len(pts) >= 2:
-            parts.append(f'<path d="{_smooth_path(pts)}" fill="none" stroke="{curve["color"]}" stroke-width="6" '
-                         f'stroke-linecap="round" stroke-linejoin="round" opacity="0.9"/>')
-        for k in keys:
+        every = sorted(scores)
+        if len(every) >= 2:
+            points = [(x(k), y(scores[k])) for k in every]
+            slopes = _tangents(points)
+            keep = [i for i, k in enumerate(every) if first - 1 <= k <= first + count]
+            if len(keep) >= 2:
+                segment = slice(keep[0], keep[-1] + 1)
+                parts.append(f'<path d="{_smooth_path(points[segment], slopes[segment])}" fill="none" '
+                             f'stroke="{color}" stroke-width="6" stroke-linecap="round" stroke-linejoin="round" '
+                             f'opacity="0.9"/>')
+        for k in every:
             if not first <= k < first + count:
                 continue
             cx, cy = x(k), y(scores[k])
-            parts.append(f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="11" fill="{curve["color"]}" stroke="#fff" '
+            parts.append(f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="{radius}" fill="{color}" stroke="#fff" '
                          f'stroke-width="4"/>')
-            value = scores[k]
-            text = f"+{value}" if value > 0 else ("\u2212" + str(-value) if value < 0 else "0")
-            parts.append(f'<text x="{cx + 16:.0f}" y="{cy - 12:.0f}" font-size="26" font-weight="bold" '
-                         f'fill="{curve["color"]}">{text}</text>')
+            if labels:
+                value = scores[k]
+                text = f"+{value}" if value > 0 else ("\u2212" + str(-value) if value < 0 else "0")
+                parts.append(f'<text x="{cx + 14:.0f}" y="{cy - 16:.0f}" font-size="24" font-weight="bold" '
+                             f'fill="{color}" {font}>{text}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

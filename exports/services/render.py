@@ -264,7 +264,8 @@ def render_pdf(doc: dict[str, Any], options: ExportOptions, progress: Progress |
         page_count = sum(pages for _data, pages in results)
     report(95)
     info = {"pages": page_count, "paper": prepared.context["paper"],
-            "bands": len({p.band.index for p in prepared.pages}), "parts": 1 if whole else len(runs)}
+            "bands": len({p.band.index for p in prepared.pages}), "parts": 1 if whole else len(runs),
+            "one_piece": whole}
     return data, info
 
 

@@ -8,6 +8,7 @@ no database access.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -261,8 +262,10 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
         entries = priority_entries(doc, lane_ids, stage_index, channels, language)
 
     sections: list[Section] = []
+    cover: dict[str, Any] = {}
     if paper != "fit":
-        sections.append(Section("cover", cost=3.0))
+        cover = cover_view(doc, geo, stages, phases, curve_list, moment_stages, entries)
+        sections.append(Section("cover", cost=3.0 + (2.0 if cover.get("glance") else 0.0)))
     sections += [Section("grid" if paper != "fit" else "poster", cost=page_cost(page), page=page) for page in pages]
     sections += priority_sections(entries, appendix_geo)
     if options.personas and personas:
@@ -282,6 +285,7 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
         "has_visibility": any(kind == "visibility" for _l, kind, _c in row_specs),
         "has_priority": any(c.get("priority") for c in printed_cards.values()),
         "has_links": bool(addressed_by),
+        "cover": cover,
     }
     return prepared
 
@@ -307,6 +311,71 @@ def page_cost(page: L.GridPage) -> float:
             for piece in cell:
                 cost += 0.5 + len(piece.text) / 120
     return cost
+
+
+# ----------------------------------------------------------------------------- cover
+
+
+GLANCE_NAMES_UP_TO = 12  # stages: more, and the overview shows numbers only
+TOP_PRIORITIES = 5
+
+
+def cover_view(doc: dict[str, Any], geo: L.Geometry, stages: list[dict[str, Any]], phases: dict[str, Any],
+               curves: list[dict[str, Any]], moment_stages: set[int], entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The cover's journey at a glance (phases, stages, emotion curves) and its top
+    priorities, each only when the cover still fits on one page with it."""
+    from exports.services.marks import emotion_svg
+
+    usable_w = geo.width - 2 * L.MARGIN - 8.0  # the cover's side padding
+    usable_h = geo.height - L.MARGIN - L.MARGIN_BOTTOM - 6.0
+    title = doc["map"].get("title") or ""
+    goal = doc["map"].get("goal") or ""
+    used = 5.0 + L.text_height(title, usable_w, 30.0, bold=True) * 1.15 / L.LINE + 7.0
+    if goal:
+        used += L.text_height(goal, min(240.0, usable_w), 12.0) * 1.4 / L.LINE + 9.0
+    used += 11.0  # counts
+    personas = doc.get("personas", [])
+    if personas:
+        per_row = max(int(usable_w // 85), 1)
+        used += 6.0 + math.ceil(len(personas) / per_row) * 9.0 + 7.0
+    used += 58.0  # the legend, its tallest column with priorities and links
+    view: dict[str, Any] = {}
+    count = len(stages)
+    if count:
+        col_w = usable_w / count
+        names = count <= GLANCE_NAMES_UP_TO
+        name_h = max((L.text_height(_excerpt(s.get("name") or "", 48), col_w - 1.5, 6.5) for s in stages),
+                     default=0.0) if names else 0.0
+        glance_h = 8.0 + (5.0 if any(p for p in phases) else 0.0) + (L.EMOTION_H if curves else 0.0) + 5.0 + name_h
+        if used + glance_h <= usable_h:
+            used += glance_h
+            runs: list[dict[str, Any]] = []
+            for stage in stages:
+                phase = phases.get(stage.get("phase") or "")
+                key = phase["id"] if phase else None
+                if runs and runs[-1]["key"] == key:
+                    runs[-1]["width"] += col_w
+                else:
+                    runs.append({"key": key, "title": phase["title"] if phase else "", "width": col_w,
+                                 "color": (phase or {}).get("color") or ""})
+            view["glance"] = {
+                "col_w": col_w,
+                "phases": runs if any(r["title"] for r in runs) else [],
+                "svg": mark_safe(emotion_svg(curves, 0, count, col_w)) if curves else "",
+                "columns": [{"number": i + 1, "moment": i in moment_stages,
+                             "name": _excerpt(s.get("name") or "", 48) if names else ""} for i, s in enumerate(stages)],
+                "curves": curves,
+            }
+    top = []
+    for entry in entries[:TOP_PRIORITIES]:
+        h = L.text_height(entry["title"] or "", usable_w * 0.6, 9.0, bold=True) + 1.6
+        if used + h + (8.0 if not top else 0.0) > usable_h:
+            break
+        used += h + (8.0 if not top else 0.0)
+        top.append(entry)
+    view["top"] = top
+    view["more"] = max(len(entries) - len(top), 0)
+    return view
 
 
 # ----------------------------------------------------------------------------- poster slices
