@@ -283,9 +283,20 @@ class RenderPool:
         self._executor: ProcessPoolExecutor | None = None
         self._size = 0
         self._lock = threading.Lock()
+        self._owner = os.getpid()
+
+    def _forked(self) -> bool:
+        """In a forked child (a prefork worker's pool process) the helpers belong to
+        the parent: forget them (without shutting them down) and start our own."""
+        if self._owner == os.getpid():
+            return False
+        self._executor, self._size, self._owner = None, 0, os.getpid()
+        self._lock = threading.Lock()
+        return True
 
     def start(self, processes: int, *, wait_ready: bool = False) -> None:
         """Spawn ``processes`` helpers (and warm them); 0 or 1: render in this process."""
+        self._forked()
         with self._lock:
             if processes <= 1:
                 self._shutdown_locked()
@@ -306,6 +317,7 @@ class RenderPool:
 
     @property
     def size(self) -> int:
+        self._forked()
         return self._size if self._executor is not None else 0
 
     def pids(self) -> list[int]:
@@ -325,6 +337,7 @@ class RenderPool:
 
     def run(self, function: Callable[..., Any], calls: list[tuple[Any, ...]]) -> Iterator[tuple[int, Any]]:
         """(index, result) for each call, in the order they finish."""
+        self._forked()
         executor = self._executor
         if executor is None:
             for index, args in enumerate(calls):
