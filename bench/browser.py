@@ -11,6 +11,11 @@ A 30-stage x 10-lane map with 1,500 cards, one daphne, one signed-in browser pag
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/browser.py
 
+``--trace FILE`` records a Chrome trace of part 3 (open it in chrome://tracing or
+Perfetto) and prints where the page's main thread spent its time, per rendering
+frame: script, style, layout, paint, layerize. Tracing slows the page; the long
+tasks of a traced run are not the figures to report.
+
 The server runs with DEBUG=true: with DEBUG off the session cookie is Secure-only,
 which a browser will not send over the plain-http loopback used here.
 """
@@ -146,7 +151,31 @@ def verdict(ok: bool) -> str:
     return "OK" if ok else "MISSED"
 
 
-async def run(base: str, data: dict[str, Any], navigations: int, edits: int, seconds: float, rate: float) -> None:
+MAIN_THREAD_PHASES = ["FunctionCall", "EventDispatch", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize",
+                      "Commit"]
+
+
+def summarise_trace(path: str) -> None:
+    """Main-thread time of the page by phase, in total and per rendering frame."""
+    with open(path) as f:
+        trace = json.load(f)
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace
+    mains = {(e["pid"], e["tid"]) for e in events
+             if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
+    totals = dict.fromkeys(MAIN_THREAD_PHASES, 0.0)
+    frames = 0
+    for e in events:
+        if e.get("ph") != "X" or (e.get("pid"), e.get("tid")) not in mains:
+            continue
+        if e["name"] in totals:
+            totals[e["name"]] += e["dur"] / 1000
+        frames += e["name"] == "Layerize"
+    per_frame = ", ".join(f"{name} {ms / max(frames, 1):.2f}" for name, ms in totals.items())
+    print(f"   trace {path}: {frames} frames; main thread ms per frame: {per_frame}")
+
+
+async def run(base: str, data: dict[str, Any], navigations: int, edits: int, seconds: float, rate: float,
+              trace: str | None = None) -> None:
     from playwright.async_api import async_playwright
 
     remote = Remote(base, data["map_id"], data["token"])
@@ -208,6 +237,9 @@ async def run(base: str, data: dict[str, Any], navigations: int, edits: int, sec
                 remote.edit(cards[(sent[0] * 53) % (len(cards) - 1)])
                 sent[0] += 1
 
+        if trace:
+            await browser.start_tracing(page=page, path=trace, categories=[
+                "devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"])
         window_start = await page.evaluate("() => performance.now()")
         thread = threading.Thread(target=pusher, daemon=True)
         thread.start()
@@ -220,6 +252,8 @@ async def run(base: str, data: dict[str, Any], navigations: int, edits: int, sec
         await asyncio.to_thread(thread.join)
         await asyncio.sleep(0.5)
         window_end = await page.evaluate("() => performance.now()")
+        if trace:
+            await browser.stop_tracing()
         tasks = [t for t in await page.evaluate("() => window.__bench.longtasks")
                  if window_start <= t["start"] <= window_end]
         worst = max((t["duration"] for t in tasks), default=0.0)
@@ -229,6 +263,8 @@ async def run(base: str, data: dict[str, Any], navigations: int, edits: int, sec
         if tasks:
             print("   long tasks (ms after the window opened, duration): "
                   + ", ".join(f"{t['start'] - window_start:.0f}/{t['duration']:.0f}" for t in tasks))
+        if trace:
+            summarise_trace(trace)
         await page.keyboard.press("Escape")
         await browser.close()
 
@@ -239,6 +275,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=20.0, help="remote edits per second in part 3")
+    parser.add_argument("--trace", metavar="FILE", help="record a Chrome trace of part 3 and summarise it")
     args = parser.parse_args()
 
     data = setup()
@@ -254,7 +291,7 @@ def main() -> None:
           flush=True)
     try:
         wait_ready(base, proc)
-        asyncio.run(run(base, data, args.navigations, args.edits, args.seconds, args.rate))
+        asyncio.run(run(base, data, args.navigations, args.edits, args.seconds, args.rate, args.trace))
     finally:
         proc.terminate()
         proc.wait(10)

@@ -47,6 +47,8 @@ export class Board {
     this.fullRender = false; // rendering every item: index all cells at once
     this.flashing = new Map(); // node -> when its flash started
     this.flashTimer = null;
+    this.measuring = new Set(); // cells shown in full until their size is known (see measure())
+    this.measureFrame = null;
     this.corner = el("div", "corner", { role: "presentation" });
     this.addStageButton = null;
     this.addLaneButton = null;
@@ -313,6 +315,7 @@ export class Board {
     }
     const list = el("div", "cell-items");
     cell.append(list);
+    this.measure(cell);
     if (this.canWrite && kind !== "emotion") {
       const add = el("button", "cell-add", { type: "button", tabindex: "-1", "aria-label": this.s.addCard, title: this.s.addCard });
       add.innerHTML = '<span aria-hidden="true">+</span>';
@@ -519,6 +522,26 @@ export class Board {
       if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
     });
     this.updateCellState(cell);
+  }
+
+  // Cells off screen are neither laid out nor painted (content-visibility: auto
+  // in editor.css); each keeps the size it last had when rendered. A new cell is
+  // rendered in full for one frame so that it has one, and rows do not jump when
+  // it first scrolls into view. (A cell changed by someone else while off screen
+  // takes its new size when it comes back into view: measuring it at once would
+  // cost a frame per remote edit.)
+  measure(cell) {
+    cell.classList.add("is-measuring");
+    this.measuring.add(cell);
+    if (this.measureFrame !== null) return;
+    // Two frames: the sizes are recorded after the next frame's layout.
+    this.measureFrame = requestAnimationFrame(() => {
+      this.measureFrame = requestAnimationFrame(() => {
+        this.measureFrame = null;
+        for (const measured of this.measuring) measured.classList.remove("is-measuring");
+        this.measuring.clear();
+      });
+    });
   }
 
   // One cell's items in document order. A frame touches a cell or two: filter
