@@ -26,7 +26,7 @@ import threading
 import time
 import types
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -335,46 +335,50 @@ class RenderPool:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor, self._size = None, 0
 
-    def run(self, function: Callable[..., Any], calls: list[tuple[Any, ...]]) -> Iterator[tuple[int, Any]]:
-        """(index, result) for each call, in the order they finish."""
+    def run(self, function: Callable[..., Any], calls: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, Any]]:
+        """(index, result) for each call, in the order they finish. ``calls`` may be a
+        generator: each call goes to a helper as soon as it is made, so helpers start
+        on the first part while this process writes the next one."""
         self._forked()
         executor = self._executor
         if executor is None:
             for index, args in enumerate(calls):
                 yield index, function(*args)
             return
-        try:
-            with _plain_main():
-                futures: dict[Future[Any], int] = {executor.submit(function, *args): i
-                                                   for i, args in enumerate(calls)}
-        except (BrokenProcessPool, RuntimeError):
-            futures = {}
+        made: list[tuple[Any, ...]] = []
+        futures: dict[Future[Any], int] = {}
+        broken = False
+        for index, args in enumerate(calls):
+            made.append(args)
+            if broken:
+                continue
+            try:
+                with _plain_main():
+                    futures[executor.submit(function, *args)] = index
+            except (BrokenProcessPool, RuntimeError):
+                broken = True
         pending = set(futures)
-        done_indexes: set[int] = set()
+        done: set[int] = set()
         try:
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     index = futures[future]
                     result = future.result()
-                    done_indexes.add(index)
+                    done.add(index)
                     yield index, result
         except BrokenProcessPool:
-            # A helper died (out of memory, killed): finish here, and start afresh
-            # next time.
+            broken = True
+        if broken:
+            # A helper died (out of memory, killed): finish here, and start afresh.
             logger.warning("an export render helper died; rendering the rest in the worker")
             size = self._size
             self.stop()
             for future in pending:
                 future.cancel()
-            for index, args in enumerate(calls):
-                if index not in done_indexes:
-                    done_indexes.add(index)
-                    yield index, function(*args)
             threading.Thread(target=self.start, args=(size,), daemon=True).start()
-            return
-        if not futures:  # could not submit at all
-            for index, args in enumerate(calls):
+        for index, args in enumerate(made):
+            if index not in done:
                 yield index, function(*args)
 
 

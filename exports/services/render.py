@@ -212,13 +212,17 @@ def _runs(sections: list[Section], parts: int) -> list[list[Section]]:
     return [sections[a:b] for a, b in bounds]
 
 
-def _render_parts(htmls: list[str], costs: list[float], report: Progress, start: int, end: int) -> list[Any]:
-    """PDFs of the parts, in order; progress from ``start`` to ``end`` as they finish."""
+def _render_parts(prepared: Prepared, runs: list[list[Section]], report: Progress, start: int,
+                  end: int) -> list[Any]:
+    """PDFs of the parts, in order; progress from ``start`` to ``end`` as they finish.
+    Each part's HTML is written just before it is handed out."""
     base_url = str(settings.BASE_DIR)
-    results: list[Any] = [None] * len(htmls)
+    costs = [sum(s.cost for s in run) for run in runs]
+    calls = ((render_html(prepared, run, labels=True), base_url) for run in runs)
+    results: list[Any] = [None] * len(runs)
     done = 0.0
     total = sum(costs) or 1.0
-    for index, result in printing.POOL.run(printing.pdf_part, [(html, base_url) for html in htmls]):
+    for index, result in printing.POOL.run(printing.pdf_part, calls):
         results[index] = result
         done += costs[index]
         report(start + int((end - start) * done / total))
@@ -247,9 +251,8 @@ def render_pdf(doc: dict[str, Any], options: ExportOptions, progress: Progress |
         runs = [[s] for s in slices] + ([appendix] if appendix else [])
     else:
         runs = _runs(sections, _part_count(sum(s.cost for s in sections), processes))
-    htmls = [render_html(prepared, run, labels=True) for run in runs]
     report(15)
-    results = _render_parts(htmls, [sum(s.cost for s in run) for run in runs], report, 15, 90)
+    results = _render_parts(prepared, runs, report, 15, 90)
     whole = any(pages != len(run) for (_data, pages), run in zip(results, runs, strict=True))
     if whole:
         logger.warning("export of map %s: a part overflowed its pages; rendering it in one piece",
@@ -288,10 +291,10 @@ def render_png(doc: dict[str, Any], options: ExportOptions, progress: Progress |
     width_px = round(width_pt * scale)
     slices = poster_slices(poster, _part_count(poster.cost, processes), prepared.context["body_top"])
     base_url = str(settings.BASE_DIR)
-    calls = [(render_html(prepared, [s], image=True), base_url, scale, width_px, index == len(slices) - 1)
-             for index, s in enumerate(slices)]
+    calls = ((render_html(prepared, [s], image=True), base_url, scale, width_px, index == len(slices) - 1)
+             for index, s in enumerate(slices))
     report(15)
-    segments: list[Any] = [None] * len(calls)
+    segments: list[Any] = [None] * len(slices)
     done, total = 0.0, sum(s.cost for s in slices) or 1.0
     for index, segment in printing.POOL.run(printing.png_part, calls):
         segments[index] = segment
