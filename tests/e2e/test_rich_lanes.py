@@ -800,7 +800,10 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
     items = panel.locator(".attachment-item")
     await ana.wait_for_function("() => document.querySelectorAll('#side-panel .attachment-item').length === 3")
     assert await panel.locator(".attachment-name").all_inner_texts() == [f["name"] for f in files]
-    assert await panel.locator(".attachment-status").inner_text() == "Call with Chloé.mp3 is attached."
+    # The live list can arrive before the last upload's own response sets the status line.
+    await ana.wait_for_function(
+        "() => document.querySelector('#side-panel .attachment-status')?.textContent.trim()"
+        " === 'Call with Chloé.mp3 is attached.'")
     # The image shows as a thumbnail (loaded, smaller than the file), the others as badges.
     thumb = items.nth(0).locator("img.attachment-thumb")
     await ana.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=await thumb.element_handle())
