@@ -48,7 +48,7 @@ Progress = Callable[[int], None]
 
 # A part should hold at least this much work (sections.page_cost units, about
 # 3 ms each here): below it, a process's fixed costs outweigh the gain.
-MIN_PART_COST = 60.0
+MIN_PART_COST = 25.0
 MM_PT = 72 / 25.4
 
 
