@@ -392,11 +392,10 @@ def poster_slices(section: Section, parts: int, body_top: float) -> list[Section
     page = section.page
     assert page is not None
     rows = page.rows
-    if parts <= 1 or len(rows) < 2:
-        return [replace(section, first=True, last=True, height=page.height)]
     costs = [0.4 + sum(0.5 + len(p.text) / 120 for cell in row.cells for p in cell) for row in rows]
-    costs[0] += 3.0  # the first slice also holds the strip and the stage headers
-    runs = balanced_splits(costs, parts)
+    if costs:
+        costs[0] += 3.0  # the first slice also holds the strip and the stage headers
+    runs = balanced_splits(costs, parts) if parts > 1 and len(rows) > 1 else [(0, len(rows))]
     slices = []
     # Heights as the template prints them (to the hundredth of a mm), so that each
     # slice's content fills its page exactly and the slices join without a seam.
