@@ -23,7 +23,7 @@ from maps import realtime
 from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, serialize, uuid_string
 from maps.errors import OpError
 from maps.models import JourneyMap, Membership, Operation, Role
-from maps.rows import exists, rows_for
+from maps.rows import exists, rows_for, statement_cursor
 
 OP_KINDS = ("create", "update", "move", "delete", "restore")
 OP_KEYS = {"op", "entity", "id", "fields", "if_version"}
@@ -267,7 +267,7 @@ def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool, Any,
     table = JourneyMap._meta.db_table
     members = Membership._meta.db_table
     user_id = actor.user.pk if actor.user else None
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(
             f'UPDATE "{table}" SET "seq" = "seq" + 1, "last_edited_by_id" = %s, "updated_at" = %s '
             f'WHERE "id" = %s RETURNING "seq", "archived", "workspace_id", '

@@ -7,10 +7,18 @@ them, so the few statements the write path repeats are built once per model here
 and run on the connection's cursor. Values still go through each field's own
 ``get_db_prep_*`` and the backend's converters, so they read and write exactly as
 the ORM would, on PostgreSQL and on SQLite.
+
+On PostgreSQL these statements bind their parameters on the server and are
+prepared once per connection: Django's cursors bind client-side, which costs
+about 0.1 ms of Python per statement and has the server plan it again each time.
+They bypass Django's query log and execute wrappers (DEBUG's ``connection.queries``
+does not list them); database errors still arrive as Django's exceptions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -62,7 +70,7 @@ class Rows:
         if map_id is not None:
             sql += f" AND {connection.ops.quote_name('map_id')} = %s"
             params.append(self.prep("map_id", map_id))
-        with connection.cursor() as cursor:
+        with statement_cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         return None if row is None else self._instance(row)
@@ -70,7 +78,7 @@ class Rows:
     def insert(self, obj: Any) -> None:
         """INSERT ``obj`` as ``save(force_insert=True)`` would (auto_now fields included)."""
         params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._insert_fields]
-        with connection.cursor() as cursor:
+        with statement_cursor() as cursor:
             cursor.execute(self._insert, params)
 
     def update(self, obj: Any, attnames: list[str]) -> None:
@@ -83,7 +91,7 @@ class Rows:
             sql = self._update_sql[key] = f"UPDATE {self.table} SET {assignments} WHERE {quote(self.pk.column)} = %s"
         params = [self.by_attname[a].get_db_prep_save(getattr(obj, a), connection) for a in attnames]
         params.append(self.prep(self.pk.attname, obj.pk))
-        with connection.cursor() as cursor:
+        with statement_cursor() as cursor:
             cursor.execute(sql, params)
 
     def live_siblings(self, map_id: Any, group: dict[str, Any], exclude: Any) -> list[tuple[str, str]]:
@@ -103,7 +111,7 @@ class Rows:
                 f"ORDER BY {quote('position')}, {quote('id')}"
             )
         params = [self.prep("map_id", map_id), *(self.prep(a, v) for a, v in group.items()), self.prep("id", exclude)]
-        with connection.cursor() as cursor:
+        with statement_cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         id_col, _ = self._converters[self.attnames.index("id")]
@@ -122,7 +130,37 @@ def rows_for(model: Any) -> Rows:
 
 
 def exists(sql: str, params: list[Any]) -> bool:
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
 
+
+
+class _PreparedCursor:
+    """A psycopg cursor whose every statement is prepared on first use."""
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: list[Any]) -> None:
+        self.cursor.execute(sql, params, prepare=True)
+
+    def fetchone(self) -> Any:
+        return self.cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self.cursor.fetchall()
+
+
+@contextmanager
+def statement_cursor() -> Iterator[Any]:
+    """A cursor for the write path's fixed statements (see the module's docstring)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield _PreparedCursor(cursor)
