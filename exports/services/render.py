@@ -27,9 +27,9 @@ from django.utils.safestring import mark_safe
 
 from exports import printing
 from exports.services import layout as L
+from exports.services.appendix import PRIORITY_COLUMNS
 from exports.services.marks import STAR_SVG, channel_icon, emotion_svg, evaluation_svg, printable
 from exports.services.sections import (
-    PRIORITY_COLUMNS,
     Prepared,
     Section,
     channel_name,
