@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
@@ -52,19 +51,6 @@ FIRST_FRAME_TARGET = 1.0
 # ----------------------------------------------------------------------------- processes
 
 
-def descendants(pid: int) -> list[int]:
-    """The process and its children, recursively (the worker's render helpers)."""
-    found = [pid]
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
-        except OSError:
-            continue
-        for child in children:
-            found += descendants(int(child))
-    return found
-
-
 def reset_peaks(pids: list[int]) -> None:
     for pid in pids:
         with contextlib.suppress(OSError):
@@ -82,25 +68,6 @@ def peak_mb(pids: list[int]) -> tuple[float, float]:
         except OSError:
             pass
     return sum(peaks), max(peaks, default=0.0)
-
-
-class Worker:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.ready = threading.Event()
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "journeymap", "worker", "--pool=solo", "-Q", env["CELERY_QUEUE"],
-             "-n", f"bench-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-l", "INFO"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip())
-            if " ready." in line:
-                self.ready.set()
 
 
 # ----------------------------------------------------------------------------- setup
@@ -157,6 +124,8 @@ def get(base: str, path: str, token: str) -> bytes:
 
 async def one_export(base: str, token: str, map_id: str, options: dict, worker_pid: int) -> dict:
     import websockets
+
+    from tests.workers import descendants
 
     ticket = (await asyncio.to_thread(post, base, f"/api/v1/maps/{map_id}/ws-ticket/", token))["ticket"]
     ws_url = base.replace("http://", "ws://")
@@ -215,7 +184,9 @@ async def run(args: argparse.Namespace) -> None:
     daphne = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                                "journeymap.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
-    worker = Worker(env)
+    from tests.workers import Worker, descendants
+
+    worker = Worker(env, name=f"bench-{uuid.uuid4().hex[:6]}")
     base = f"http://127.0.0.1:{port}"
     results: dict[tuple[int, str], list[dict]] = {}
     try:
