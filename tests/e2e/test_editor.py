@@ -38,6 +38,17 @@ async def open_editor(page: Any, url: str, map_id: Any) -> None:
     await wait_synced(page)
 
 
+async def two_people(browser: Any, workshop: Any, journey_map: Any) -> tuple[Any, Any]:
+    """Ana's and Ben's pages on the map's editor, both online and seeing each other."""
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+    await ana.wait_for_selector("#presence .avatar[title*='Ben Martin']")
+    await ben.wait_for_selector("#presence .avatar[title*='Ana Lopez']")
+    return ana, ben
+
+
 async def test_owner_signs_in_and_creates_a_service_blueprint_from_a_template(browser, workshop) -> None:
     page = await sign_in(browser, workshop.url, "ana")
     assert await page.locator(".empty-state").is_visible()
@@ -238,14 +249,8 @@ async def test_stages_and_lanes_are_added_renamed_reordered_and_deleted(browser,
 
 async def test_two_people_see_each_others_edits_and_presence_live(browser, workshop) -> None:
     journey_map = await sync_to_async(make_map)(workshop)
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
-
     # Each sees the other in the presence bar.
-    await ana.wait_for_selector("#presence .avatar[title*='Ben Martin']")
-    await ben.wait_for_selector("#presence .avatar[title*='Ana Lopez']")
+    ana, ben = await two_people(browser, workshop, journey_map)
 
     # Ana adds a card; Ben sees it appear, with Ana's team.
     await ana.locator(".cell[data-entity=card]").first.click()

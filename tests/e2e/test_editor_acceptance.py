@@ -20,7 +20,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from tests.e2e.conftest import sign_in, wait_synced
-from tests.e2e.test_editor import make_map, open_editor
+from tests.e2e.test_editor import make_map, open_editor, two_people
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,17 +73,6 @@ async def rest_document(page: Any, map_id: Any) -> dict[str, Any]:
           if (!response.ok) throw new Error(`document: HTTP ${response.status}`);
           return response.json();
         }""", str(map_id))
-
-
-async def two_people(browser: Any, workshop: Any, journey_map: Any) -> tuple[Any, Any]:
-    """Ana's and Ben's pages on the map's editor, both online and seeing each other."""
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
-    await ana.wait_for_selector("#presence .avatar[title*='Ben Martin']")
-    await ben.wait_for_selector("#presence .avatar[title*='Ana Lopez']")
-    return ana, ben
 
 
 def seed_cards(workshop: Any, journey_map: Any, cards: list[tuple[int, int, str]]) -> list[dict[str, str]]:
