@@ -40,6 +40,7 @@ from touchpoints.attachments import (
     public_entry,
     touchpoint_entries,
 )
+from touchpoints.byte_ranges import FileSlice, RangeNotSatisfiable, requested_range
 from touchpoints.filetypes import KINDS
 from touchpoints.serializers import AttachmentSerializer, AttachmentUploadSerializer
 
@@ -143,12 +144,20 @@ class AttachmentDownloadView(ApiView):
         summary="The file itself",
         description="Members of the map's workspace only, and only while a live touchpoint lists the file. "
                     "Served with the type read from its bytes, `X-Content-Type-Options: nosniff` and a "
-                    "Content-Disposition carrying its name.",
+                    "Content-Disposition carrying its name. A `Range` header asking for one byte range "
+                    "(`bytes=a-b`, `bytes=a-`, `bytes=-n`) is answered 206 with that part, one starting past "
+                    "the end 416 with `Content-Range: bytes */size`; several ranges or a header that does not "
+                    "parse get the whole file.",
         responses={(200, "application/octet-stream"): OpenApiResponse(response=OpenApiTypes.BINARY,
                                                                       description="The file"),
+                   (206, "application/octet-stream"): OpenApiResponse(response=OpenApiTypes.BINARY,
+                                                                      description="The range asked for"),
+                   416: OpenApiResponse(description="The range starts past the end of the file "
+                                                    "(code `range_not_satisfiable`)."),
                    **errors(*READ_ERRORS)},
     )
-    def get(self, request: Request, map_id: str, touchpoint_id: str, attachment_id: str) -> FileResponse:
+    def get(self, request: Request, map_id: str, touchpoint_id: str,
+            attachment_id: str) -> FileResponse | Response:
         journey_map, _ = map_for(request, map_id)
         attachment = attachment_to_serve(journey_map=journey_map, touchpoint_id=parse_id(touchpoint_id, "touchpoint"),
                                          attachment_id=parse_id(attachment_id, "attachment"))
@@ -161,12 +170,29 @@ class AttachmentDownloadView(ApiView):
             content_type = "image/png" if field.name.endswith(".png") else "image/jpeg"
         try:
             handle = field.open("rb")
+            size = field.size
         except FileNotFoundError:
             raise exceptions.NotFound("The file of this attachment is missing.") from None
+        # Checked only now, after membership and the live touchpoint: a range reveals nothing more.
+        try:
+            byte_range = requested_range(request.headers.get("Range"), size)
+        except RangeNotSatisfiable:
+            handle.close()
+            return Response({"code": "range_not_satisfiable", "message": f"the file has {size} bytes",
+                             "fields": {"range": [f"the file has {size} bytes"]}},
+                            status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+                            headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
         inline = bool(kind and kind.group in INLINE_GROUPS) and request.query_params.get("download") not in ("1",
                                                                                                         "true")
-        response = FileResponse(handle, content_type=content_type, as_attachment=not inline,
-                                filename=attachment.name)
+        if byte_range is None:
+            response = FileResponse(handle, content_type=content_type, as_attachment=not inline,
+                                    filename=attachment.name)
+        else:
+            response = FileResponse(FileSlice(handle, byte_range), status=status.HTTP_206_PARTIAL_CONTENT,
+                                    content_type=content_type, as_attachment=not inline, filename=attachment.name)
+            response["Content-Length"] = str(byte_range.length)
+            response["Content-Range"] = byte_range.content_range(size)
+        response["Accept-Ranges"] = "bytes"
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=300"
         # Nothing in the file may run: no scripts, no plug-ins, no frames. (PDFs keep

@@ -337,3 +337,75 @@ def test_a_body_far_over_the_limit_is_refused_before_it_is_read_but_only_to_writ
     assert upload(client_for(outsider), grid, tp, "big.pdf", big, "application/pdf").status_code == 404
     assert upload(client_for(None), grid, tp, "big.pdf", big, "application/pdf").status_code == 401
     assert not Attachment.objects.exists()
+
+
+# ---- byte ranges, so players can seek before the whole file has arrived ------------------------------
+
+SEEKABLE = samples.MP3 + bytes(range(256)) * 4  # distinct bytes, so a wrong slice shows
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("bytes=0-9", (0, 9)),
+    ("bytes=100-", (100, len(SEEKABLE) - 1)),
+    ("bytes=-16", (len(SEEKABLE) - 16, len(SEEKABLE) - 1)),
+    ("bytes=-100000", (0, len(SEEKABLE) - 1)),  # more than there is: all of it
+    (f"bytes=10-{len(SEEKABLE) + 500}", (10, len(SEEKABLE) - 1)),  # clipped to the end
+    (f"bytes={len(SEEKABLE) - 1}-", (len(SEEKABLE) - 1, len(SEEKABLE) - 1)),
+    ("BYTES = 5-5", (5, 5)),
+])
+def test_one_byte_range_is_answered_206_with_that_part(grid: Any, tp: str, editor: Any, viewer: Any,
+                                                       header: str, expected: tuple[int, int]) -> None:
+    item = upload(client_for(editor), grid, tp, "call.mp3", SEEKABLE, "audio/mpeg").json()
+    response = client_for(viewer).get(item["url"], HTTP_RANGE=header)
+    first, last = expected
+    assert response.status_code == 206
+    assert response_bytes(response) == SEEKABLE[first:last + 1]
+    assert response["Content-Range"] == f"bytes {first}-{last}/{len(SEEKABLE)}"
+    assert response["Content-Length"] == str(last - first + 1)
+    assert response["Accept-Ranges"] == "bytes"
+    # The same headers as the whole file: its type, inert, opened in place under its name.
+    assert response["Content-Type"] == "audio/mpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Content-Disposition"].startswith("inline; filename=") and "call.mp3" in response[
+        "Content-Disposition"]
+
+
+@pytest.mark.parametrize("header", [f"bytes={len(SEEKABLE)}-", f"bytes={len(SEEKABLE) + 10}-{len(SEEKABLE) + 20}",
+                                    "bytes=-0"])
+def test_a_range_past_the_end_is_answered_416_with_the_size(grid: Any, tp: str, editor: Any, header: str) -> None:
+    item = upload(client_for(editor), grid, tp, "call.mp3", SEEKABLE, "audio/mpeg").json()
+    response = client_for(editor).get(item["url"], HTTP_RANGE=header)
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{len(SEEKABLE)}"
+    assert response.json()["code"] == "range_not_satisfiable"
+    assert list(response.json()["fields"]) == ["range"]
+
+
+@pytest.mark.parametrize("header", ["bytes=0-1,5-9", "bytes=9-2", "bytes=-", "bytes=a-b", "items=0-9", "0-9",
+                                    "bytes=0-9 junk", f"bytes={'9' * 40}-"])
+def test_several_ranges_or_a_malformed_header_get_the_whole_file(grid: Any, tp: str, editor: Any,
+                                                                  header: str) -> None:
+    item = upload(client_for(editor), grid, tp, "call.mp3", SEEKABLE, "audio/mpeg").json()
+    response = client_for(editor).get(item["url"], HTTP_RANGE=header)
+    assert response.status_code == 200
+    assert response_bytes(response) == SEEKABLE
+    assert response["Accept-Ranges"] == "bytes"
+    assert "Content-Range" not in response
+
+
+def test_a_range_reaches_no_further_than_the_whole_file(grid: Any, tp: str, editor: Any, outsider: Any,
+                                                        owner: Any) -> None:
+    from maps import sharing
+
+    item = upload(client_for(editor), grid, tp, "call.mp3", SEEKABLE, "audio/mpeg").json()
+    share = sharing.share_link_create(map=grid.map, created_by=owner, label="for Support")
+    visitor = APIClient()
+    visitor.credentials(HTTP_AUTHORIZATION=f"Token {share.token}")
+    for header in ("bytes=0-9", f"bytes={len(SEEKABLE)}-", "bytes=0-1,5-9"):
+        assert client_for(outsider).get(item["url"], HTTP_RANGE=header).status_code == 404
+        assert client_for(None).get(item["url"], HTTP_RANGE=header).status_code == 401
+        assert visitor.get(item["url"], HTTP_RANGE=header).status_code == 401
+    # Nor to a file no live touchpoint lists.
+    assert grid.push(editor, [{"op": "delete", "entity": "touchpoint", "id": tp}]).status == "ok"
+    assert client_for(editor).get(item["url"], HTTP_RANGE="bytes=0-9").status_code == 404
