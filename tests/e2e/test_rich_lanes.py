@@ -821,6 +821,21 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
     assert served.headers["x-content-type-options"] == "nosniff"
     assert served.headers["content-disposition"].startswith("inline; filename=")
     assert await served.body() == files[0]["buffer"]
+    # The recording can be read from any byte on, so a player seeks before it has it all.
+    audio_href = await ben.locator("#side-panel .attachment-name").nth(2).get_attribute("href")
+    part = await ben.request.get(f"{workshop.url}{audio_href}", headers={"Range": "bytes=4-13"})
+    assert part.status == 206
+    assert part.headers["content-range"] == f"bytes 4-13/{len(samples.MP3)}"
+    assert part.headers["accept-ranges"] == "bytes"
+    assert await part.body() == samples.MP3[4:14]
+
+    # Ben's card on the grid counts the files, with a label that says what the number is.
+    count = ben.locator(f".item[data-id='{TP}'] .tp-files")
+    await count.wait_for(state="visible")
+    assert await count.inner_text() == "3"
+    assert await count.get_attribute("aria-label") == "3 attachments"
+    await ben.locator(f".item[data-id='{TP}']").scroll_into_view_if_needed()
+    await ben.screenshot(path=artifact("rich-lanes/attachment-count.png"))
 
     # A file that is not what it claims is refused, saying so; nothing is added.
     async with ana.expect_file_chooser() as chooser:
@@ -861,6 +876,7 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
     await visitor.locator(f".item[data-id='{TP}']").click()
     await visitor.wait_for_selector("#side-panel .panel-evidence")
     assert await visitor.locator("#side-panel .panel-attachments").count() == 0
+    assert await visitor.locator(f".item[data-id='{TP}'] .tp-files").is_hidden()
     assert (await visitor.request.get(f"{workshop.url}{href}")).status in (401, 403)
 
     # Ana deletes the PDF (after confirming): gone from Ben's panel, no longer served.
@@ -868,6 +884,8 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
     await items.nth(1).locator(".attachment-remove").click()
     await panel.locator(".attachment-confirm-remove").click()
     await ben.wait_for_function("() => document.querySelectorAll('#side-panel .attachment-item').length === 2")
+    assert await count.inner_text() == "2"
+    assert await count.get_attribute("aria-label") == "2 attachments"
     assert (await ben.request.get(f"{workshop.url}{pdf_href}")).status == 404
     # Deleting the touchpoint stops serving its files at once.
     await panel.locator(".panel-foot .btn-danger-quiet").click()

@@ -409,3 +409,14 @@ def test_a_range_reaches_no_further_than_the_whole_file(grid: Any, tp: str, edit
     # Nor to a file no live touchpoint lists.
     assert grid.push(editor, [{"op": "delete", "entity": "touchpoint", "id": tp}]).status == "ok"
     assert client_for(editor).get(item["url"], HTTP_RANGE="bytes=0-9").status_code == 404
+
+
+def test_the_count_on_a_card_is_worded_in_the_page_language() -> None:
+    from django.utils import translation
+
+    from touchpoints.templatetags.attachments import attachment_panel
+
+    for language, one, many in (("en", "1 attachment", "3 attachments"), ("fr", "1 pièce jointe", "3 pièces jointes")):
+        with translation.override(language):
+            strings = attachment_panel()["strings"]
+        assert (strings["attachmentCountOne"], strings["attachmentCountMany"] % {"n": 3}) == (one, many)

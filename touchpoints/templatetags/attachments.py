@@ -46,5 +46,8 @@ def attachment_panel() -> dict[str, Any]:
             "bytes": _("%(n)s bytes"),
             "kilobytes": _("%(n)s KB"),
             "megabytes": _("%(n)s MB"),
+            # The count on a touchpoint's card (shown from one file up).
+            "attachmentCountOne": _("1 attachment"),
+            "attachmentCountMany": _("%(n)s attachments"),
         },
     }

@@ -3,7 +3,7 @@
 // the items it names; structure changes re-place headers and cells, not cards.
 
 import { SHARED_COLOR, drawEmotionCurve } from "../lanes/emotion.js";
-import { EVALUATION_SYMBOL, channelName, volumeBadge } from "../ui/panel.js";
+import { EVALUATION_SYMBOL, attachmentSettings, channelName, volumeBadge } from "../ui/panel.js";
 import { linkedPersonas } from "../ui/personas.js";
 import { byPosition, cellKey, find, format, itemText, laneEntity, orderedStages, sorted } from "./model.js";
 
@@ -11,6 +11,8 @@ export const COL_WIDTH = 248;
 export const EMOTION_HEIGHT = 168;
 const FLASH_MS = 1400;
 const FLASH_TICK_MS = 350; // flashes start at once; their steps are batched
+// A paperclip, drawn in the text colour (static markup, no user text).
+const PAPERCLIP = '<svg class="tp-files-icon" viewBox="0 0 24 24" width="12" height="12" aria-hidden="true" focusable="false"><path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></svg>';
 
 function el(tag, className, attrs = {}) {
   const node = document.createElement(tag);
@@ -31,6 +33,8 @@ export class Board {
     this.root = root;
     this.s = strings;
     this.config = config;
+    // Words for the attachment count on touchpoints (null on the share page, which shows no files).
+    this.fileStrings = attachmentSettings()?.strings || null;
     this.doc = null;
     this.stages = [];
     this.lanes = [];
@@ -395,7 +399,7 @@ export class Board {
     if (entity === "touchpoint") {
       // Channel, evaluation, volume and survey scores under the title.
       const meta = el("div", "tp-meta");
-      meta.innerHTML = '<span class="tp-channel"></span><span class="tp-star" hidden></span><span class="tp-eval"><span class="eval-symbol" aria-hidden="true"></span><span class="eval-text"></span></span><span class="tp-badge tp-volume"></span><span class="tp-badge tp-csat"></span><span class="tp-badge tp-nps"></span>';
+      meta.innerHTML = '<span class="tp-channel"></span><span class="tp-star" hidden></span><span class="tp-eval"><span class="eval-symbol" aria-hidden="true"></span><span class="eval-text"></span></span><span class="tp-badge tp-volume"></span><span class="tp-badge tp-csat"></span><span class="tp-badge tp-nps"></span><span class="tp-badge tp-files" role="img" hidden>' + PAPERCLIP + '<span class="tp-files-n"></span></span>';
       node.querySelector(".item-main").after(meta);
     }
     if (entity === "card") {
@@ -505,6 +509,26 @@ export class Board {
     set(".tp-csat", item.csat !== null && item.csat !== undefined ? `CSAT ${Math.round(item.csat * 10) / 10} %` : "");
     const nps = item.nps;
     set(".tp-nps", nps !== null && nps !== undefined ? `NPS ${nps > 0 ? "+" : ""}${nps}` : "");
+    this.fillAttachmentCount(node, item);
+  }
+
+  // A paperclip and how many files the touchpoint shows (the list is a field of the
+  // touchpoint, so any upload or removal re-renders this card with the rest).
+  fillAttachmentCount(node, item) {
+    const badge = node.querySelector(".tp-files");
+    const n = this.fileStrings ? (item.attachments || []).length : 0;
+    badge.hidden = !n;
+    const count = n ? String(n) : "";
+    const number = badge.querySelector(".tp-files-n");
+    if (number.textContent !== count) number.textContent = count;
+    const label = n ? format(n === 1 ? this.fileStrings.attachmentCountOne : this.fileStrings.attachmentCountMany, { n }) : "";
+    if (n) {
+      badge.setAttribute("aria-label", label);
+      badge.title = label;
+    } else {
+      badge.removeAttribute("aria-label");
+      badge.removeAttribute("title");
+    }
   }
 
   // Reorder one cell's children to the document order, moving only what is out of place.

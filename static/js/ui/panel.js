@@ -37,7 +37,7 @@ export function channelName(channel, lang) {
 }
 
 // What the page says about attachments (members only; the share page has none).
-function attachmentSettings() {
+export function attachmentSettings() {
   const node = document.getElementById("attachment-panel");
   return node ? JSON.parse(node.textContent) : null;
 }
