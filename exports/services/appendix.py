@@ -133,19 +133,24 @@ def priority_sections(entries: list[dict[str, Any]], geo: L.Geometry) -> list[Se
         return []
     usable = geo.width - 2 * L.MARGIN
     body = geo.height - L.MARGIN - L.MARGIN_BOTTOM - PRIORITY_HEAD_H
-    sections: list[Section] = []
-    current: list[dict[str, Any]] = []
+    pages = _fill_pages(entries, lambda entry: _priority_row_height(entry, usable), body)
+    return [Section("priorities", cost=1.0 + 0.15 * len(page), entries=page, continued=index > 0)
+            for index, page in enumerate(pages)]
+
+
+def _fill_pages(items: list[dict[str, Any]], height_of: Any, body: float) -> list[list[dict[str, Any]]]:
+    """``items`` in order, cut into pages of at most ``body`` mm; an item taller than a
+    page gets one of its own. Always at least one (possibly empty) page."""
+    pages: list[list[dict[str, Any]]] = [[]]
     used = 0.0
-    for entry in entries:
-        h = _priority_row_height(entry, usable)
-        if current and used + h > body:
-            sections.append(Section("priorities", cost=1.0 + 0.15 * len(current), entries=current,
-                                    continued=bool(sections)))
-            current, used = [], 0.0
-        current.append(entry)
-        used += h
-    sections.append(Section("priorities", cost=1.0 + 0.15 * len(current), entries=current, continued=bool(sections)))
-    return sections
+    for item in items:
+        height = height_of(item)
+        if pages[-1] and used + height > body:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(item)
+        used += height
+    return pages
 
 
 # ----------------------------------------------------------------------------- personas
@@ -184,16 +189,7 @@ PERSONAS_HEAD_H = 24.0
 def persona_sections(personas: list[dict[str, Any]], geo: L.Geometry) -> list[Section]:
     width = geo.width - 2 * L.MARGIN - 10.0
     body = geo.height - L.MARGIN - L.MARGIN_BOTTOM - PERSONAS_HEAD_H
-    sections: list[Section] = []
-    current: list[dict[str, Any]] = []
-    used = 0.0
-    for persona in personas:
-        h = _persona_height(persona, width)
-        if current and used + h > body:
-            sections.append(Section("personas", cost=1.0 + len(current), personas=current, continued=bool(sections)))
-            current, used = [], 0.0
-        current.append(persona)
-        used += h
-    sections.append(Section("personas", cost=1.0 + len(current), personas=current, continued=bool(sections)))
-    return sections
+    pages = _fill_pages(personas, lambda persona: _persona_height(persona, width), body)
+    return [Section("personas", cost=1.0 + len(page), personas=page, continued=index > 0)
+            for index, page in enumerate(pages)]
 
