@@ -47,8 +47,8 @@ def group_send(group: str, event: dict[str, Any]) -> None:
     busy delivering frames) would hold up the next write. So when the loop is
     known the send is scheduled on it and the thread goes on. Elsewhere (tests,
     Celery, management commands) it is sent synchronously, through one sender loop
-    per process. A send that fails is
-    logged: the write is committed and clients heal the gap by heartbeat + resync.
+    per process. A send that fails is logged: the write is committed and clients
+    heal the gap by heartbeat + resync.
     """
     layer = get_channel_layer()
     if layer is None:

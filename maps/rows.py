@@ -39,7 +39,7 @@ class Rows:
         self.pk = meta.pk
         columns = ", ".join(quote(f.column) for f in self.fields)
         self._select = f"SELECT {columns} FROM {self.table} WHERE {quote(self.pk.column)} = %s"
-        self._columns = columns
+        self._select_on_map = f"{self._select} AND {quote('map_id')} = %s"
         self._insert_fields = [f for f in self.fields if not (f.primary_key and f.get_internal_type() == "BigAutoField")]
         placeholders = ", ".join(["%s"] * len(self._insert_fields))
         insert_columns = ", ".join(quote(f.column) for f in self._insert_fields)
@@ -55,12 +55,15 @@ class Rows:
     def prep(self, attname: str, value: Any) -> Any:
         return self.by_attname[attname].get_db_prep_value(value, connection)
 
+    def _convert(self, index: int, value: Any) -> Any:
+        """A column's value as read from the database, as the ORM would return it."""
+        col, converters = self._converters[index]
+        for convert in converters:
+            value = convert(value, col, connection)
+        return value
+
     def _instance(self, row: tuple[Any, ...]) -> Any:
-        values = []
-        for value, (col, converters) in zip(row, self._converters, strict=True):
-            for convert in converters:
-                value = convert(value, col, connection)
-            values.append(value)
+        values = [self._convert(index, value) for index, value in enumerate(row)]
         return self.model.from_db(connection.alias, self.attnames, values)
 
     def get(self, pk: Any, *, map_id: Any = None) -> Any:
@@ -68,7 +71,7 @@ class Rows:
         sql = self._select
         params = [self.prep(self.pk.attname, pk)]
         if map_id is not None:
-            sql += f" AND {connection.ops.quote_name('map_id')} = %s"
+            sql = self._select_on_map
             params.append(self.prep("map_id", map_id))
         with statement_cursor() as cursor:
             cursor.execute(sql, params)
@@ -114,14 +117,8 @@ class Rows:
         with statement_cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        id_col, _ = self._converters[self.attnames.index("id")]
-        id_converters = self._converters[self.attnames.index("id")][1]
-        result = []
-        for pk, position in rows:
-            for convert in id_converters:
-                pk = convert(pk, id_col, connection)
-            result.append((str(pk), position))
-        return result
+        id_index = self.attnames.index("id")
+        return [(str(self._convert(id_index, pk)), position) for pk, position in rows]
 
 
 @cache
@@ -133,7 +130,6 @@ def exists(sql: str, params: list[Any]) -> bool:
     with statement_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
-
 
 
 class _PreparedCursor:
