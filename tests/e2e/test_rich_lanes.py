@@ -15,7 +15,7 @@ from asgiref.sync import sync_to_async
 from tests.conftest import artifact
 from tests.e2e.conftest import eventually, sign_in, wait_synced
 from tests.e2e.test_accessibility import axe_script, violations  # noqa: F401  (axe_script: a fixture)
-from tests.e2e.test_editor import make_map, open_editor
+from tests.e2e.test_editor import make_map, open_editor, two_people
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,10 +63,7 @@ async def test_the_touchpoint_panel_edits_every_field_and_the_card_shows_them_li
                             "title": "Compare page"}}]
 
     await sync_to_async(seed)(workshop, journey_map, ops)
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
+    ana, ben = await two_people(browser, workshop, journey_map)
 
     await ana.locator(f".item[data-id='{TP}']").click()
     panel = ana.locator("#side-panel")
@@ -178,10 +175,7 @@ async def test_emotion_points_are_dragged_live_with_a_curve_per_persona_and_deri
 
     doc = await sync_to_async(seed)(workshop, journey_map, ops)
     stages = [s["id"] for s in doc["stages"]]
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
+    ana, ben = await two_people(browser, workshop, journey_map)
 
     # One curve per persona, a legend in their colours, a zero line.
     assert await ana.locator(".emotion-line").count() == 2
@@ -275,10 +269,7 @@ async def test_a_touchpoint_marked_as_a_moment_of_truth_appears_in_the_others_pr
 
     doc = await sync_to_async(seed)(workshop, journey_map, ops)
     stages = [s["id"] for s in doc["stages"]]
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
+    ana, ben = await two_people(browser, workshop, journey_map)
 
     # Ben keeps the priorities open: the irritant letter is there, nothing else yet.
     await ben.click("#priorities-button")
@@ -471,10 +462,7 @@ async def test_pain_points_and_changes_carry_a_priority_and_the_link_shows_on_bo
         ]
 
     await sync_to_async(seed)(workshop, journey_map, ops)
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
+    ana, ben = await two_people(browser, workshop, journey_map)
 
     async def menu(card_id: str) -> None:
         node = ana.locator(f".item[data-id='{card_id}']")
