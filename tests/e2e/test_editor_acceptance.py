@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
-from tests.e2e.conftest import sign_in, wait_synced
-from tests.e2e.test_editor import make_map, open_editor, two_people
+from tests.e2e.conftest import wait_synced
+from tests.e2e.test_editor import make_map, two_people
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -187,10 +187,7 @@ async def test_both_editing_different_cards_at_the_same_time_keep_both_edits(bro
 
 async def test_edits_made_offline_reach_the_other_person_on_reconnect(browser, workshop) -> None:
     journey_map = await sync_to_async(make_map)(workshop)
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
+    ana, ben = await two_people(browser, workshop, journey_map)
     await add_card(ana, 0, "Needs a reply today")
     await ben.locator(".item", has_text="Needs a reply today").wait_for()
 
@@ -220,10 +217,7 @@ async def test_edits_made_offline_reach_the_other_person_on_reconnect(browser, w
 
 async def test_both_editing_the_same_card_field_at_once_end_on_the_same_value(browser, workshop) -> None:
     journey_map = await sync_to_async(make_map)(workshop)
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
+    ana, ben = await two_people(browser, workshop, journey_map)
     await add_card(ana, 0, "Start")
     await ben.locator(".item", has_text="Start").wait_for()
     await wait_synced(ana)
@@ -242,10 +236,7 @@ async def test_both_editing_the_same_card_field_at_once_end_on_the_same_value(br
 
 async def test_card_text_with_script_and_onerror_payloads_shows_as_text_and_never_runs(browser, workshop) -> None:
     journey_map = await sync_to_async(make_map)(workshop)
-    ana = await sign_in(browser, workshop.url, "ana")
-    ben = await sign_in(browser, workshop.url, "ben")
-    await open_editor(ana, workshop.url, journey_map.id)
-    await open_editor(ben, workshop.url, journey_map.id)
+    ana, ben = await two_people(browser, workshop, journey_map)
     script = "<script>window.__pwned = 'script'</script>"
     image = "<img src=x onerror=\"window.__pwned = 'onerror'\">"
     await add_card(ana, 0, script)
