@@ -136,12 +136,12 @@ def _members_action(request: HttpRequest, workspace: Workspace) -> str | None:
         )
         return request.build_absolute_uri(created.path)
     if action == "invitation_revoke":
-        invitation = _row(Invitation, workspace, post.get("invitation"))
+        invitation = _row(Invitation, post.get("invitation"), workspace=workspace)
         invitations.invitation_revoke(invitation=invitation)
         messages.success(request, _("The invitation no longer works."))
         return None
     if action in ("member_update", "member_remove"):
-        membership = _row(Membership, workspace, post.get("member"))
+        membership = _row(Membership, post.get("member"), workspace=workspace)
         if action == "member_remove":
             member_remove(membership=membership)
             messages.success(request, _("%(name)s was removed.") % {"name": membership.user.get_username()})
@@ -159,23 +159,24 @@ def _members_action(request: HttpRequest, workspace: Workspace) -> str | None:
         if action == "team_create":
             team_add(workspace=workspace, name=form.cleaned_data["name"], color=form.cleaned_data["color"])
         else:
-            team_update(team=_row(Team, workspace, post.get("team")), data=form.cleaned_data)
+            team_update(team=_row(Team, post.get("team"), workspace=workspace), data=form.cleaned_data)
         messages.success(request, _("Saved."))
         return None
     if action == "team_delete":
-        team_delete(team=_row(Team, workspace, post.get("team")), actor_user=request.user)
+        team_delete(team=_row(Team, post.get("team"), workspace=workspace), actor_user=request.user)
         messages.success(request, _("The team was removed."))
         return None
     raise OpError("invalid", _("Unknown action."))
 
 
-def _row(model: Any, workspace: Workspace, row_id: Any) -> Any:
-    """A row of this workspace only: another workspace's id is simply not found."""
+def _row(model: Any, row_id: Any, **owner: Any) -> Any:
+    """The row with this id that belongs to ``owner`` (a workspace or a map) only:
+    another workspace's or map's id is simply not found."""
     try:
         row_id = uuid.UUID(str(row_id))
     except ValueError:
         raise Http404 from None
-    row = model.objects.filter(workspace=workspace, id=row_id).first()
+    row = model.objects.filter(id=row_id, **owner).first()
     if row is None:
         raise Http404
     return row
@@ -211,7 +212,7 @@ def share_links(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "revoke":
-                link = _row_of_map(ShareLink, journey_map, request.POST.get("link"))
+                link = _row(ShareLink, request.POST.get("link"), map=journey_map)
                 sharing.share_link_revoke(link=link)
                 messages.success(request, _("The link no longer works; open pages close within seconds."))
                 return redirect(request.path)
@@ -234,14 +235,3 @@ def share_links(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
         "lane_titles": {str(lane.id): lane.title for lane in lanes},
         "teams": Team.objects.filter(workspace_id=journey_map.workspace_id), "new_url": new_url, "now": timezone.now(),
     })
-
-
-def _row_of_map(model: Any, journey_map: Any, row_id: Any) -> Any:
-    try:
-        row_id = uuid.UUID(str(row_id))
-    except ValueError:
-        raise Http404 from None
-    row = model.objects.filter(map=journey_map, id=row_id).first()
-    if row is None:
-        raise Http404
-    return row
