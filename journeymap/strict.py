@@ -12,8 +12,9 @@ JSON is parsed with a depth limit (64 levels) and without ``NaN``/``Infinity``
 (PostgreSQL refuses them too). This is the hot path of every push and presence
 frame, so the common case stays cheap: ``json``'s strict mode already refuses raw
 control characters in strings, and the tree is walked (iteratively, never by
-recursion) only when the raw text could hide something: a ``\\u`` escape, a raw
-DEL, C1 control or surrogate, or more brackets than the depth limit.
+recursion) only when the raw text could hide something: an escape of a control
+character or a surrogate, a raw DEL, C1 control or surrogate, or brackets nested
+deeper than the limit.
 """
 
 from __future__ import annotations
@@ -29,8 +30,39 @@ MAX_DEPTH = 64
 # (a Python str may hold them; valid UTF-8 never does).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # Forbidden characters the parser lets through raw (it refuses raw C0 controls in
-# strings itself); anything else forbidden can only arrive as a ``\\u`` escape.
+# strings itself).
 _RAW_FORBIDDEN = re.compile("[\x7f-\x9f\ud800-\udfff]")
+# Escapes that may decode to a forbidden character: \b, \f, and \u escapes of
+# controls or surrogates (a valid surrogate pair matches too; the walk then tells).
+_SUSPECT_ESCAPE = re.compile(
+    r"\\(?:[bf]|u(?:000[0-8bcefBCEF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}))")
+
+
+def _may_hold_forbidden(text: str) -> bool:
+    """Whether a decoded string of this (valid) JSON text may hold a forbidden
+    character. Cheap: ``isascii`` is constant time, the searches run in C."""
+    if "\\" in text and _SUSPECT_ESCAPE.search(text):
+        return True
+    if text.isascii():
+        return "\x7f" in text
+    return _RAW_FORBIDDEN.search(text) is not None
+
+
+def _too_deep(text: str, value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` (parsed from ``text``) nests deeper than ``limit``.
+
+    A text with no more opening brackets than the limit cannot (one count, in C).
+    Otherwise the containers are visited level by level, without recursion and
+    without looking at anything but containers."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    level = [value] if isinstance(value, dict | list) else []
+    for _ in range(limit):
+        if not level:
+            return False
+        level = [child for item in level for child in (item.values() if type(item) is dict else item)
+                 if type(child) is dict or type(child) is list]
+    return bool(level)
 
 
 class InvalidInput(ValueError):
@@ -164,9 +196,9 @@ def loads(data: str | bytes | bytearray) -> Any:
     except ValueError as error:  # JSONDecodeError, and integers too long to read
         raise InvalidInput(f"is not valid JSON ({error})" if isinstance(error, json.JSONDecodeError)
                            else "holds a number too large to read") from None
-    strings = "\\u" in text or _RAW_FORBIDDEN.search(text) is not None
-    # Fewer opening brackets than the limit cannot nest deeper than it.
-    if strings or text.count("[") + text.count("{") > MAX_DEPTH:
+    strings = _may_hold_forbidden(text)
+    if strings or _too_deep(text, value):
+        # The walk finds the problem and the path to name (or clears a false alarm).
         try:
             check_tree(value, strings=strings)
         except InvalidInput as error:
