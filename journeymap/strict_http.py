@@ -18,7 +18,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 from rest_framework import exceptions
 from rest_framework.parsers import DataAndFiles, FormParser, JSONParser, MultiPartParser
 
@@ -153,5 +153,7 @@ class StrictInputMiddleware:
         if request.path.startswith(API_PREFIX):
             return JsonResponse({"code": "invalid", "message": f"{field}: {problem.message}",
                                  "fields": problem.as_fields()}, status=400)
-        message = _("This request contains characters that are not allowed (%(field)s).") % {"field": field}
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        # A page form (a pasted invisible character, say): a page that says what to do.
+        # Going back means the same path without the query string, which may be what was refused.
+        back = request.path if problem.field != "path" else "/"
+        return render(request, "errors/invalid_input.html", {"field": field, "back": back}, status=400)

@@ -330,3 +330,40 @@ def test_a_create_with_a_taken_id_answers_the_same_whether_the_id_is_here_or_in_
     assert own[0] == 400
     assert own == foreign
     assert b"already taken" in own[1]
+
+
+# --- a page form in a real browser ------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("locale", ["en-GB", "fr-FR"])
+async def test_a_page_form_with_a_pasted_control_character_shows_what_to_do(daphne_server, locale):
+    import os
+
+    from tests.conftest import artifact, need_service
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
+    from playwright.async_api import async_playwright
+
+    server = await sync_to_async(daphne_server)()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1200, "height": 760}, locale=locale)
+            await page.goto(f"{server.http_url}/accounts/login/")
+            # Text pasted from a word processor can carry a vertical tab.
+            await page.fill("#id_username", "camille\x0b")
+            await page.fill("#id_password", "not-checked")
+            async with page.expect_navigation():
+                await page.click("main button[type=submit]")
+            heading = await page.text_content("h1")
+            expected = ("Some characters could not be accepted" if locale.startswith("en")
+                        else "Certains caractères n’ont pas pu être acceptés")
+            assert heading.strip() == expected
+            assert "username" in await page.text_content("main")
+            await page.screenshot(path=artifact(f"security/invalid-input-{locale[:2]}.png"))
+            await page.click("text=" + ("Go back" if locale.startswith("en") else "Revenir en arrière"))
+            await page.wait_for_selector("#id_username")
+        finally:
+            await browser.close()
