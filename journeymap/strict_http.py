@@ -5,7 +5,7 @@
   surrogates, NUL and control characters in any key or string, form field values
   and uploaded file names, with the API's 400 JSON naming the field.
 - Paths and query strings of every request, and the form fields of page posts:
-  ``StrictInputMiddleware``.
+  ``StrictInputMiddleware`` (a path like that answers 404: it names nothing).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -149,11 +149,15 @@ class StrictInputMiddleware:
         problem = request_problem(request)
         if problem is None:
             return self.get_response(request)
+        api = request.path.startswith(API_PREFIX)
+        if problem.field == "path":
+            # A path like that names nothing: the 404 of any unknown page or id.
+            if api:
+                return JsonResponse({"code": "not_found", "message": "Not found.", "fields": {}}, status=404)
+            raise Http404
         field = problem.field or "non_field_errors"
-        if request.path.startswith(API_PREFIX):
+        if api:
             return JsonResponse({"code": "invalid", "message": f"{field}: {problem.message}",
                                  "fields": problem.as_fields()}, status=400)
         # A page form (a pasted invisible character, say): a page that says what to do.
-        # Going back means the same path without the query string, which may be what was refused.
-        back = request.path if problem.field != "path" else "/"
-        return render(request, "errors/invalid_input.html", {"field": field, "back": back}, status=400)
+        return render(request, "errors/invalid_input.html", {"field": field, "back": request.path}, status=400)
