@@ -369,3 +369,65 @@ async def test_a_page_form_with_a_pasted_control_character_shows_what_to_do(daph
             await page.wait_for_selector("#id_username")
         finally:
             await browser.close()
+
+
+# --- a failure inside the server stays with its frame -------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_failure_while_handling_a_frame_is_answered_and_the_socket_and_its_writer_go_on(
+        grid, editor, monkeypatch):
+    """A fault injected into the handlers (a bug, or a database that refuses a value)
+    becomes an ``error`` frame or a ``rejected`` ack, never ``retry``: resending would
+    fail the same way. Only a database that is away answers ``retry``."""
+    from channels.testing import WebsocketCommunicator
+    from django.db import DataError, OperationalError
+
+    from journeymap.asgi import application
+    from maps import sockets
+
+    ticket = await sync_to_async(tickets.issue)(tickets.make_payload(map_id=grid.map.id, user_id=editor.pk))
+    socket = WebsocketCommunicator(application, f"/ws/maps/{grid.map.id}/?ticket={ticket}")
+    assert (await socket.connect())[0]
+
+    async def frame_of(kind: str) -> dict:
+        while True:
+            output = await socket.receive_output(timeout=10)
+            assert output["type"] == "websocket.send", output  # not closed
+            frame = json.loads(output["text"])
+            if frame["type"] == kind:
+                return frame
+
+    def push(batch_id: str) -> dict:
+        return {"type": "push", "batch_id": batch_id, "ops": [
+            {"op": "create", "entity": "card", "id": str(uuid.uuid4()),
+             "fields": {"stage": grid.stages[0], "lane": grid.lanes[0], "text": batch_id}}]}
+
+    await socket.send_json_to({"type": "hello", "client_id": "c-faults", "last_seq": None})
+    await frame_of("welcome")
+
+    def broken_resync(*args, **kwargs):
+        raise RuntimeError("a bug in resync")
+
+    monkeypatch.setattr(sockets, "resync", broken_resync)
+    await socket.send_json_to({"type": "resync", "from_seq": 0})
+    assert (await frame_of("error"))["code"] == "server_error"
+
+    real_push = sockets.push
+    for fault, status, code in ((RuntimeError("a bug in the write path"), "rejected", "server_error"),
+                                (DataError("value refused"), "rejected", "invalid"),
+                                (OperationalError("connection lost"), "retry", "rate_limited")):
+        def failing_push(*args, fault=fault, **kwargs):
+            raise fault
+
+        monkeypatch.setattr(sockets, "push", failing_push)
+        await socket.send_json_to(push(f"fault-{code}"))
+        ack = await frame_of("ack")
+        assert (ack["batch_id"], ack["status"], ack["error"]["code"]) == (f"fault-{code}", status, code), ack
+
+    # The same writer task commits the next push.
+    monkeypatch.setattr(sockets, "push", real_push)
+    await socket.send_json_to(push("after-faults"))
+    ack = await frame_of("ack")
+    assert (ack["batch_id"], ack["status"]) == ("after-faults", "ok"), ack
+    await socket.disconnect()
