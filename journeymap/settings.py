@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "journeymap.middleware.SecurityHeadersMiddleware",
     "journeymap.middleware.LoginRateLimitMiddleware",
+    "journeymap.strict_http.StrictInputMiddleware",
 ]
 
 ROOT_URLCONF = "journeymap.urls"
@@ -225,6 +226,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "journeymap.exceptions.api_exception_handler",
+    # Strict text in every body: no lone surrogates, NUL or control characters, JSON
+    # at most 64 levels deep (journeymap.strict).
+    "DEFAULT_PARSER_CLASSES": [
+        "journeymap.strict_http.StrictJSONParser",
+        "journeymap.strict_http.StrictFormParser",
+        "journeymap.strict_http.StrictMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -7,6 +7,7 @@ Thin on purpose: authentication, frame parsing, writes and reads live in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -14,10 +15,13 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import DataError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from maps import realtime, sharing, sockets, visibility
+from maps.errors import OpError
 from maps.hub import MapHub
+from maps.operations import parse_batch
 from maps.ratelimit import TokenBucket
 
 logger = logging.getLogger(__name__)
@@ -103,13 +107,30 @@ class MapConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=realtime.dumps(frame))
+        try:
+            await self.send(text_data=realtime.dumps(frame))
+        except UnicodeEncodeError:
+            # Text that cannot be encoded (a refused batch_id echoed in its ack, or
+            # anything the boundary should have stopped): escaped, it still reaches
+            # the client as it was, instead of failing this socket.
+            await self.send(text_data=realtime.dumps(frame, ascii=True))
 
     # -- client frames ----------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """One client frame. Whatever goes wrong while handling it is answered on
+        this socket (an ``error`` frame or a ``rejected`` ack) and stays there: the
+        connection, its writer task and everyone else's sockets carry on."""
         if self.conn is None:
             return
+        try:
+            await self.handle_frame(text_data, bytes_data)
+        except Exception:
+            logger.exception("a frame on map %s could not be handled", self.map_id)
+            with contextlib.suppress(Exception):
+                await self.send_frame(sockets.error_frame("server_error", "this frame could not be handled"))
+
+    async def handle_frame(self, text_data: str | None, bytes_data: bytes | None) -> None:
         frame, error = sockets.parse_frame(text_data, bytes_data)
         if error is not None:
             await self.send_frame(error)
@@ -143,29 +164,51 @@ class MapConsumer(AsyncWebsocketConsumer):
     async def on_push(self, frame: dict[str, Any]) -> None:
         """Refusals are answered at once; accepted pushes queue for one writer task,
         so the bucket counts pushes as they arrive and this socket keeps receiving
-        (and forwarding others' batches) while its own are being committed."""
+        (and forwarding others' batches) while its own are being committed.
+
+        The batch is read (``parse_batch``, no database) before the bucket: a batch
+        that can never succeed is ``rejected`` at once and costs no token, so it is
+        never answered ``retry``, which would have the client resend it forever."""
         assert self.conn is not None
         batch_id = frame["batch_id"]
         if not self.conn.can_write:
             await self.send_frame(sockets.forbidden_ack(batch_id).as_frame())
-        elif (wait_ms := self.bucket.take()) is not None:
+            return
+        try:
+            parsed = parse_batch(batch_id, frame["ops"])
+        except OpError as error:
+            await self.send_frame(sockets.rejected_ack(batch_id, error).as_frame())
+            return
+        if (wait_ms := self.bucket.take()) is not None:
             await self.send_frame(sockets.retry_ack(batch_id, wait_ms).as_frame())
-        else:
-            if self.writer is None:
-                self.pushes: asyncio.Queue = asyncio.Queue()
-                self.writer = asyncio.ensure_future(self.write_pushes())
-            self.pushes.put_nowait((batch_id, frame["ops"]))
+            return
+        if self.writer is None:
+            self.pushes: asyncio.Queue = asyncio.Queue()
+            self.writer = asyncio.ensure_future(self.write_pushes())
+        self.pushes.put_nowait((batch_id, frame["ops"], parsed))
 
     async def write_pushes(self) -> None:
         # One at a time, in arrival order: a client's batches commit in the order sent.
+        # Nothing one batch does may end this loop: later pushes would never be acked.
         while True:
-            batch_id, ops = await self.pushes.get()
+            batch_id, ops, parsed = await self.pushes.get()
             try:
-                ack = await database_sync_to_async(sockets.push)(self.conn, batch_id, ops)
+                ack = await database_sync_to_async(sockets.push)(self.conn, batch_id, ops, parsed)
+            except (OperationalError, InterfaceError):
+                # The database is away for a moment: resending later can succeed.
+                logger.warning("push %s failed, the client will retry", batch_id, exc_info=True)
+                ack = sockets.retry_ack(batch_id, 1000)
+            except DataError:
+                logger.warning("push %s refused by the database", batch_id, exc_info=True)
+                ack = sockets.invalid_ack(batch_id[:sockets.MAX_BATCH_ID], "holds a value the database refuses",
+                                          "ops")
             except Exception:
                 logger.exception("push %s failed", batch_id)
-                ack = sockets.retry_ack(batch_id, 1000)
-            await self.send_frame(ack.as_frame())
+                ack = sockets.failed_ack(batch_id)
+            try:
+                await self.send_frame(ack.as_frame())
+            except Exception:
+                logger.debug("ack of %s not sent: the socket is closing", batch_id, exc_info=True)
 
     async def on_presence(self, frame: dict[str, Any]) -> None:
         assert self.conn is not None and self.hub is not None

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.apps import apps
 
+from journeymap.strict import bad_text
 from maps.models import LaneKind, MapKind, Priority
 
 
@@ -30,8 +31,9 @@ def text(max_length: int, *, required: bool = False, strip: bool = True) -> Vali
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise FieldInvalid("must be a string")
-        if "\x00" in value:
-            raise FieldInvalid("must not contain NUL characters")
+        if (problem := bad_text(value)) is not None:
+            # Refused at every boundary already; this holds the line for internal callers.
+            raise FieldInvalid(problem)
         if strip:
             value = value.strip()
         if required and not value:

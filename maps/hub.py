@@ -157,7 +157,11 @@ class MapHub:
             if message.get("origin") == self.channel:
                 continue
             for entry in message.get("changes", []):
-                client_id = entry.get("client_id")
+                # Another process read these from frames already; checked again so
+                # that nothing in the channel layer can break this process's frames.
+                if not presence.acceptable(entry):
+                    continue
+                client_id = entry["client_id"]
                 if not client_id:
                     continue
                 if entry.get("left"):

@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from fractional_indexing import FIError, generate_key_between, validate_order_key
 
+from journeymap import strict
 from maps import realtime
 from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, serialize, uuid_string
 from maps.errors import OpError
@@ -104,6 +105,8 @@ def parse_batch(batch_id: Any, ops: Any, *, max_ops: int | None = MAX_OPS_PER_BA
     if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_BATCH_ID:
         raise OpError("invalid", f"batch_id must be a non-empty string of at most {MAX_BATCH_ID} characters",
                       field="batch_id")
+    if (problem := strict.bad_text(batch_id)) is not None:
+        raise OpError("invalid", f"batch_id {problem}", field="batch_id")
     if not isinstance(ops, list) or not ops:
         raise OpError("invalid", "ops must be a non-empty list", field="ops")
     if max_ops is not None and len(ops) > max_ops:
@@ -196,7 +199,7 @@ def check_position(value: Any) -> str:
 
 
 def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | None = None,
-          max_ops: int | None = MAX_OPS_PER_BATCH) -> Ack:
+          max_ops: int | None = MAX_OPS_PER_BATCH, parsed: list[ParsedOp] | None = None) -> Ack:
     """Validate, authorise and commit one batch; return its ack.
 
     Locking: the map row is locked (``UPDATE ... RETURNING seq``) for the whole transaction, so
@@ -205,10 +208,13 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
     ``role`` may be given by a caller that already checked membership (the socket
     re-checks on connect and when memberships change); otherwise it is read here.
     ``max_ops=None`` is for internal callers only (copying a whole map in one batch).
+    ``parsed`` is ``parse_batch(batch_id, ops)`` when the caller already ran it (the
+    socket does, to refuse a batch that can never succeed before it spends a token).
     """
     safe_batch_id = batch_id if isinstance(batch_id, str) else str(batch_id)[:MAX_BATCH_ID]
     try:
-        parsed = parse_batch(batch_id, ops, max_ops=max_ops)
+        if parsed is None:
+            parsed = parse_batch(batch_id, ops, max_ops=max_ops)
         request_hash = batch_hash(ops)
         try:
             map_id = uuid.UUID(str(map_id))
@@ -396,11 +402,10 @@ class BatchWriter:
     def op_create(self, op: ParsedOp) -> tuple[dict[str, Any], bool]:
         spec = op.spec
         model = spec.model
-        existing = rows_for(model).get(op.id)
-        if existing is not None:
-            if existing.map_id != self.map.id:
-                raise OpError("invalid", "this id is already taken", field="id")
-            raise OpError("invalid", f"{spec.name} {op.id} already exists", field="id")
+        if rows_for(model).get(op.id) is not None:
+            # One answer wherever the row is: on this map, or in a workspace the
+            # writer must learn nothing about.
+            raise OpError("invalid", f"id {op.id} is already taken", field="id")
         for key, value in op.fields.items():
             if key in spec.refs:
                 self.live_ref(spec, key, value)

@@ -10,11 +10,13 @@ one. An entry is gone ``PRESENCE_EXPIRY_SECONDS`` after its client's last frame.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
 from django.conf import settings
+
+from journeymap import strict
+from maps import realtime
 
 KEY = "jm:presence:{}"
 EXPIRY_SECONDS = 30.0
@@ -61,15 +63,30 @@ async def save(map_id: str, entries: list[dict[str, Any]], gone: list[str]) -> N
     key = KEY.format(map_id)
     pipe = _redis().pipeline(transaction=False)
     if entries:
-        pipe.hset(key, mapping={e["client_id"]: json.dumps(e, separators=(",", ":")) for e in entries})
+        # Stored with the serialiser that later sends it: an entry that could not
+        # be sent fails here, once, rather than in every welcome that reads it.
+        pipe.hset(key, mapping={e["client_id"]: realtime.dumps(e) for e in entries})
     if gone:
         pipe.hdel(key, *gone)
     pipe.expire(key, KEY_TTL_SECONDS)
     await pipe.execute()
 
 
+def acceptable(entry: Any) -> bool:
+    """An entry a welcome may carry: an object of valid text, as frames are read."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("client_id"), str):
+        return False
+    try:
+        strict.check_tree(entry)
+    except strict.InvalidInput:
+        return False
+    return True
+
+
 async def load(map_id: str) -> list[dict[str, Any]]:
-    """Entries whose client sent a frame within the expiry window."""
+    """Entries whose client sent a frame within the expiry window. The store is
+    read as strictly as a frame: an entry that is not valid is skipped, so nothing
+    stored can break the welcome of everyone who joins."""
     horizon = time.time() - expiry_seconds()
     if not settings.REDIS_URL:
         values = list(_memory.get(map_id, {}).values())
@@ -78,7 +95,11 @@ async def load(map_id: str) -> list[dict[str, Any]]:
         values = []
         for data in raw.values():
             try:
-                values.append(json.loads(data))
-            except ValueError:
+                values.append(strict.loads(data))
+            except strict.InvalidInput:
                 continue
-    return [entry for entry in values if entry.get("ts", 0) >= horizon]
+    return [entry for entry in values if acceptable(entry) and _number(entry.get("ts")) >= horizon]
+
+
+def _number(value: Any) -> float:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

@@ -22,8 +22,11 @@ def map_group(map_id: Any) -> str:
     return f"map.{map_id}"
 
 
-def dumps(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False, default=str)
+def dumps(frame: dict[str, Any], *, ascii: bool = False) -> str:
+    """The one serialiser of frames and presence entries (also in Redis), so what is
+    stored is exactly what is later sent. ``ascii=True`` escapes everything outside
+    ASCII: for the rare frame whose text cannot be encoded as UTF-8."""
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=ascii, default=str)
 
 
 def broadcast_ops(map_id: Any, frame: dict[str, Any]) -> None:

@@ -18,9 +18,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http.request import validate_host
 
+from journeymap import strict
 from maps import realtime, tickets
+from maps.errors import OpError
 from maps.models import JourneyMap, Membership
-from maps.operations import WRITE_ROLES, Ack, Actor, actor_for, apply
+from maps.operations import MAX_BATCH_ID, WRITE_ROLES, Ack, Actor, ParsedOp, actor_for, apply
 from maps.selectors import map_document, map_role, operations_since, snapshot_transaction
 
 # Close codes (the HTTP status they stand for, plus 4000).
@@ -96,9 +98,15 @@ def origin_allowed(origin: str) -> bool:
 
 
 def ticket_from(scope: dict[str, Any]) -> str | None:
+    """The ``ticket`` of the query string; a ticket that is not plain text is refused
+    here, before it could reach Redis."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     values = query.get("ticket")
-    return values[0] if values else None
+    if not values:
+        return None
+    if strict.bad_text(values[0]) is not None:
+        raise Refused(CLOSE_UNAUTHENTICATED, "invalid or expired ticket")
+    return values[0]
 
 
 async def authenticate(scope: dict[str, Any], map_id: str) -> Connection:
@@ -170,8 +178,30 @@ def error_frame(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"type": "error", "code": code, "message": message, **extra}
 
 
+def refusal(error: strict.InvalidInput) -> dict[str, Any]:
+    """The answer to a frame ``journeymap.strict`` refused: a ``rejected`` ack when it
+    is a push whose ``batch_id`` can be read (so the client drops that batch rather
+    than resending it), else an ``error`` frame. Both name the field."""
+    document = error.document
+    if isinstance(document, dict) and document.get("type") == "push":
+        batch_id = document.get("batch_id")
+        if isinstance(batch_id, str) and batch_id:
+            return invalid_ack(batch_id[:MAX_BATCH_ID], error.message, error.field).as_frame()
+    return error_frame("invalid", f"{error.field} {error.message}" if error.field else f"frame {error.message}",
+                       field=error.field or None)
+
+
+def invalid_ack(batch_id: str, message: str, field_name: str | None) -> Ack:
+    return Ack(batch_id=batch_id, status="rejected", http_status=400,
+               error={"code": "invalid", "message": f"{field_name} {message}" if field_name else message,
+                      "op_index": None, "field": field_name})
+
+
 def parse_frame(text: str | None, data: bytes | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """(frame, None) for a well-formed frame, (None, error frame) otherwise."""
+    """(frame, None) for a well-formed frame, (None, the frame that answers it) otherwise.
+
+    Frames are read by ``journeymap.strict``: valid UTF-8 text without lone
+    surrogates, NUL or control characters, at most 64 levels deep."""
     if text is None:
         if data is None:
             return None, error_frame("invalid", "empty frame")
@@ -182,9 +212,9 @@ def parse_frame(text: str | None, data: bytes | None) -> tuple[dict[str, Any] | 
     if size > settings.WS_MAX_FRAME_BYTES:
         return None, error_frame("too_large", f"frames are limited to {settings.WS_MAX_FRAME_BYTES} bytes")
     try:
-        frame = json.loads(text if text is not None else data)  # type: ignore[arg-type]
-    except (ValueError, UnicodeDecodeError):
-        return None, error_frame("invalid", "frames are JSON objects")
+        frame = strict.loads(text if text is not None else data)  # type: ignore[arg-type]
+    except strict.InvalidInput as error:
+        return None, refusal(error)
     if not isinstance(frame, dict):
         return None, error_frame("invalid", "frames are JSON objects")
     kind = frame.get("type")
@@ -289,9 +319,23 @@ def retry_ack(batch_id: str, retry_after_ms: int) -> Ack:
                       "field": None})
 
 
-def push(conn: Connection, batch_id: str, ops: Any) -> Ack:
+def rejected_ack(batch_id: str, error: OpError) -> Ack:
+    return Ack(batch_id=batch_id[:MAX_BATCH_ID], status="rejected", error=error.as_dict(),
+               http_status=error.http_status)
+
+
+def failed_ack(batch_id: str) -> Ack:
+    """A push that failed for a reason other than its content or a passing condition
+    (a bug): ``rejected``, never ``retry``, since resending it would fail the same way."""
+    return Ack(batch_id=batch_id[:MAX_BATCH_ID], status="rejected", http_status=500,
+               error={"code": "server_error", "message": "this change could not be saved", "op_index": None,
+                      "field": None})
+
+
+def push(conn: Connection, batch_id: str, ops: Any, parsed: list[ParsedOp] | None = None) -> Ack:
     """One batch through the single write path. The role is read again inside the
-    write transaction (``role=None``), so a member removed a moment ago cannot write."""
+    write transaction (``role=None``), so a member removed a moment ago cannot write.
+    ``parsed``: the batch as ``parse_batch`` already read it."""
     if not conn.can_write or conn.actor is None:
         return forbidden_ack(batch_id)
-    return apply(map_id=conn.map_id, actor=conn.actor, batch_id=batch_id, ops=ops)
+    return apply(map_id=conn.map_id, actor=conn.actor, batch_id=batch_id, ops=ops, parsed=parsed)

@@ -9,10 +9,10 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
 from maps.apis.common import (
     MAP_ID,
     READ_ERRORS,
@@ -107,7 +107,7 @@ class AvatarUploadSerializer(serializers.Serializer):
 
 
 class PersonaAvatarView(ApiView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
 
     @extend_schema(tags=TAG, operation_id="workspaces_personas_avatar_retrieve",
                    parameters=[WORKSPACE_ID, PERSONA_ID], summary="The persona's picture",

@@ -17,10 +17,10 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
 from maps.apis.common import (
     MAP_ID,
     READ_ERRORS,
@@ -67,7 +67,7 @@ def _entry(journey_map: Any, touchpoint_id: str, attachment_id: str) -> dict[str
 
 
 class AttachmentListView(ApiView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Refused before the body is read, naming the field, like any refusal of the write path.

@@ -96,7 +96,9 @@ def raise_for(ack: Ack) -> None:
 
 
 _DESCRIPTIONS = {
-    400: "Invalid input (code `invalid`): wrong type, length, unknown field, bad UUID.",
+    400: "Invalid input (code `invalid`): wrong type, length, unknown field, bad UUID; text with a lone "
+         "surrogate, NUL or a control character other than tab, newline and CR, in the body or the query "
+         "string; JSON nested deeper than 64 levels, NaN or Infinity. `fields` names the field.",
     401: "Not authenticated (code `unauthenticated`).",
     403: "Forbidden (code `forbidden`): viewers cannot write; some calls are for owners.",
     404: "Not found (code `not_found`), including another workspace's objects.",
@@ -108,6 +110,9 @@ _DESCRIPTIONS = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    # Any call can be refused for text the API never accepts (journeymap.strict), if
+    # only in its query string: 400 is documented everywhere.
+    codes = tuple(sorted({400, *codes}))
     return {code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]) for code in codes}
 
 
