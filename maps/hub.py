@@ -211,11 +211,16 @@ class MapHub:
         text = realtime.dumps({"type": "presence", "changes": [presence.public(e) for e in pending.values()]})
         await self.send_all(text)
 
-    async def send_all(self, text: str) -> None:
+    async def send_all(self, text: str, presence: bool = True) -> None:
+        """Send one frame to every welcomed socket; a presence frame goes through
+        each socket's visibility profile (a share link may show nobody)."""
         for consumer in list(self.consumers):
             if consumer.ready:
+                shown = visibility.presence_text(consumer.conn, text) if presence else text
+                if shown is None:
+                    continue
                 try:
-                    await consumer.send(text_data=visibility.presence_text(consumer.conn, text))
+                    await consumer.send(text_data=shown)
                 except Exception:
                     logger.debug("send to a closing socket failed", exc_info=True)
 
@@ -242,4 +247,4 @@ class MapHub:
                 if role != conn.role:
                     conn.role = role
                     await consumer.send(text_data=realtime.dumps({"type": "role", "role": role}))
-        await self.send_all(text)
+        await self.send_all(text, presence=False)

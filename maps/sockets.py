@@ -42,9 +42,11 @@ class Connection:
     user_id: Any = None
     actor: Actor | None = None
     share_link_id: str | None = None
-    # Lanes a share link hides: a hook for share-page sockets; a connection with
-    # hidden lanes always gets snapshots (never raw catch-up batches).
+    # Lanes a share link hides. A share-page socket always gets filtered snapshots
+    # (never raw catch-up batches): see ``maps.visibility``.
     hidden_lanes: frozenset[str] = field(default_factory=frozenset)
+    # Whether the share link shows who else is on the map.
+    share_people: bool = False
 
     @property
     def can_write(self) -> bool:
@@ -160,6 +162,7 @@ def connection_for_ticket(payload: dict[str, Any]) -> Connection:
         role="viewer",
         share_link_id=payload["share_link_id"],
         hidden_lanes=frozenset(payload.get("hidden_lanes") or ()),
+        share_people=bool(payload.get("show_presence")),
     )
 
 
@@ -223,7 +226,7 @@ def parse_frame(text: str | None, data: bytes | None) -> tuple[dict[str, Any] | 
 def welcome(conn: Connection, last_seq: int | None) -> dict[str, Any]:
     """The welcome frame (without presence): catch-up batches when the client is
     close enough behind, else a fresh snapshot. Call after joining the group."""
-    if last_seq is not None and not conn.hidden_lanes:
+    if last_seq is not None and not conn.hidden_lanes and conn.share_link_id is None:
         caught = catch_up(conn.map_id, last_seq)
         if caught is not None:
             seq, batches = caught
@@ -253,7 +256,7 @@ def catch_up(map_id: str, since: int) -> tuple[int, list[dict[str, Any]]] | None
 
 def resync(conn: Connection, from_seq: int) -> list[str]:
     """The frames that bring a client from ``from_seq`` to now, serialised."""
-    if not conn.hidden_lanes:
+    if not conn.hidden_lanes and conn.share_link_id is None:
         caught = catch_up(conn.map_id, from_seq)
         if caught is not None:
             return [realtime.dumps({"type": "ops", **batch}) for batch in caught[1]]
