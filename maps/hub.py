@@ -22,7 +22,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from maps import presence, realtime, sockets, visibility
+from maps import presence, realtime, sharing, sockets, visibility
 
 if TYPE_CHECKING:
     from maps.consumers import MapConsumer
@@ -226,8 +226,11 @@ class MapHub:
 
     async def heartbeat(self) -> None:
         users = list({c.conn.user_id for c in self.consumers if c.conn and c.conn.user_id is not None})
+        links = list({c.conn.share_link_id for c in self.consumers if c.conn and c.conn.share_link_id is not None})
         try:
             seq, roles = await database_sync_to_async(sockets.map_state)(self.map_id, users)
+            # A revocation or archive whose event was lost still ends share sockets here.
+            live_links = await database_sync_to_async(sharing.live_share_link_ids)(links) if links else set()
         except Exception:
             logger.warning("heartbeat of map %s skipped", self.map_id, exc_info=True)
             return
@@ -238,6 +241,10 @@ class MapHub:
         text = realtime.dumps({"type": "heartbeat", "seq": seq})
         for consumer in list(self.consumers):
             conn = consumer.conn
+            if conn is not None and conn.share_link_id is not None and str(conn.share_link_id) not in live_links:
+                self.consumers.discard(consumer)
+                await consumer.share_closed({})
+                continue
             if conn is not None and conn.user_id is not None:
                 role = roles.get(conn.user_id)
                 if role is None:

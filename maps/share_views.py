@@ -79,7 +79,9 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
     except Throttled as throttled:
         return _throttled(throttled.wait, as_json=False)
     if link is None:
-        raise Http404
+        # Unknown, revoked, expired or archived all look the same: nothing tells a
+        # guesser which tokens once worked.
+        return render(request, "share/gone.html", status=404)
     doc = visibility.snapshot_for(map_id=link.map_id, hidden_lanes=sharing.hidden_lanes_of(link))
     ShareLink.objects.filter(id=link.id).update(last_used_at=timezone.now())
     return render(request, "share/share.html", {

@@ -175,6 +175,22 @@ def active_share_link(link_id: Any) -> ShareLink | None:
     return link
 
 
+def share_link_ids_of_map(*, map_id: Any) -> list[Any]:
+    """Every link of a map, revoked or not (all their sockets close when it is archived)."""
+    return list(ShareLink.objects.filter(map_id=map_id).values_list("id", flat=True))
+
+
+def live_share_link_ids(link_ids: list[Any]) -> set[str]:
+    """Those of ``link_ids`` that still open their map (the heartbeat's check)."""
+    if not link_ids:
+        return set()
+    now = timezone.now()
+    rows = (ShareLink.objects.filter(id__in=[i for i in link_ids if _is_uuid(i)], revoked_at__isnull=True,
+                                     map__archived=False)
+            .exclude(expires_at__lte=now).values_list("id", flat=True))
+    return {str(link_id) for link_id in rows}
+
+
 def share_links_for_map(*, map: JourneyMap) -> list[ShareLink]:
     return list(ShareLink.objects.filter(map=map).select_related("highlight_team"))
 
