@@ -107,6 +107,13 @@ def share_ws_ticket(request: HttpRequest, token: str) -> HttpResponse:
     return JsonResponse({"ticket": ticket, "expires_in": tickets.ttl_seconds()}, status=201)
 
 
+# The token in the path is the whole authority here, as for the ticket: no cookie
+# or session counts, so there is nothing for a forged cross-site request to ride
+# on, and someone who holds the token can ask directly anyway. A CSRF check would
+# only refuse the visitors themselves: the page's Referrer-Policy is no-referrer
+# (the token never leaves in a Referer), so Chromium posts its form with
+# ``Origin: null``.
+@csrf_exempt
 @never_cache
 @require_POST
 def share_export(request: HttpRequest, token: str) -> HttpResponse:
@@ -119,6 +126,12 @@ def share_export(request: HttpRequest, token: str) -> HttpResponse:
         return _throttled(throttled.wait, as_json=False)
     if link is None or not link.allow_pdf:
         raise Http404
+    if sharing.share_exports_pending(link=link) >= sharing.MAX_PENDING_EXPORTS:
+        # Without an account there is no per-person limit: the link has its own.
+        response = render(request, "share/export_wait.html", {"link": link, "token": token, "busy": True},
+                          status=429)
+        response["Retry-After"] = "10"
+        return response
     export = export_request(map=link.map, share_link=link, hidden_lanes=sharing.hidden_lanes_of(link),
                             options={"format": "pdf"})
     return redirect(f"/s/{token}/exports/{export.id}/")

@@ -23,6 +23,8 @@ from maps.models import JourneyMap, Lane, ShareLink, Team
 
 MAX_LABEL = 200
 MAX_HIDDEN_LANES = 100
+# PDFs being made for one link at a time (visitors have no account to count by).
+MAX_PENDING_EXPORTS = 3
 
 
 def share_group(link_id: Any) -> str:
@@ -189,6 +191,13 @@ def live_share_link_ids(link_ids: list[Any]) -> set[str]:
                                      map__archived=False)
             .exclude(expires_at__lte=now).values_list("id", flat=True))
     return {str(link_id) for link_id in rows}
+
+
+def share_exports_pending(*, link: ShareLink) -> int:
+    from exports.models import Export, ExportStatus
+
+    return Export.objects.filter(share_link_id=link.id,
+                                 status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).count()
 
 
 def share_links_for_map(*, map: JourneyMap) -> list[ShareLink]:

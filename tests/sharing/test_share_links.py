@@ -118,6 +118,23 @@ def test_a_pdf_is_offered_only_when_the_link_allows_it(client: Client, hidden_gr
     assert client.post(f"{link.path}export/").status_code == 404
 
 
+def test_the_share_pdf_is_asked_for_by_the_token_alone_even_with_origin_null(hidden_grid, owner, settings, media):
+    # The page's Referrer-Policy is no-referrer, so Chromium posts its form with
+    # Origin: null and no CSRF cookie: the token in the path is the credential.
+    settings.EXPORTS_IN_PROCESS = False  # queued only: nothing rendered here
+    link = sharing.share_link_create(map=hidden_grid.map, created_by=owner, allow_pdf=True)
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.post(f"{link.path}export/", HTTP_ORIGIN="null")
+    assert response.status_code == 302 and response["Location"].startswith(f"{link.path}exports/")
+    # No account to count by: the link has its own limit of PDFs in the making.
+    for _ in range(sharing.MAX_PENDING_EXPORTS - 1):
+        assert visitor.post(f"{link.path}export/", HTTP_ORIGIN="null").status_code == 302
+    busy = visitor.post(f"{link.path}export/", HTTP_ORIGIN="null")
+    assert busy.status_code == 429 and "Several PDFs are already being made" in busy.content.decode()
+    # A wrong token asks for nothing.
+    assert visitor.post(f"/s/{sharing.new_token()}/export/", HTTP_ORIGIN="null").status_code == 404
+
+
 def test_hiding_the_emotion_lane_hides_the_curve_in_the_page_and_the_export_snapshot(client: Client, grid, owner):
     import uuid
 
