@@ -978,9 +978,31 @@ function showStatus(status, pending) {
   badge.dataset.pending = String(pending || 0);
 }
 
+// ---- the share link ends ---------------------------------------------------------------------------
+// Revoked, expired or archived while the page is open: the map leaves the page (not
+// an "Offline" map left on screen) and the notice the server rendered takes its place.
+function endShare() {
+  if (document.body.classList.contains("share-ended-page")) return;
+  sync?.close();
+  for (const node of document.querySelectorAll(
+    ".map-heading, .toolbar, #persona-strip, #board-scroller, #side-panel, #popover, #share-pdf-form, #presence, #conn-badge")) {
+    node.remove();
+  }
+  for (const data of document.querySelectorAll("script[type='application/json']")) data.remove();
+  const notice = document.getElementById("share-ended");
+  notice.hidden = false;
+  document.body.classList.add("share-ended-page");
+  document.title = `${notice.querySelector("h1").textContent} · Journeymap`;
+}
+
 // ---- live -------------------------------------------------------------------------------------------
 async function fetchShareTicket() {
   const response = await fetch(config.ticketUrl, { method: "POST", credentials: "omit" });
+  if (response.status === 404) {
+    // Ended while we were away (or between two connections): it will not come back.
+    endShare();
+    throw new Error("share link ended");
+  }
   if (!response.ok) throw new Error(`ticket ${response.status}`);
   return (await response.json()).ticket;
 }
@@ -1056,6 +1078,8 @@ async function connect() {
     board.drawEmotions();
   });
   sync.on("session", () => location.reload());
+  // The server closes a share socket with 4404 when its link stops working.
+  if (config.share) sync.on("error", ({ code }) => { if (code === "not_found") endShare(); });
   sync.start();
   showStatus(sync.status, sync.pendingCount);
 }

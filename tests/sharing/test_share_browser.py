@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
+import time
 import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from tests.conftest import artifact, need_service
 from tests.servers import daphne_server  # noqa: F401  (fixture)
@@ -69,13 +72,61 @@ async def test_a_share_viewer_sees_the_map_live_then_loses_it_on_revocation(daph
             timeout=5_000)
         await page.screenshot(path=artifact("sharing/share-page.png"), full_page=True)
 
-        # Revocation: the page's socket closes within 5 s and the page is gone.
+        # Revocation: within seconds the open page says so and the map is gone from it.
         link = await sync_to_async(lambda: created.link.__class__.objects.get(id=created.link.id))()
         await sync_to_async(sharing.share_link_revoke)(link=link)
-        await page.wait_for_function("() => window.journeymapSync.status === 'offline'", timeout=5_000)
+        await expect_share_ended(page, "This map is no longer available")
+        await page.screenshot(path=artifact("sharing/share-page-revoked.png"))
         response = await page.goto(f"{server.http_url}{created.path}")
         assert response.status == 404
+        assert "This map is no longer available" in await page.content()
         assert dialogs == [] and errors == []
+        await browser.close()
+
+
+async def expect_share_ended(page, message: str, within: float = 5.0) -> None:
+    """The notice replaces the map within ``within`` seconds: no grid, no cards, no title."""
+    started = time.monotonic()
+    while not await page.evaluate("() => !document.getElementById('share-ended').hidden"):
+        assert time.monotonic() - started < within, "the page still shows the map"
+        await asyncio.sleep(0.1)
+    assert await page.locator("#share-ended h1").text_content() == message
+    assert await page.locator("#board, .cell, .item, #map-title, #download-pdf").count() == 0
+    assert "Customer signs up" not in await page.content()
+    assert await page.evaluate("() => window.journeymapSync.status") == "offline"
+
+
+async def test_an_open_share_page_in_french_says_so_when_its_link_expires(daphne_server, grid, owner):  # noqa: F811
+    # No Redis needed: the daphne process ends the socket itself at the expiry time.
+    need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
+    from playwright.async_api import async_playwright
+
+    from maps import sharing
+
+    def make_link():
+        grid.card(owner, stage=0, lane=0, text="Customer signs up")
+        return sharing.share_link_create(map=grid.map, created_by=owner, label="Atelier",
+                                         expires_at=timezone.now() + dt.timedelta(seconds=6))
+
+    server = await sync_to_async(daphne_server)()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        created = await sync_to_async(make_link)()  # its clock starts now
+        context = await browser.new_context(viewport={"width": 1400, "height": 800}, locale="fr-FR")
+        page = await context.new_page()
+        console: list[str] = []
+        page.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
+        response = await page.goto(f"{server.http_url}{created.path}")
+        assert response.headers["content-security-policy"].count("connect-src 'self';") == 1
+        started = time.monotonic()
+        while await page.evaluate("() => window.journeymapSync?.status") != "online":
+            assert time.monotonic() - started < 15
+            await asyncio.sleep(0.1)
+        assert "Customer signs up" in await page.locator("#board").text_content()
+        await expect_share_ended(page, "Cette carte n’est plus disponible", within=12)
+        await page.screenshot(path=artifact("sharing/share-page-expired-fr.png"))
+        # The socket was allowed by the CSP ('self' covers ws: of the same host).
+        assert not [line for line in console if "Content Security Policy" in line]
         await browser.close()
 
 
