@@ -61,6 +61,7 @@ def _viewer_config(link: ShareLink, token: str, request: HttpRequest) -> dict[st
         "wsPath": f"/ws/maps/{link.map_id}/",
         "role": "viewer",
         "share": True,
+        "showPresence": link.show_presence,
         "ticketUrl": f"/s/{token}/ws-ticket/",
         "highlightTeam": str(link.highlight_team_id) if link.highlight_team_id else None,
         "user": {"id": None, "name": _("Guest"), "team": None, "teamName": "", "color": "#475569"},
@@ -103,6 +104,7 @@ def share_ws_ticket(request: HttpRequest, token: str) -> HttpResponse:
         return JsonResponse({"code": "not_found", "message": "No such share link.", "fields": {}}, status=404)
     ticket = tickets.issue(tickets.make_payload(
         map_id=link.map_id, share_link_id=link.id, role="viewer", hidden_lanes=sorted(sharing.hidden_lanes_of(link)),
+        show_presence=link.show_presence,
     ))
     return JsonResponse({"ticket": ticket, "expires_in": tickets.ttl_seconds()}, status=201)
 

@@ -4,7 +4,8 @@ A share link is a read-only, live view of one map at ``/s/<token>/``. The token
 carries 256 bits of randomness (``secrets.token_urlsafe(32)``) and only its
 SHA-256 is stored, so the URL is shown once, to its creator. A link may expire,
 may hide lanes (the visibility profile applied to every byte the viewer gets),
-may highlight a team and may allow a PDF download.
+may highlight a team, may allow a PDF download and may show who of the team is
+on the map (off by default).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def share_link_create(
     hidden_lanes: Any = None,
     highlight_team: Any = None,
     allow_pdf: bool = False,
+    show_presence: bool = False,
 ) -> CreatedLink:
     """Create a link; the caller has checked that ``created_by`` may manage the map's links."""
     if not isinstance(label, str) or len(label) > MAX_LABEL:
@@ -106,6 +108,7 @@ def share_link_create(
         hidden_lanes=lanes,
         highlight_team=team,
         allow_pdf=bool(allow_pdf),
+        show_presence=bool(show_presence),
         created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
     )
     return CreatedLink(link=link, token=token)

@@ -10,6 +10,7 @@ import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
 import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
 import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
+import { ReadPanel } from "./ui/read-panel.js";
 import { renderStrip } from "./ui/personas.js";
 import { locksFrom, renderPresence } from "./ui/presence.js";
 import { Toasts } from "./ui/toasts.js";
@@ -25,7 +26,8 @@ const board = new Board({ root: document.getElementById("board"), strings: s, co
 const toasts = new Toasts(document.getElementById("toasts"));
 const popover = new Popover(document.getElementById("popover"));
 const undo = new UndoStack();
-const panel = new SidePanel({
+// People who may only look get the item to read, not a form they cannot use.
+const panel = new (config.canWrite ? SidePanel : ReadPanel)({
   host: document.getElementById("side-panel"),
   strings: s,
   config,
@@ -1048,7 +1050,8 @@ async function connect() {
   sync.on("remote", ({ ops }) => flashOps(ops));
   sync.on("presence", ({ roster }) => {
     const teams = currentDoc().teams || [];
-    renderPresence(document.getElementById("presence"), roster, { selfClientId: sync.clientId, teams, strings: s });
+    const host = document.getElementById("presence"); // none on a share page that shows nobody
+    if (host) renderPresence(host, roster, { selfClientId: sync.clientId, teams, strings: s });
     board.setLocks(locksFrom(roster, { selfClientId: sync.clientId, teams }));
   });
   sync.on("workspace", (frame) => {
@@ -1085,4 +1088,7 @@ async function connect() {
 }
 
 if (!config.canWrite) document.body.classList.add("read-only");
+// A share link shows who of the team is on the map only when its creator chose so
+// (the server then sends no presence at all).
+if (config.share && !config.showPresence) document.getElementById("presence")?.remove();
 connect();

@@ -167,9 +167,15 @@ async def test_the_members_page_shows_people_teams_and_invite_links(daphne_serve
         await page.fill("#share-label", "for Support")
         await page.check(f"input[name=hidden_lanes][value='{grid.lanes[1]}']")
         await page.check("input[name=allow_pdf]")
+        assert not await page.is_checked("input[name=show_presence]")  # off unless chosen
+        await page.check("input[name=show_presence]")
         await page.click("text=Create share link")
         share_url = await page.input_value("#new-link")
         assert "/s/" in share_url
+        from maps.models import ShareLink
+
+        created = await sync_to_async(ShareLink.objects.get)(label="for Support")
+        assert created.allow_pdf and created.show_presence
         await page.screenshot(path=artifact("sharing/share-links-page.png"), full_page=True)
         # A newcomer opens the link, creates an account and lands in the workspace.
         newcomer = await browser.new_page()

@@ -44,6 +44,20 @@ def test_owners_and_editors_create_a_link_whose_token_is_shown_once_and_stored_h
     assert token not in str(listed)
 
 
+def test_a_link_shows_who_is_on_the_map_only_when_asked_to(hidden_grid, owner):
+    default = api(owner).post(url(hidden_grid.map), {"label": "for customers"}, format="json").json()
+    assert default["show_presence"] is False
+    shown = api(owner).post(url(hidden_grid.map), {"label": "workshop", "show_presence": True}, format="json")
+    assert shown.status_code == 201 and shown.json()["show_presence"] is True
+    assert ShareLink.objects.get(id=shown.json()["id"]).show_presence is True
+    bad = api(owner).post(url(hidden_grid.map), {"show_presence": "sometimes"}, format="json")
+    assert bad.status_code == 400 and "show_presence" in bad.json()["fields"]
+    # The socket learns the choice from the ticket the share page gets.
+    for body, expected in ((default, False), (shown.json(), True)):
+        ticket = Client().post(f"{body['url'].split('testserver', 1)[1]}ws-ticket/").json()["ticket"]
+        assert tickets.consume_sync(ticket)["show_presence"] is expected
+
+
 def test_a_viewer_may_not_manage_links_and_an_outsider_learns_nothing(hidden_grid, viewer, outsider, share):
     assert api(viewer).get(url(hidden_grid.map)).status_code == 403
     assert api(viewer).post(url(hidden_grid.map), {"label": "x"}, format="json").status_code == 403
@@ -83,7 +97,7 @@ def test_the_share_ticket_is_one_use_and_carries_the_link_and_its_hidden_lanes(c
     assert response.status_code == 201
     payload = tickets.consume_sync(response.json()["ticket"])
     assert payload == {"user_id": None, "map_id": str(hidden_grid.map.id), "share_link_id": str(share.link.id),
-                       "role": "viewer", "hidden_lanes": [hidden_grid.hidden]}
+                       "role": "viewer", "hidden_lanes": [hidden_grid.hidden], "show_presence": False}
     assert tickets.consume_sync(response.json()["ticket"]) is None
     assert client.post(f"{share.path}ws-ticket/").json()["ticket"] != response.json()["ticket"]
 
