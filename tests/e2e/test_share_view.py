@@ -128,3 +128,13 @@ async def test_a_link_that_shows_the_team_shows_who_is_on_the_map(browser, works
     assert await avatar.first.get_attribute("title") == "Ana Lopez · Support"
     await visitor.screenshot(path=artifact("sharing/share-view-with-presence.png"))
     assert visitor.errors == [] and ana.errors == []
+
+
+async def test_a_share_visitor_switches_the_page_to_french(browser, workshop) -> None:
+    journey_map, path = await sync_to_async(seed)(workshop, False)
+    visitor, _ = await visitor_page(browser, f"{workshop.url}{path}")
+    async with visitor.expect_navigation():
+        await visitor.select_option("#lang-select", "fr")
+    assert "Vue partagée, en lecture seule" in await visitor.locator("body").inner_text()
+    await until(visitor, "window.journeymapSync && window.journeymapSync.status === 'online'")
+    await visitor.screenshot(path=artifact("sharing/share-view-fr.png"))
