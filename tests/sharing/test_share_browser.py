@@ -186,3 +186,31 @@ async def test_the_members_page_shows_people_teams_and_invite_links(daphne_serve
         await newcomer.click("#join-button")
         await newcomer.wait_for_url(f"{server.http_url}/?workspace={grid.map.workspace_id}")
         await browser.close()
+
+
+async def test_an_open_share_page_says_so_when_the_map_is_archived(daphne_server, grid, owner,  # noqa: F811
+                                                                  require_redis):
+    # The archive is made here; the page's socket is on the daphne process (Redis between).
+    need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
+    from playwright.async_api import async_playwright
+
+    from maps import sharing
+    from maps.services import map_archive
+
+    def make_link():
+        grid.card(owner, stage=0, lane=0, text="Customer signs up")
+        return sharing.share_link_create(map=grid.map, created_by=owner)
+
+    created = await sync_to_async(make_link)()
+    server = await sync_to_async(daphne_server)(HEARTBEAT_SECONDS="30")  # only the archive can end it in time
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1400, "height": 800})
+        await page.goto(f"{server.http_url}{created.path}")
+        started = time.monotonic()
+        while await page.evaluate("() => window.journeymapSync?.status") != "online":
+            assert time.monotonic() - started < 15
+            await asyncio.sleep(0.1)
+        await sync_to_async(map_archive)(journey_map=grid.map)
+        await expect_share_ended(page, "This map is no longer available")
+        await browser.close()
