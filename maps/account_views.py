@@ -223,6 +223,7 @@ def share_links(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
                 expires_at=expires_at, hidden_lanes=request.POST.getlist("hidden_lanes"),
                 highlight_team=request.POST.get("highlight_team") or None,
                 allow_pdf=request.POST.get("allow_pdf") == "on",
+                show_presence=request.POST.get("show_presence") == "on",
             )
             new_url = request.build_absolute_uri(created.path)
         except ValueError:

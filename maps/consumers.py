@@ -151,7 +151,7 @@ class MapConsumer(AsyncWebsocketConsumer):
         # group event queued behind this handler, never falls between the two.
         await self.join(realtime.map_group(self.map_id))
         self.hub = MapHub.for_map(self.map_id)
-        if self.conn.hidden_lanes:
+        if visibility.filtered(self.conn):
             welcome = await visibility.welcome(self.conn)
         else:
             welcome = await database_sync_to_async(sockets.welcome)(self.conn, frame.get("last_seq"))
@@ -216,7 +216,7 @@ class MapConsumer(AsyncWebsocketConsumer):
 
     async def on_resync(self, frame: dict[str, Any]) -> None:
         assert self.conn is not None
-        if self.conn.hidden_lanes:
+        if visibility.filtered(self.conn):
             texts = await database_sync_to_async(visibility.resync_frames)(self.conn)
         else:
             texts = await database_sync_to_async(sockets.resync)(self.conn, frame["from_seq"])

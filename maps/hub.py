@@ -22,7 +22,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from maps import presence, realtime, sockets, visibility
+from maps import presence, realtime, sharing, sockets, visibility
 
 if TYPE_CHECKING:
     from maps.consumers import MapConsumer
@@ -215,18 +215,26 @@ class MapHub:
         text = realtime.dumps({"type": "presence", "changes": [presence.public(e) for e in pending.values()]})
         await self.send_all(text)
 
-    async def send_all(self, text: str) -> None:
+    async def send_all(self, text: str, presence: bool = True) -> None:
+        """Send one frame to every welcomed socket; a presence frame goes through
+        each socket's visibility profile (a share link may show nobody)."""
         for consumer in list(self.consumers):
             if consumer.ready:
+                shown = visibility.presence_text(consumer.conn, text) if presence else text
+                if shown is None:
+                    continue
                 try:
-                    await consumer.send(text_data=visibility.presence_text(consumer.conn, text))
+                    await consumer.send(text_data=shown)
                 except Exception:
                     logger.debug("send to a closing socket failed", exc_info=True)
 
     async def heartbeat(self) -> None:
         users = list({c.conn.user_id for c in self.consumers if c.conn and c.conn.user_id is not None})
+        links = list({c.conn.share_link_id for c in self.consumers if c.conn and c.conn.share_link_id is not None})
         try:
             seq, roles = await database_sync_to_async(sockets.map_state)(self.map_id, users)
+            # A revocation or archive whose event was lost still ends share sockets here.
+            live_links = await database_sync_to_async(sharing.live_share_link_ids)(links) if links else set()
         except Exception:
             logger.warning("heartbeat of map %s skipped", self.map_id, exc_info=True)
             return
@@ -237,6 +245,10 @@ class MapHub:
         text = realtime.dumps({"type": "heartbeat", "seq": seq})
         for consumer in list(self.consumers):
             conn = consumer.conn
+            if conn is not None and conn.share_link_id is not None and str(conn.share_link_id) not in live_links:
+                self.consumers.discard(consumer)
+                await consumer.share_closed({})
+                continue
             if conn is not None and conn.user_id is not None:
                 role = roles.get(conn.user_id)
                 if role is None:
@@ -246,4 +258,4 @@ class MapHub:
                 if role != conn.role:
                     conn.role = role
                     await consumer.send(text_data=realtime.dumps({"type": "role", "role": role}))
-        await self.send_all(text)
+        await self.send_all(text, presence=False)

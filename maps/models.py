@@ -317,6 +317,10 @@ class ShareLink(models.Model):
     hidden_lanes = models.JSONField(default=list, blank=True)
     highlight_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     allow_pdf = models.BooleanField(default=False)
+    # Whether visitors see who of the team is on the map (names, avatars, what they
+    # have open). Off by default: a link handed to customers or partners shows
+    # the map, not the staff working on it.
+    show_presence = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

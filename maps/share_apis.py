@@ -24,6 +24,9 @@ class ShareLinkCreateSerializer(serializers.Serializer):
                                          max_length=sharing.MAX_HIDDEN_LANES)
     highlight_team = serializers.UUIDField(required=False, allow_null=True, default=None)
     allow_pdf = serializers.BooleanField(required=False, default=False)
+    show_presence = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Visitors see who of the team is on the map (names, avatars). Off by default.")
 
 
 class ShareLinkSerializer(serializers.Serializer):
@@ -37,6 +40,7 @@ class ShareLinkSerializer(serializers.Serializer):
     hidden_lanes = serializers.ListField(child=serializers.UUIDField())
     highlight_team = serializers.UUIDField(allow_null=True)
     allow_pdf = serializers.BooleanField()
+    show_presence = serializers.BooleanField()
     created_at = serializers.DateTimeField()
 
 
@@ -51,6 +55,7 @@ def link_data(link: ShareLink, url: str | None = None) -> dict[str, Any]:
         "hidden_lanes": list(link.hidden_lanes or []),
         "highlight_team": link.highlight_team_id,
         "allow_pdf": link.allow_pdf,
+        "show_presence": link.show_presence,
         "created_at": link.created_at,
     }
 
@@ -76,7 +81,7 @@ class ShareLinkListView(ApiView):
         created = sharing.share_link_create(
             map=journey_map, created_by=request.user, label=data["label"], expires_at=data["expires_at"],
             hidden_lanes=[str(lane) for lane in data["hidden_lanes"]], highlight_team=data["highlight_team"],
-            allow_pdf=data["allow_pdf"],
+            allow_pdf=data["allow_pdf"], show_presence=data["show_presence"],
         )
         url = request.build_absolute_uri(created.path)
         return Response(ShareLinkSerializer(link_data(created.link, url)).data, status=status.HTTP_201_CREATED)

@@ -61,6 +61,7 @@ def _viewer_config(link: ShareLink, token: str, request: HttpRequest) -> dict[st
         "wsPath": f"/ws/maps/{link.map_id}/",
         "role": "viewer",
         "share": True,
+        "showPresence": link.show_presence,
         "ticketUrl": f"/s/{token}/ws-ticket/",
         "highlightTeam": str(link.highlight_team_id) if link.highlight_team_id else None,
         "user": {"id": None, "name": _("Guest"), "team": None, "teamName": "", "color": "#475569"},
@@ -79,7 +80,9 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
     except Throttled as throttled:
         return _throttled(throttled.wait, as_json=False)
     if link is None:
-        raise Http404
+        # Unknown, revoked, expired or archived all look the same: nothing tells a
+        # guesser which tokens once worked.
+        return render(request, "share/gone.html", status=404)
     doc = visibility.snapshot_for(map_id=link.map_id, hidden_lanes=sharing.hidden_lanes_of(link))
     ShareLink.objects.filter(id=link.id).update(last_used_at=timezone.now())
     return render(request, "share/share.html", {
@@ -101,10 +104,18 @@ def share_ws_ticket(request: HttpRequest, token: str) -> HttpResponse:
         return JsonResponse({"code": "not_found", "message": "No such share link.", "fields": {}}, status=404)
     ticket = tickets.issue(tickets.make_payload(
         map_id=link.map_id, share_link_id=link.id, role="viewer", hidden_lanes=sorted(sharing.hidden_lanes_of(link)),
+        show_presence=link.show_presence,
     ))
     return JsonResponse({"ticket": ticket, "expires_in": tickets.ttl_seconds()}, status=201)
 
 
+# The token in the path is the whole authority here, as for the ticket: no cookie
+# or session counts, so there is nothing for a forged cross-site request to ride
+# on, and someone who holds the token can ask directly anyway. A CSRF check would
+# only refuse the visitors themselves: the page's Referrer-Policy is no-referrer
+# (the token never leaves in a Referer), so Chromium posts its form with
+# ``Origin: null``.
+@csrf_exempt
 @never_cache
 @require_POST
 def share_export(request: HttpRequest, token: str) -> HttpResponse:
@@ -117,6 +128,12 @@ def share_export(request: HttpRequest, token: str) -> HttpResponse:
         return _throttled(throttled.wait, as_json=False)
     if link is None or not link.allow_pdf:
         raise Http404
+    if sharing.share_exports_pending(link=link) >= sharing.MAX_PENDING_EXPORTS:
+        # Without an account there is no per-person limit: the link has its own.
+        response = render(request, "share/export_wait.html", {"link": link, "token": token, "busy": True},
+                          status=429)
+        response["Retry-After"] = "10"
+        return response
     export = export_request(map=link.map, share_link=link, hidden_lanes=sharing.hidden_lanes_of(link),
                             options={"format": "pdf"})
     return redirect(f"/s/{token}/exports/{export.id}/")

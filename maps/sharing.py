@@ -4,7 +4,8 @@ A share link is a read-only, live view of one map at ``/s/<token>/``. The token
 carries 256 bits of randomness (``secrets.token_urlsafe(32)``) and only its
 SHA-256 is stored, so the URL is shown once, to its creator. A link may expire,
 may hide lanes (the visibility profile applied to every byte the viewer gets),
-may highlight a team and may allow a PDF download.
+may highlight a team, may allow a PDF download and may show who of the team is
+on the map (off by default).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from maps.models import JourneyMap, Lane, ShareLink, Team
 
 MAX_LABEL = 200
 MAX_HIDDEN_LANES = 100
+# PDFs being made for one link at a time (visitors have no account to count by).
+MAX_PENDING_EXPORTS = 3
 
 
 def share_group(link_id: Any) -> str:
@@ -82,6 +85,7 @@ def share_link_create(
     hidden_lanes: Any = None,
     highlight_team: Any = None,
     allow_pdf: bool = False,
+    show_presence: bool = False,
 ) -> CreatedLink:
     """Create a link; the caller has checked that ``created_by`` may manage the map's links."""
     if not isinstance(label, str) or len(label) > MAX_LABEL:
@@ -104,6 +108,7 @@ def share_link_create(
         hidden_lanes=lanes,
         highlight_team=team,
         allow_pdf=bool(allow_pdf),
+        show_presence=bool(show_presence),
         created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
     )
     return CreatedLink(link=link, token=token)
@@ -173,6 +178,29 @@ def active_share_link(link_id: Any) -> ShareLink | None:
     if link is None or not is_active(link) or link.map.archived:
         return None
     return link
+
+
+def share_link_ids_of_map(*, map_id: Any) -> list[Any]:
+    """Every link of a map, revoked or not (all their sockets close when it is archived)."""
+    return list(ShareLink.objects.filter(map_id=map_id).values_list("id", flat=True))
+
+
+def live_share_link_ids(link_ids: list[Any]) -> set[str]:
+    """Those of ``link_ids`` that still open their map (the heartbeat's check)."""
+    if not link_ids:
+        return set()
+    now = timezone.now()
+    rows = (ShareLink.objects.filter(id__in=[i for i in link_ids if _is_uuid(i)], revoked_at__isnull=True,
+                                     map__archived=False)
+            .exclude(expires_at__lte=now).values_list("id", flat=True))
+    return {str(link_id) for link_id in rows}
+
+
+def share_exports_pending(*, link: ShareLink) -> int:
+    from exports.models import Export, ExportStatus
+
+    return Export.objects.filter(share_link_id=link.id,
+                                 status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).count()
 
 
 def share_links_for_map(*, map: JourneyMap) -> list[ShareLink]:

@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http.request import validate_host
+from django.http.request import split_domain_port, validate_host
+from django.utils.http import is_same_domain
 
 from journeymap import strict
 from maps import realtime, tickets
@@ -44,9 +45,11 @@ class Connection:
     user_id: Any = None
     actor: Actor | None = None
     share_link_id: str | None = None
-    # Lanes a share link hides: a hook for share-page sockets; a connection with
-    # hidden lanes always gets snapshots (never raw catch-up batches).
+    # Lanes a share link hides. A share-page socket always gets filtered snapshots
+    # (never raw catch-up batches): see ``maps.visibility``.
     hidden_lanes: frozenset[str] = field(default_factory=frozenset)
+    # Whether the share link shows who else is on the map.
+    share_people: bool = False
 
     @property
     def can_write(self) -> bool:
@@ -83,18 +86,77 @@ def allowed_hosts() -> list[str]:
     return hosts
 
 
-def origin_allowed(origin: str) -> bool:
-    """The Origin's host must be one Django would serve (ALLOWED_HOSTS)."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+Origin = tuple[str, str, int]  # (scheme, host, port), the port always explicit
+
+
+def origin_parts(value: str) -> Origin | None:
+    """``scheme://host[:port]`` as a comparable triple, or None when it is not a
+    web origin (other schemes, paths, credentials, a bad port)."""
     try:
-        parsed = urlparse(origin)
+        parsed = urlparse(value)
+        port = parsed.port
     except ValueError:
+        return None
+    scheme = parsed.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parsed.hostname or parsed.username is not None:
+        return None
+    if parsed.path not in ("", "/") or parsed.query or parsed.params or parsed.fragment:
+        return None
+    return scheme, parsed.hostname.lower().rstrip("."), port or DEFAULT_PORTS[scheme]
+
+
+def request_scheme(scope: dict[str, Any]) -> str:
+    """http or https, as Django's ``request.is_secure()`` would say for this socket
+    (``SECURE_PROXY_SSL_HEADER`` when a TLS-terminating proxy is configured)."""
+    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy:
+        meta_name, secure_value = proxy
+        name = meta_name.removeprefix("HTTP_").lower().replace("_", "-").encode("latin-1")
+        forwarded = header(scope, name)
+        if forwarded is not None:
+            return "https" if forwarded.split(",", 1)[0].strip() == secure_value else "http"
+    return "https" if scope.get("scheme") in ("wss", "https") else "http"
+
+
+def served_origin(scope: dict[str, Any]) -> Origin | None:
+    """The origin this socket was opened on: its scheme and its Host (which must be
+    one of ALLOWED_HOSTS), as Django's CSRF check computes the page's own origin."""
+    host = header(scope, b"host")
+    if host is None:
+        server = scope.get("server")
+        if not server or server[0] is None:
+            return None
+        host = f"{server[0]}:{server[1]}"
+    domain, _ = split_domain_port(host)
+    if not domain or not validate_host(domain, allowed_hosts()):
+        return None
+    return origin_parts(f"{request_scheme(scope)}://{host}")
+
+
+def _trusted(origin: Origin) -> bool:
+    """CSRF_TRUSTED_ORIGINS, read as Django reads them (``https://*.example.com``
+    covers subdomains), with scheme and port compared too."""
+    scheme, host, port = origin
+    for entry in settings.CSRF_TRUSTED_ORIGINS:
+        wildcard = "://*." in entry
+        trusted = origin_parts(entry.replace("://*.", "://", 1) if wildcard else entry)
+        if trusted is None or trusted[0] != scheme or trusted[2] != port:
+            continue
+        if host == trusted[1] or (wildcard and is_same_domain(host, "." + trusted[1])):
+            return True
+    return False
+
+
+def origin_allowed(origin: str, scope: dict[str, Any]) -> bool:
+    """A browser's Origin must be exactly where the app is served: the socket's
+    own scheme, host and port (the page that opened it is same-origin), or an
+    origin configured in CSRF_TRUSTED_ORIGINS. Another port or scheme on the same
+    host is another origin (another app, perhaps an attacker's)."""
+    parts = origin_parts(origin)
+    if parts is None:
         return False
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        return False
-    host = parsed.hostname
-    if ":" in host:  # IPv6 literal, written as in ALLOWED_HOSTS
-        host = f"[{host}]"
-    return validate_host(host, allowed_hosts())
+    return parts == served_origin(scope) or _trusted(parts)
 
 
 def ticket_from(scope: dict[str, Any]) -> str | None:
@@ -112,14 +174,14 @@ def ticket_from(scope: dict[str, Any]) -> str | None:
 async def authenticate(scope: dict[str, Any], map_id: str) -> Connection:
     """Decide who this socket is, or raise ``Refused`` with the close code.
 
-    A browser brings its session cookie and an Origin that matches
-    ALLOWED_HOSTS; an API client brings a one-use ticket and usually no Origin. A
+    A browser brings its session cookie and the Origin the app is served on
+    (``origin_allowed``); an API client brings a one-use ticket and usually no Origin. A
     foreign Origin is refused even with a ticket.
     """
     from channels.db import database_sync_to_async
 
     origin = header(scope, b"origin")
-    if origin is not None and not origin_allowed(origin):
+    if origin is not None and not origin_allowed(origin, scope):
         raise Refused(CLOSE_FORBIDDEN, "origin not allowed")
     ticket = ticket_from(scope)
     if ticket is not None:
@@ -168,6 +230,7 @@ def connection_for_ticket(payload: dict[str, Any]) -> Connection:
         role="viewer",
         share_link_id=payload["share_link_id"],
         hidden_lanes=frozenset(payload.get("hidden_lanes") or ()),
+        share_people=bool(payload.get("show_presence")),
     )
 
 
@@ -253,7 +316,7 @@ def parse_frame(text: str | None, data: bytes | None) -> tuple[dict[str, Any] | 
 def welcome(conn: Connection, last_seq: int | None) -> dict[str, Any]:
     """The welcome frame (without presence): catch-up batches when the client is
     close enough behind, else a fresh snapshot. Call after joining the group."""
-    if last_seq is not None and not conn.hidden_lanes:
+    if last_seq is not None and not conn.hidden_lanes and conn.share_link_id is None:
         caught = catch_up(conn.map_id, last_seq)
         if caught is not None:
             seq, batches = caught
@@ -283,7 +346,7 @@ def catch_up(map_id: str, since: int) -> tuple[int, list[dict[str, Any]]] | None
 
 def resync(conn: Connection, from_seq: int) -> list[str]:
     """The frames that bring a client from ``from_seq`` to now, serialised."""
-    if not conn.hidden_lanes:
+    if not conn.hidden_lanes and conn.share_link_id is None:
         caught = catch_up(conn.map_id, from_seq)
         if caught is not None:
             return [realtime.dumps({"type": "ops", **batch}) for batch in caught[1]]

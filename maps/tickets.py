@@ -35,7 +35,7 @@ def ttl_seconds() -> int:
 
 
 def make_payload(*, map_id: Any, user_id: Any = None, share_link_id: Any = None, role: str | None = None,
-                 hidden_lanes: list[str] | None = None) -> dict[str, Any]:
+                 hidden_lanes: list[str] | None = None, show_presence: bool = False) -> dict[str, Any]:
     """The one shape every ticket carries; a share-link ticket has ``user_id=None``,
     a ``share_link_id``, ``role="viewer"`` and possibly hidden lanes."""
     return {
@@ -44,6 +44,7 @@ def make_payload(*, map_id: Any, user_id: Any = None, share_link_id: Any = None,
         "share_link_id": str(share_link_id) if share_link_id is not None else None,
         "role": role,
         "hidden_lanes": sorted(str(lane) for lane in (hidden_lanes or [])),
+        "show_presence": bool(show_presence),
     }
 
 

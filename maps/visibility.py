@@ -1,5 +1,11 @@
 """What a share viewer may see: snapshots, ``ops`` frames and presence filtered
-through a visibility profile (the lanes a share link hides).
+through a visibility profile (the lanes a share link hides, and whether the link
+shows who else is on the map).
+
+Whatever the link, a share viewer never gets touchpoints' ``attachments``: file
+names of research material (interviews, recordings) are exactly what must not
+leave the team, and the viewer could not open the files anyway. Not even a count
+travels: the field is absent, as if the touchpoint had none.
 
 Hidden lanes and everything in them never reach the viewer. A move of an item
 into a hidden lane reaches the viewer as a ``delete``; a move out of one as a
@@ -32,11 +38,22 @@ LANE_ITEMS = ("card", "touchpoint", "moment")
 # Fields that point at another item: cleared when the item they name is hidden, so
 # not even its id reaches the viewer.
 REFERENCES = {"card": ("addresses",), "moment": ("touchpoint",)}
+# Fields members see and share viewers never do (see the module docstring).
+MEMBERS_ONLY = {"touchpoint": ("attachments",)}
 CACHE_SIZE = 512
 
+ProfileKey = tuple[str, frozenset[str], bool]
 
-def profile_key(map_id: Any, hidden_lanes: frozenset[str]) -> tuple[str, frozenset[str]]:
-    return str(map_id), frozenset(str(lane) for lane in hidden_lanes)
+
+def profile_key(map_id: Any, hidden_lanes: frozenset[str], people: bool = False) -> ProfileKey:
+    return str(map_id), frozenset(str(lane) for lane in hidden_lanes), bool(people)
+
+
+def _without_members_only(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    private = MEMBERS_ONLY.get(entity, ())
+    if not any(key in fields for key in private):
+        return fields
+    return {key: value for key, value in fields.items() if key not in private}
 
 
 # --- snapshots ----------------------------------------------------------------------
@@ -61,15 +78,19 @@ def _hidden_items(map_id: Any, hidden: frozenset[str]) -> dict[str, dict[str, An
 
 
 def filter_document(doc: dict[str, Any], *, hidden: frozenset[str], hide_emotions: bool) -> dict[str, Any]:
-    """Remove from a snapshot what the profile hides, references included.
+    """Remove from a snapshot what the profile hides, references included, and
+    what share viewers never see.
 
     ``map_document(hidden_lanes=...)`` already leaves out hidden lanes and their
     items; this also drops the emotion curve when its lane is hidden and clears
     references to hidden items, and is safe to apply twice.
     """
+    doc = dict(doc)
+    for name in MEMBERS_ONLY:
+        collection = ENTITIES[name].collection
+        doc[collection] = [_without_members_only(name, item) for item in doc.get(collection, [])]
     if not hidden:
         return doc
-    doc = dict(doc)
     doc["lanes"] = [lane for lane in doc.get("lanes", []) if lane["id"] not in hidden]
     visible: dict[str, set[str]] = {}
     for name in LANE_ITEMS:
@@ -134,11 +155,11 @@ def item_fields(entity: str, item_id: str) -> dict[str, Any] | None:
 class Profile:
     """One visibility profile of one map in this process."""
 
-    profiles: dict[tuple[str, frozenset[str]], Profile] = {}
+    profiles: dict[ProfileKey, Profile] = {}
 
     @classmethod
-    def acquire(cls, map_id: Any, hidden_lanes: frozenset[str]) -> Profile:
-        key = profile_key(map_id, hidden_lanes)
+    def acquire(cls, map_id: Any, hidden_lanes: frozenset[str], people: bool = False) -> Profile:
+        key = profile_key(map_id, hidden_lanes, people)
         profile = cls.profiles.get(key)
         if profile is None:
             profile = cls.profiles[key] = cls(*key)
@@ -147,12 +168,16 @@ class Profile:
 
     def release(self) -> None:
         self.users -= 1
-        if self.users <= 0 and Profile.profiles.get((self.map_id, self.hidden)) is self:
-            del Profile.profiles[(self.map_id, self.hidden)]
+        key = (self.map_id, self.hidden, self.people)
+        if self.users <= 0 and Profile.profiles.get(key) is self:
+            del Profile.profiles[key]
 
-    def __init__(self, map_id: str, hidden: frozenset[str]) -> None:
+    def __init__(self, map_id: str, hidden: frozenset[str], people: bool = False) -> None:
         self.map_id = map_id
         self.hidden = hidden
+        # Whether the link shows who else is on the map (names in presence and in
+        # the ``actor`` of each batch); off by default.
+        self.people = people
         self.users = 0
         self.loaded = False
         self.seq = 0
@@ -177,11 +202,15 @@ class Profile:
         return item_id in self.shadow or item_id in self.hidden
 
     def _scrub(self, op: dict[str, Any]) -> dict[str, Any]:
-        fields = op.get("fields") or {}
-        refs = [key for key in REFERENCES.get(op.get("entity", ""), ()) if fields.get(key) in self.shadow]
-        if not refs:
+        entity = op.get("entity", "")
+        fields = op.get("fields")
+        if not fields:
             return op
-        return {**op, "fields": {**fields, **{key: None for key in refs}}}
+        shown = _without_members_only(entity, fields)
+        refs = [key for key in REFERENCES.get(entity, ()) if shown.get(key) in self.shadow]
+        if not refs and shown is fields:
+            return op
+        return {**op, "fields": {**shown, **{key: None for key in refs}}}
 
     def _cascade(self, op: dict[str, Any]) -> list[dict[str, Any]]:
         """The cascade of a delete/restore of a visible parent, minus hidden children."""
@@ -285,6 +314,8 @@ class Profile:
                     if fields is not None and fields.get("lane") not in self.hidden:
                         ops[index] = self._scrub({"op": "create", "entity": entity, "id": item_id, "fields": fields})
             frame["ops"] = [op for op in ops if op is not None]
+            if not self.people:
+                frame["actor"] = None
             # The frame keeps its seq even when empty, so the viewer's sequence has no gap.
             text = realtime.dumps(frame)
             self.cache[seq] = text
@@ -304,8 +335,11 @@ class Profile:
             changed["cursor"] = None
         return changed
 
-    def presence_text(self, text: str) -> str:
-        """A presence frame without focus or cursor inside hidden lanes (one parse per text)."""
+    def presence_text(self, text: str) -> str | None:
+        """A presence frame without focus or cursor inside hidden lanes (one parse per
+        text); None when the link shows nobody."""
+        if not self.people:
+            return None
         if self._presence is not None and self._presence[0] == text:
             return self._presence[1]
         try:
@@ -327,14 +361,20 @@ def profile_of(conn: Any) -> Profile | None:
     return getattr(conn, "visibility", None)
 
 
+def filtered(conn: Any) -> bool:
+    """Whether this socket's frames go through a visibility profile: every share
+    viewer's (attachments, presence), and any with hidden lanes."""
+    return conn is not None and (conn.share_link_id is not None or bool(conn.hidden_lanes))
+
+
 async def welcome(conn: Any) -> dict[str, Any]:
-    """The welcome frame (without presence) of a share viewer with hidden lanes:
-    always a snapshot, and the profile is attached to the connection."""
+    """The welcome frame (without presence) of a filtered socket: always a
+    snapshot, and the profile is attached to the connection."""
     from channels.db import database_sync_to_async
 
     profile = profile_of(conn)
     if profile is None:
-        profile = Profile.acquire(conn.map_id, conn.hidden_lanes)
+        profile = Profile.acquire(conn.map_id, conn.hidden_lanes, conn.share_people)
         conn.visibility = profile
     doc, shadow, hide_emotions = await database_sync_to_async(load_snapshot)(conn.map_id, profile.hidden)
     profile.load(doc["map"]["seq"], shadow, hide_emotions)
@@ -344,21 +384,29 @@ async def welcome(conn: Any) -> dict[str, Any]:
 async def ops_text(conn: Any, event: dict[str, Any]) -> str | None:
     """What one socket receives for a ``map.ops`` event."""
     profile = profile_of(conn)
-    if not conn.hidden_lanes:
+    if not filtered(conn):
         return event["text"]
     if profile is None:  # not welcomed yet: the welcome snapshot will cover it
         return None
     return await profile.filter_event(event)
 
 
-def presence_text(conn: Any, text: str) -> str:
+def presence_text(conn: Any, text: str) -> str | None:
+    """What one socket receives of a presence frame (None: nothing)."""
     profile = profile_of(conn) if conn is not None else None
-    return text if profile is None else profile.presence_text(text)
+    if profile is None:
+        # A share viewer not yet welcomed gets its roster with the welcome.
+        return None if filtered(conn) else text
+    return profile.presence_text(text)
 
 
 def roster(conn: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     profile = profile_of(conn)
-    return entries if profile is None else [profile.presence_entry(e) for e in entries]
+    if profile is None:
+        return [] if filtered(conn) else entries
+    if not profile.people:
+        return []
+    return [profile.presence_entry(e) for e in entries]
 
 
 def release(conn: Any) -> None:
@@ -369,6 +417,7 @@ def release(conn: Any) -> None:
 
 
 def resync_frames(conn: Any) -> list[str]:
-    """A share viewer with hidden lanes always resyncs from a filtered snapshot."""
+    """A share viewer always resyncs from a filtered snapshot (the op log holds
+    every field of every lane)."""
     doc = snapshot_for(map_id=conn.map_id, hidden_lanes=conn.hidden_lanes)
     return [realtime.dumps({"type": "welcome", "seq": doc["map"]["seq"], "role": conn.role, "snapshot": doc})]

@@ -104,6 +104,13 @@ def structure_ops(structure: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def map_archive(*, journey_map: JourneyMap, archived: bool = True) -> JourneyMap:
+    """Archive (or bring back) a map. Archiving ends its share links: once
+    committed, every share socket open on it closes, as on revocation."""
+    from maps import sharing
+
     JourneyMap.objects.filter(id=journey_map.id).update(archived=archived)
     journey_map.refresh_from_db()
+    if archived:
+        link_ids = sharing.share_link_ids_of_map(map_id=journey_map.id)
+        transaction.on_commit(lambda: [sharing.notify_closed(link_id) for link_id in link_ids])
     return journey_map

@@ -10,6 +10,7 @@ import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
 import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
 import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
+import { ReadPanel } from "./ui/read-panel.js";
 import { renderStrip } from "./ui/personas.js";
 import { locksFrom, renderPresence } from "./ui/presence.js";
 import { Toasts } from "./ui/toasts.js";
@@ -25,7 +26,8 @@ const board = new Board({ root: document.getElementById("board"), strings: s, co
 const toasts = new Toasts(document.getElementById("toasts"));
 const popover = new Popover(document.getElementById("popover"));
 const undo = new UndoStack();
-const panel = new SidePanel({
+// People who may only look get the item to read, not a form they cannot use.
+const panel = new (config.canWrite ? SidePanel : ReadPanel)({
   host: document.getElementById("side-panel"),
   strings: s,
   config,
@@ -978,9 +980,31 @@ function showStatus(status, pending) {
   badge.dataset.pending = String(pending || 0);
 }
 
+// ---- the share link ends ---------------------------------------------------------------------------
+// Revoked, expired or archived while the page is open: the map leaves the page (not
+// an "Offline" map left on screen) and the notice the server rendered takes its place.
+function endShare() {
+  if (document.body.classList.contains("share-ended-page")) return;
+  sync?.close();
+  for (const node of document.querySelectorAll(
+    ".map-heading, .toolbar, #persona-strip, #board-scroller, #side-panel, #popover, #share-pdf-form, #presence, #conn-badge")) {
+    node.remove();
+  }
+  for (const data of document.querySelectorAll("script[type='application/json']")) data.remove();
+  const notice = document.getElementById("share-ended");
+  notice.hidden = false;
+  document.body.classList.add("share-ended-page");
+  document.title = `${notice.querySelector("h1").textContent} · Journeymap`;
+}
+
 // ---- live -------------------------------------------------------------------------------------------
 async function fetchShareTicket() {
   const response = await fetch(config.ticketUrl, { method: "POST", credentials: "omit" });
+  if (response.status === 404) {
+    // Ended while we were away (or between two connections): it will not come back.
+    endShare();
+    throw new Error("share link ended");
+  }
   if (!response.ok) throw new Error(`ticket ${response.status}`);
   return (await response.json()).ticket;
 }
@@ -1026,7 +1050,8 @@ async function connect() {
   sync.on("remote", ({ ops }) => flashOps(ops));
   sync.on("presence", ({ roster }) => {
     const teams = currentDoc().teams || [];
-    renderPresence(document.getElementById("presence"), roster, { selfClientId: sync.clientId, teams, strings: s });
+    const host = document.getElementById("presence"); // none on a share page that shows nobody
+    if (host) renderPresence(host, roster, { selfClientId: sync.clientId, teams, strings: s });
     board.setLocks(locksFrom(roster, { selfClientId: sync.clientId, teams }));
   });
   sync.on("workspace", (frame) => {
@@ -1056,9 +1081,14 @@ async function connect() {
     board.drawEmotions();
   });
   sync.on("session", () => location.reload());
+  // The server closes a share socket with 4404 when its link stops working.
+  if (config.share) sync.on("error", ({ code }) => { if (code === "not_found") endShare(); });
   sync.start();
   showStatus(sync.status, sync.pendingCount);
 }
 
 if (!config.canWrite) document.body.classList.add("read-only");
+// A share link shows who of the team is on the map only when its creator chose so
+// (the server then sends no presence at all).
+if (config.share && !config.showPresence) document.getElementById("presence")?.remove();
 connect();

@@ -862,7 +862,7 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
     visitor.on("pageerror", lambda exc: visitor.errors.append(str(exc)))
     await visitor.goto(f"{workshop.url}{await sync_to_async(share_url)()}")
     await visitor.locator(f".item[data-id='{TP}']").click()
-    await visitor.wait_for_selector("#side-panel .panel-evidence")
+    await visitor.wait_for_selector("#side-panel .read-title")  # the read view: share visitors edit nothing
     assert await visitor.locator("#side-panel .panel-attachments").count() == 0
     assert await visitor.locator(f".item[data-id='{TP}'] .tp-files").is_hidden()
     assert (await visitor.request.get(f"{workshop.url}{href}")).status in (401, 403)

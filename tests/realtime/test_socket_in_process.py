@@ -102,7 +102,8 @@ async def test_a_browser_session_with_an_allowed_origin_connects_and_a_foreign_o
     client = Client()
     await sync_to_async(client.force_login)(editor)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
-    good = await open_socket(grid.map, headers=[(b"cookie", cookie), (b"origin", b"http://127.0.0.1:8000")])
+    good = await open_socket(grid.map, headers=[(b"host", b"127.0.0.1:8000"), (b"cookie", cookie),
+                                               (b"origin", b"http://127.0.0.1:8000")])
     assert (await hello(good))["role"] == "editor"
     await good.disconnect()
     bad = await open_socket(grid.map, headers=[(b"cookie", cookie), (b"origin", b"https://evil.example")])

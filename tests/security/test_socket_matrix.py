@@ -23,7 +23,7 @@ from tests.factories import MapFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ORIGIN = [(b"origin", b"http://testserver")]
+ORIGIN = [(b"host", b"testserver"), (b"origin", b"http://testserver")]
 # What each caller may do: "write" (connect, push, presence, resync), "read"
 # (connect, presence, resync; pushes rejected as forbidden) or "refused" with the close code.
 MATRIX = {

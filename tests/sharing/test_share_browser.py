@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
+import time
 import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from tests.conftest import artifact, need_service
 from tests.servers import daphne_server  # noqa: F401  (fixture)
@@ -69,13 +72,61 @@ async def test_a_share_viewer_sees_the_map_live_then_loses_it_on_revocation(daph
             timeout=5_000)
         await page.screenshot(path=artifact("sharing/share-page.png"), full_page=True)
 
-        # Revocation: the page's socket closes within 5 s and the page is gone.
+        # Revocation: within seconds the open page says so and the map is gone from it.
         link = await sync_to_async(lambda: created.link.__class__.objects.get(id=created.link.id))()
         await sync_to_async(sharing.share_link_revoke)(link=link)
-        await page.wait_for_function("() => window.journeymapSync.status === 'offline'", timeout=5_000)
+        await expect_share_ended(page, "This map is no longer available")
+        await page.screenshot(path=artifact("sharing/share-page-revoked.png"))
         response = await page.goto(f"{server.http_url}{created.path}")
         assert response.status == 404
+        assert "This map is no longer available" in await page.content()
         assert dialogs == [] and errors == []
+        await browser.close()
+
+
+async def expect_share_ended(page, message: str, within: float = 5.0) -> None:
+    """The notice replaces the map within ``within`` seconds: no grid, no cards, no title."""
+    started = time.monotonic()
+    while not await page.evaluate("() => !document.getElementById('share-ended').hidden"):
+        assert time.monotonic() - started < within, "the page still shows the map"
+        await asyncio.sleep(0.1)
+    assert await page.locator("#share-ended h1").text_content() == message
+    assert await page.locator("#board, .cell, .item, #map-title, #download-pdf").count() == 0
+    assert "Customer signs up" not in await page.content()
+    assert await page.evaluate("() => window.journeymapSync.status") == "offline"
+
+
+async def test_an_open_share_page_in_french_says_so_when_its_link_expires(daphne_server, grid, owner):  # noqa: F811
+    # No Redis needed: the daphne process ends the socket itself at the expiry time.
+    need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
+    from playwright.async_api import async_playwright
+
+    from maps import sharing
+
+    def make_link():
+        grid.card(owner, stage=0, lane=0, text="Customer signs up")
+        return sharing.share_link_create(map=grid.map, created_by=owner, label="Atelier",
+                                         expires_at=timezone.now() + dt.timedelta(seconds=6))
+
+    server = await sync_to_async(daphne_server)()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        created = await sync_to_async(make_link)()  # its clock starts now
+        context = await browser.new_context(viewport={"width": 1400, "height": 800}, locale="fr-FR")
+        page = await context.new_page()
+        console: list[str] = []
+        page.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
+        response = await page.goto(f"{server.http_url}{created.path}")
+        assert response.headers["content-security-policy"].count("connect-src 'self';") == 1
+        started = time.monotonic()
+        while await page.evaluate("() => window.journeymapSync?.status") != "online":
+            assert time.monotonic() - started < 15
+            await asyncio.sleep(0.1)
+        assert "Customer signs up" in await page.locator("#board").text_content()
+        await expect_share_ended(page, "Cette carte n’est plus disponible", within=12)
+        await page.screenshot(path=artifact("sharing/share-page-expired-fr.png"))
+        # The socket was allowed by the CSP ('self' covers ws: of the same host).
+        assert not [line for line in console if "Content Security Policy" in line]
         await browser.close()
 
 
@@ -116,9 +167,15 @@ async def test_the_members_page_shows_people_teams_and_invite_links(daphne_serve
         await page.fill("#share-label", "for Support")
         await page.check(f"input[name=hidden_lanes][value='{grid.lanes[1]}']")
         await page.check("input[name=allow_pdf]")
+        assert not await page.is_checked("input[name=show_presence]")  # off unless chosen
+        await page.check("input[name=show_presence]")
         await page.click("text=Create share link")
         share_url = await page.input_value("#new-link")
         assert "/s/" in share_url
+        from maps.models import ShareLink
+
+        created = await sync_to_async(ShareLink.objects.get)(label="for Support")
+        assert created.allow_pdf and created.show_presence
         await page.screenshot(path=artifact("sharing/share-links-page.png"), full_page=True)
         # A newcomer opens the link, creates an account and lands in the workspace.
         newcomer = await browser.new_page()
@@ -128,4 +185,32 @@ async def test_the_members_page_shows_people_teams_and_invite_links(daphne_serve
         await newcomer.fill("#id_password2", "a long pass phrase 42")
         await newcomer.click("#join-button")
         await newcomer.wait_for_url(f"{server.http_url}/?workspace={grid.map.workspace_id}")
+        await browser.close()
+
+
+async def test_an_open_share_page_says_so_when_the_map_is_archived(daphne_server, grid, owner,  # noqa: F811
+                                                                  require_redis):
+    # The archive is made here; the page's socket is on the daphne process (Redis between).
+    need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
+    from playwright.async_api import async_playwright
+
+    from maps import sharing
+    from maps.services import map_archive
+
+    def make_link():
+        grid.card(owner, stage=0, lane=0, text="Customer signs up")
+        return sharing.share_link_create(map=grid.map, created_by=owner)
+
+    created = await sync_to_async(make_link)()
+    server = await sync_to_async(daphne_server)(HEARTBEAT_SECONDS="30")  # only the archive can end it in time
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1400, "height": 800})
+        await page.goto(f"{server.http_url}{created.path}")
+        started = time.monotonic()
+        while await page.evaluate("() => window.journeymapSync?.status") != "online":
+            assert time.monotonic() - started < 15
+            await asyncio.sleep(0.1)
+        await sync_to_async(map_archive)(journey_map=grid.map)
+        await expect_share_ended(page, "This map is no longer available")
         await browser.close()

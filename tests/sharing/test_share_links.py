@@ -44,6 +44,20 @@ def test_owners_and_editors_create_a_link_whose_token_is_shown_once_and_stored_h
     assert token not in str(listed)
 
 
+def test_a_link_shows_who_is_on_the_map_only_when_asked_to(hidden_grid, owner):
+    default = api(owner).post(url(hidden_grid.map), {"label": "for customers"}, format="json").json()
+    assert default["show_presence"] is False
+    shown = api(owner).post(url(hidden_grid.map), {"label": "workshop", "show_presence": True}, format="json")
+    assert shown.status_code == 201 and shown.json()["show_presence"] is True
+    assert ShareLink.objects.get(id=shown.json()["id"]).show_presence is True
+    bad = api(owner).post(url(hidden_grid.map), {"show_presence": "sometimes"}, format="json")
+    assert bad.status_code == 400 and "show_presence" in bad.json()["fields"]
+    # The socket learns the choice from the ticket the share page gets.
+    for body, expected in ((default, False), (shown.json(), True)):
+        ticket = Client().post(f"{body['url'].split('testserver', 1)[1]}ws-ticket/").json()["ticket"]
+        assert tickets.consume_sync(ticket)["show_presence"] is expected
+
+
 def test_a_viewer_may_not_manage_links_and_an_outsider_learns_nothing(hidden_grid, viewer, outsider, share):
     assert api(viewer).get(url(hidden_grid.map)).status_code == 403
     assert api(viewer).post(url(hidden_grid.map), {"label": "x"}, format="json").status_code == 403
@@ -83,7 +97,7 @@ def test_the_share_ticket_is_one_use_and_carries_the_link_and_its_hidden_lanes(c
     assert response.status_code == 201
     payload = tickets.consume_sync(response.json()["ticket"])
     assert payload == {"user_id": None, "map_id": str(hidden_grid.map.id), "share_link_id": str(share.link.id),
-                       "role": "viewer", "hidden_lanes": [hidden_grid.hidden]}
+                       "role": "viewer", "hidden_lanes": [hidden_grid.hidden], "show_presence": False}
     assert tickets.consume_sync(response.json()["ticket"]) is None
     assert client.post(f"{share.path}ws-ticket/").json()["ticket"] != response.json()["ticket"]
 
@@ -116,6 +130,23 @@ def test_a_pdf_is_offered_only_when_the_link_allows_it(client: Client, hidden_gr
     link = sharing.share_link_create(map=hidden_grid.map, created_by=owner, allow_pdf=False)
     assert "Download PDF" not in client.get(link.path).content.decode()
     assert client.post(f"{link.path}export/").status_code == 404
+
+
+def test_the_share_pdf_is_asked_for_by_the_token_alone_even_with_origin_null(hidden_grid, owner, settings, media):
+    # The page's Referrer-Policy is no-referrer, so Chromium posts its form with
+    # Origin: null and no CSRF cookie: the token in the path is the credential.
+    settings.EXPORTS_IN_PROCESS = False  # queued only: nothing rendered here
+    link = sharing.share_link_create(map=hidden_grid.map, created_by=owner, allow_pdf=True)
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.post(f"{link.path}export/", HTTP_ORIGIN="null")
+    assert response.status_code == 302 and response["Location"].startswith(f"{link.path}exports/")
+    # No account to count by: the link has its own limit of PDFs in the making.
+    for _ in range(sharing.MAX_PENDING_EXPORTS - 1):
+        assert visitor.post(f"{link.path}export/", HTTP_ORIGIN="null").status_code == 302
+    busy = visitor.post(f"{link.path}export/", HTTP_ORIGIN="null")
+    assert busy.status_code == 429 and "Several PDFs are already being made" in busy.content.decode()
+    # A wrong token asks for nothing.
+    assert visitor.post(f"/s/{sharing.new_token()}/export/", HTTP_ORIGIN="null").status_code == 404
 
 
 def test_hiding_the_emotion_lane_hides_the_curve_in_the_page_and_the_export_snapshot(client: Client, grid, owner):

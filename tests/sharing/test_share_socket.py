@@ -32,7 +32,7 @@ async def open_share_socket(share, journey_map) -> tuple[WebsocketCommunicator, 
     """Connect as the share page does; returns the socket, the welcome and every raw text received."""
     ticket = await sync_to_async(share_ticket)(share)
     socket = WebsocketCommunicator(application, f"/ws/maps/{journey_map.id}/?ticket={ticket}",
-                                   headers=[(b"origin", b"http://testserver")])
+                                   headers=[(b"host", b"testserver"), (b"origin", b"http://testserver")])
     connected, _ = await socket.connect()
     assert connected
     await socket.send_json_to({"type": "hello", "client_id": f"c-{uuid.uuid4()}", "last_seq": None})

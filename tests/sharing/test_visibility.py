@@ -1,4 +1,5 @@
-"""Visibility profiles: what a share viewer with hidden lanes receives."""
+"""Visibility profiles: what a share viewer receives (hidden lanes, presence,
+no attachments)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ SHOWN = str(uuid.uuid4())
 STAGE = str(uuid.uuid4())
 
 
-def profile(shadow=None) -> Profile:
-    p = Profile("map", frozenset({HIDDEN}))
+def profile(shadow=None, people: bool = False) -> Profile:
+    p = Profile("map", frozenset({HIDDEN}), people)
     p.load(10, shadow or {}, hide_emotions=False)
     return p
 
@@ -86,7 +87,7 @@ def test_references_to_hidden_items_are_cleared():
 
 def test_presence_inside_hidden_lanes_is_blanked():
     hidden_card = str(uuid.uuid4())
-    p = profile({hidden_card: {"entity": "card", "fields": card_fields(HIDDEN)}})
+    p = profile({hidden_card: {"entity": "card", "fields": card_fields(HIDDEN)}}, people=True)
     text = realtime.dumps({"type": "presence", "changes": [
         {"client_id": "a", "focus": {"entity": "card", "id": hidden_card}, "cursor": {"stage": STAGE, "lane": HIDDEN}},
         {"client_id": "b", "focus": None, "cursor": {"stage": STAGE, "lane": SHOWN}},
@@ -107,8 +108,42 @@ async def test_frames_are_filtered_once_per_profile_and_keep_their_seq():
     first = await p.filter_event(event)
     second = await p.filter_event(event)
     assert first is second  # the same string object: computed once
-    assert json.loads(first) == {"type": "ops", "seq": 11, "batch_id": "b", "actor": {}, "ops": []}
+    assert json.loads(first) == {"type": "ops", "seq": 11, "batch_id": "b", "actor": None, "ops": []}
     assert "secret plan" not in first
+
+
+def test_a_link_that_shows_nobody_sends_no_presence_and_no_names():
+    p = profile()
+    text = realtime.dumps({"type": "presence", "changes": [
+        {"client_id": "a", "user": {"name": "Ana Martin"}, "focus": None, "cursor": None}]})
+    assert p.presence_text(text) is None
+
+
+@pytest.mark.asyncio
+async def test_a_link_that_shows_people_keeps_the_author_of_each_batch():
+    p = profile(people=True)
+    actor = {"id": 3, "name": "Ana Martin", "team": ""}
+    event = {"seq": 11, "text": realtime.dumps({"type": "ops", "seq": 11, "batch_id": "b", "actor": actor,
+                                                "ops": []})}
+    assert json.loads(await p.filter_event(event))["actor"] == actor
+
+
+def test_touchpoint_attachments_never_pass_a_profile():
+    p = profile()
+    entry = {"id": "f", "name": "Interview.pdf", "content_type": "application/pdf", "size": 9, "sig": "s"}
+    tp = str(uuid.uuid4())
+    ops, _ = p.process([
+        {"op": "create", "entity": "touchpoint", "id": tp,
+         "fields": {"stage": STAGE, "lane": SHOWN, "title": "Order page", "attachments": [entry], "version": 1}},
+        {"op": "update", "entity": "touchpoint", "id": tp, "fields": {"attachments": [], "version": 2}},
+        {"op": "restore", "entity": "stage", "id": STAGE, "fields": {"version": 3},
+         "cascade": [{"entity": "touchpoint", "id": tp, "fields": {"lane": SHOWN, "attachments": [entry]}}]},
+    ])
+    assert "attachments" not in json.dumps(ops)
+    assert ops[0]["fields"]["title"] == "Order page" and ops[1]["fields"] == {"version": 2}
+    doc = visibility.filter_document({"touchpoints": [{"id": tp, "attachments": [entry]}]}, hidden=frozenset(),
+                                     hide_emotions=False)
+    assert doc["touchpoints"] == [{"id": tp}]
 
 
 def test_the_snapshot_filter_hides_the_emotion_curve_when_its_lane_is_hidden():
