@@ -389,6 +389,12 @@ def editor_strings() -> dict[str, str]:
         "error_not_found": _("it no longer exists on this map."),
         "error_forbidden": _("you may not edit this map."),
         "error_version_conflict": _("someone changed it at the same time; look again and retry."),
+        # The side panel with someone else in the same item.
+        "alsoOpenBy": _("Also open by %(names)s"),
+        "changedTo": _("%(name)s changed it to %(value)s"),
+        "keepTheirs": _("Keep theirs"),
+        "keepMine": _("Keep mine (%(value)s)"),
+        "emptyValue": _("(empty)"),
     }
 
 

@@ -34,6 +34,10 @@ const panel = new SidePanel({
   remove: (entity, id) => deleteItem(entity, id, s.deleted),
 });
 panel.onClose = () => sync?.setPresence(null, null);
+// Which field of the open item I am in: the others' panels show it.
+panel.onFocusField = (field) => {
+  if (config.canWrite && panel.entity) sync?.setPresence({ entity: panel.entity, id: panel.id, field }, null);
+};
 let sync = null;
 let localDoc = initialDoc;
 
@@ -1023,11 +1027,15 @@ async function connect() {
     const message = s[`error_${error?.code}`] || error?.message || "?";
     toasts.show(format(s.rejected, { message }), { kind: "error", timeout: 7000 });
   });
-  sync.on("remote", ({ ops }) => flashOps(ops));
+  sync.on("remote", (frame) => {
+    panel.noteRemote(frame);
+    flashOps(frame.ops);
+  });
   sync.on("presence", ({ roster }) => {
     const teams = currentDoc().teams || [];
     renderPresence(document.getElementById("presence"), roster, { selfClientId: sync.clientId, teams, strings: s });
     board.setLocks(locksFrom(roster, { selfClientId: sync.clientId, teams }));
+    panel.setPresence(roster, { selfClientId: sync.clientId, teams });
   });
   sync.on("workspace", (frame) => {
     if (frame.entity === "channel" && frame.item) {

@@ -1,0 +1,131 @@
+"""The editor's safety nets, in a real browser with two people: the side panel with
+someone else in the same touchpoint, deleting what holds content and restoring it
+from "Recently deleted", the persona picker's empty state and live library, and
+the panel never hiding the item it edits.
+
+People: Ana (owner, Support team) and Ben (editor, Sales team) of one workspace;
+see tests/e2e/conftest.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from tests.conftest import artifact
+from tests.e2e.conftest import eventually, sign_in, wait_synced
+from tests.e2e.test_editor import make_map, open_editor
+from tests.e2e.test_rich_lanes import lane_of, seed, touchpoint
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TP = "6b1d7b66-2e1f-4d72-8b8e-3c8e4d5f6071"
+
+
+async def until(page: Any, script: str, arg: Any = None, timeout: float = 10.0) -> Any:
+    """Poll ``script`` in the page (from here: the page's CSP forbids eval-based waits)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await page.evaluate(script, arg)
+        if value or loop.time() > deadline:
+            assert value, f"still false after {timeout}s: {script}"
+            return value
+        await asyncio.sleep(0.05)
+
+
+async def people(browser: Any, workshop: Any, journey_map: Any, *, ben_locale: str = "en-GB") -> tuple[Any, Any]:
+    """Ana's and Ben's editors on the map, each seeing the other."""
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben", locale=ben_locale)
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+    await ana.wait_for_selector("#presence .avatar[title*='Ben Martin']")
+    await ben.wait_for_selector("#presence .avatar[title*='Ana Lopez']")
+    return ana, ben
+
+
+def a_touchpoint(workshop: Any, journey_map: Any, *, stage: int = 1, title: str = "Contact form") -> None:
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"op": "create", "entity": "touchpoint", "id": TP,
+                 "fields": {"stage": doc["stages"][stage]["id"], "lane": lane_of(doc, "touchpoints"),
+                            "title": title, "csat": 30}}]
+
+    seed(workshop, journey_map, ops)
+
+
+# ---- #14.4: the side panel with two people in one touchpoint -------------------------------
+
+async def test_two_people_in_one_touchpoint_panel_see_each_other_and_nobody_loses_a_value_silently(
+        browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    await sync_to_async(a_touchpoint)(workshop, journey_map)
+    # Ben reads the editor in French: the notices speak his language.
+    ana, ben = await people(browser, workshop, journey_map, ben_locale="fr-FR")
+    await ana.locator(f".item[data-id='{TP}']").click()
+    await ben.locator(f".item[data-id='{TP}']").click()
+    a_panel, b_panel = ana.locator("#side-panel"), ben.locator("#side-panel")
+
+    # Each panel says who else has the touchpoint open.
+    await ana.wait_for_selector("#side-panel .panel-peers:not([hidden])")
+    assert await a_panel.locator(".panel-peers-text").inner_text() == "Also open by Ben Martin"
+    await ben.wait_for_selector("#side-panel .panel-peers:not([hidden])")
+    assert await b_panel.locator(".panel-peers-text").inner_text() == "Ouvert aussi par Ana Lopez"
+
+    # Ben clicks into CSAT: Ana's panel marks that field as his.
+    await b_panel.locator("input[name=csat]").click()
+    badge = a_panel.locator(".panel-row[data-field=csat] .panel-peer-badge")
+    await badge.wait_for()
+    assert await badge.inner_text() == "Ben Martin is editing"
+
+    # A field Ana is not in takes Ben's change live (NPS).
+    await b_panel.locator("input[name=nps]").fill("-20")
+    await b_panel.locator("input[name=nps]").press("Enter")
+    await until(ana, "() => document.querySelector('#side-panel input[name=nps]').value === '-20'")
+
+    # Both type a CSAT at once; Ben saves first while Ana is still typing: Ana keeps
+    # what she typed and is told, inline, who changed it to what.
+    await a_panel.locator("input[name=csat]").fill("50")
+    await b_panel.locator("input[name=csat]").fill("70")
+    await b_panel.locator("input[name=csat]").press("Enter")
+    notice = a_panel.locator(".panel-row[data-field=csat] .panel-conflict")
+    await notice.wait_for()
+    assert await notice.locator(".panel-conflict-text").inner_text() == "Ben Martin changed it to 70 %"
+    assert await notice.get_attribute("role") == "alert"
+    assert await a_panel.locator("input[name=csat]").input_value() == "50"
+    assert await eventually(lambda: touchpoint(TP).csat == 70)
+    await ana.screenshot(path=artifact("editor-safety/panel-conflict.png"))
+
+    # She keeps hers: it is saved, and Ben, whose 70 it replaces, is told in turn.
+    await notice.locator(".keep-mine").click()
+    assert await notice.count() == 0
+    assert await eventually(lambda: touchpoint(TP).csat == 50)
+    b_notice = b_panel.locator(".panel-row[data-field=csat] .panel-conflict")
+    await b_notice.wait_for()
+    assert await b_notice.locator(".panel-conflict-text").inner_text() == "Ana Lopez l’a changé en 50 %"
+    assert await b_panel.locator("input[name=csat]").input_value() == "50"
+    await ben.screenshot(path=artifact("editor-safety/panel-conflict-fr.png"))
+    # Ben accepts hers: nothing more is written, the notice goes.
+    await b_notice.locator(".keep-theirs").click()
+    assert await b_notice.count() == 0
+
+    # Both save a different value at the same moment: whoever the server put first
+    # is told that the other's value replaced theirs; both pages show the final value.
+    await a_panel.locator("input[name=csat]").fill("40")
+    await b_panel.locator("input[name=csat]").fill("45")
+    await asyncio.gather(a_panel.locator("input[name=csat]").press("Enter"),
+                         b_panel.locator("input[name=csat]").press("Enter"))
+    await wait_synced(ana)
+    await wait_synced(ben)
+    final = await eventually(lambda: touchpoint(TP).csat in (40, 45) and touchpoint(TP).csat)
+    loser, winner_name = (ana, "Ben Martin changed it to 45 %") if final == 45 else (ben, "Ana Lopez l’a changé en 40 %")
+    winner = ben if loser is ana else ana
+    await loser.wait_for_selector("#side-panel .panel-row[data-field=csat] .panel-conflict")
+    assert await loser.locator("#side-panel .panel-conflict-text").inner_text() == winner_name
+    for page in (ana, ben):
+        await until(page, "(v) => document.querySelector('#side-panel input[name=csat]').value === v", f"{final:g}")
+    assert await winner.locator("#side-panel .panel-conflict").count() == 0
+    assert not ana.errors and not ben.errors
