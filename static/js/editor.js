@@ -7,6 +7,7 @@ import { focusNode, installKeyboard } from "./grid/keyboard.js";
 import { find, format, itemText, orderedStages, placeOf, sorted, textField, uuid } from "./grid/model.js";
 import { Board, EMOTION_HEIGHT } from "./grid/render.js";
 import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
+import { confirmDelete, contentOf, deletedView } from "./ui/deleted.js";
 import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
 import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
@@ -596,6 +597,44 @@ function showOnGrid(entry) {
 
 document.getElementById("priorities-button")?.addEventListener("click", (event) => openPriorities(event.currentTarget));
 
+// ---- recently deleted ------------------------------------------------------------------
+// Any editor brings back anything deleted on the map, with what it held: a restore
+// op like undo's, so it is one batch, live for everyone and in the op log; and the
+// restorer can undo it.
+function openDeleted(button) {
+  panel.openView("deleted", deletedView({
+    s,
+    lang: config.uiLanguage || "en",
+    load: async () => {
+      const response = await fetch(`/api/v1/maps/${config.mapId}/deleted/`,
+        { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    },
+    restore: (entry) => {
+      commit([{ op: "restore", entity: entry.entity, id: entry.id }], [{ kind: "create", entity: entry.entity, id: entry.id }]);
+      toasts.show(format(s.restored, { name: entry.label }), { action: { label: s.undo, run: runUndo } });
+      revealWhenBack(entry.id);
+    },
+  }), { returnTo: button });
+}
+
+// Scroll to a restored stage, lane or item once the map shows it, and flash it.
+function revealWhenBack(id) {
+  const show = () => {
+    const node = board.headers.get(id) || board.items.get(id);
+    if (!node) return false;
+    node.scrollIntoView({ block: "nearest", inline: "nearest" });
+    board.flash([id]);
+    return true;
+  };
+  if (show() || !sync) return;
+  const off = sync.on("change", () => { if (show()) off(); });
+  setTimeout(off, 10000);
+}
+
+document.getElementById("deleted-button")?.addEventListener("click", (event) => openDeleted(event.currentTarget));
+
 
 // ---- personas -----------------------------------------------------------------------------
 // The strip shows who the map follows; attaching and detaching are persona_link ops
@@ -689,11 +728,20 @@ function renameHeader(entity, id, field = entity === "stage" ? "name" : "title")
   });
 }
 
-function deleteHeader(entity, id) {
+// A stage, lane or phase that holds something is deleted only once confirmed; what
+// goes with it can be restored by anyone from "Recently deleted".
+async function deleteHeader(entity, id) {
   const item = find(currentDoc(), entity, id);
   if (!item) return;
+  const counts = contentOf(currentDoc(), entity, id);
+  if (Object.values(counts).some(Boolean)) {
+    const name = entity === "stage" ? item.name : item.title;
+    if (!(await confirmDelete({ entity, name, counts, s }))) return;
+    if (!find(currentDoc(), entity, id)) return; // someone else deleted it meanwhile
+  }
   commit([{ op: "delete", entity, id }], [{ kind: "delete", entity, id }]);
-  toasts.show(entity === "stage" ? s.stageDeleted : s.laneDeleted, { action: { label: s.undo, run: runUndo } });
+  const done = { stage: s.stageDeleted, lane: s.laneDeleted, phase: s.phaseDeleted }[entity];
+  toasts.show(done, { action: { label: s.undo, run: runUndo } });
 }
 
 function moveStage(id, targetId, side) {
@@ -729,6 +777,12 @@ function openMenu(button) {
   const item = find(doc, entity, id);
   if (!item) return;
   popover.open(button, (host, close) => {
+    if (entity === "phase") {
+      const wrap = section("");
+      wrap.append(menuButton(s.deleteThe_phase, () => { close(); deleteHeader("phase", id); }, { danger: true }));
+      host.append(wrap);
+      return;
+    }
     if (entity === "stage" || entity === "lane") {
       const wrap = section("");
       wrap.append(menuButton(s.rename, () => { close(); renameHeader(entity, id); }));
@@ -832,7 +886,7 @@ function openMenu(button) {
     }
     actions.append(menuButton(s.delete, () => { close(); deleteItem(entity, id); }, { danger: true }));
     host.append(actions);
-  }, { label: entity === "stage" ? s.stageActions : entity === "lane" ? s.laneActions : s.cardActions });
+  }, { label: { stage: s.stageActions, lane: s.laneActions, phase: s.phaseActions }[entity] || s.cardActions });
 }
 
 // ---- undo / redo -----------------------------------------------------------------------------

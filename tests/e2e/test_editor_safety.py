@@ -129,3 +129,112 @@ async def test_two_people_in_one_touchpoint_panel_see_each_other_and_nobody_lose
         await until(page, "(v) => document.querySelector('#side-panel input[name=csat]').value === v", f"{final:g}")
     assert await winner.locator("#side-panel .panel-conflict").count() == 0
     assert not ana.errors and not ben.errors
+
+
+# ---- #14.7: deleting what holds content, and "Recently deleted" --------------------------------
+
+def stage_with_content(workshop: Any, journey_map: Any) -> dict[str, Any]:
+    """Stage 2 holds three cards and two touchpoints; stage 4 holds nothing."""
+    import uuid
+
+    from maps.selectors import map_document
+
+    doc = map_document(map_id=journey_map.id)
+    stage = doc["stages"][1]["id"]
+    card_lane = next(lane["id"] for lane in doc["lanes"] if lane["kind"] == "text")
+    cards = [str(uuid.uuid4()) for _ in range(3)]
+    touchpoints = [str(uuid.uuid4()) for _ in range(2)]
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return ([{"op": "create", "entity": "card", "id": card_id,
+                  "fields": {"stage": stage, "lane": card_lane, "text": f"Compares prices {i + 1}"}}
+                 for i, card_id in enumerate(cards)]
+                + [{"op": "create", "entity": "touchpoint", "id": tp_id,
+                    "fields": {"stage": stage, "lane": lane_of(doc, "touchpoints"), "title": f"Review site {i + 1}"}}
+                   for i, tp_id in enumerate(touchpoints)])
+
+    seed(workshop, journey_map, ops)
+    return {"stage": stage, "name": doc["stages"][1]["name"], "cards": cards, "touchpoints": touchpoints,
+            "empty_stage": doc["stages"][3]["id"]}
+
+
+async def open_stage_menu(page: Any, stage: str) -> None:
+    header = page.locator(f".stage-header[data-stage='{stage}']")
+    await header.hover()
+    await header.locator(".header-menu").click()
+
+
+async def api_json(page: Any, path: str) -> Any:
+    return await page.evaluate("""async (path) => {
+      const response = await fetch(path, {headers: {Accept: 'application/json'}});
+      return {status: response.status, body: await response.json()};
+    }""", path)
+
+
+async def test_a_stage_with_content_is_deleted_only_once_confirmed_and_another_editor_restores_it(
+        browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    seeded = await sync_to_async(stage_with_content)(workshop, journey_map)
+    stage, held = seeded["stage"], seeded["cards"] + seeded["touchpoints"]
+    ana, ben = await people(browser, workshop, journey_map)
+
+    # Ana deletes the stage: a dialog says what goes with it; she cancels first.
+    await open_stage_menu(ana, stage)
+    await ana.locator("#popover").get_by_role("button", name="Delete").click()
+    dialog = ana.get_by_role("dialog", name=f"Delete the stage “{seeded['name']}”?")
+    await dialog.wait_for()
+    assert await dialog.locator(".confirm-what").inner_text() == "This also deletes 3 cards and 2 touchpoints."
+    assert await ana.evaluate("() => document.activeElement.classList.contains('confirm-cancel')")
+    await ana.screenshot(path=artifact("editor-safety/confirm-delete-stage.png"))
+    await ana.keyboard.press("Escape")  # Escape is "Cancel"
+    await dialog.wait_for(state="detached")
+    await wait_synced(ana)
+    assert await ana.locator(f".stage-header[data-stage='{stage}']").count() == 1
+
+    # Then she confirms: gone on Ben's page with everything it held.
+    await open_stage_menu(ana, stage)
+    await ana.locator("#popover").get_by_role("button", name="Delete").click()
+    await dialog.locator(".confirm-delete").click()
+    await ben.wait_for_selector(f".stage-header[data-stage='{stage}']", state="detached")
+    for item_id in held:
+        assert await ben.locator(f".item[data-id='{item_id}']").count() == 0
+
+    # An empty stage goes at once, without a question (and shows in the list too).
+    await open_stage_menu(ana, seeded["empty_stage"])
+    await ana.locator("#popover").get_by_role("button", name="Delete").click()
+    await ana.wait_for_selector(f".stage-header[data-stage='{seeded['empty_stage']}']", state="detached")
+    assert await ana.locator(".confirm-dialog").count() == 0
+
+    # Ben (not the one who deleted it) opens "Recently deleted" and restores the stage.
+    await ben.locator("#deleted-button").click()
+    entry = ben.locator(f"#side-panel .deleted-item[data-id='{stage}']")
+    await entry.wait_for()
+    assert await entry.locator(".deleted-label").inner_text() == seeded["name"]
+    assert await entry.locator(".deleted-holds").inner_text() == "With 3 cards and 2 touchpoints"
+    assert (await entry.locator(".deleted-by").inner_text()).startswith("Deleted by Ana Lopez, ")
+    assert await ben.locator("#side-panel .deleted-item").count() == 2  # the two stages, not their cards
+    await ben.screenshot(path=artifact("editor-safety/recently-deleted.png"))
+    await entry.get_by_role("button", name=f"Restore: Stage {seeded['name']}").click()
+
+    # Back on both pages, with its cards and touchpoints in their cells.
+    for page in (ana, ben):
+        await page.wait_for_selector(f".stage-header[data-stage='{stage}']")
+        for item_id in held:
+            await page.wait_for_selector(f".cell[data-stage='{stage}'] .item[data-id='{item_id}']")
+    await entry.wait_for(state="detached")  # the list follows
+    await wait_synced(ben)
+    document = (await api_json(ana, f"/api/v1/maps/{journey_map.id}/document/"))["body"]
+    assert stage in [s["id"] for s in document["stages"]]
+    live = {c["id"] for c in document["cards"]} | {t["id"] for t in document["touchpoints"]}
+    assert set(held) <= live
+    listed = (await api_json(ana, f"/api/v1/maps/{journey_map.id}/deleted/"))["body"]
+    assert [(e["entity"], e["id"]) for e in listed] == [("stage", seeded["empty_stage"])]
+
+    def restored_by_ben() -> Any:
+        from maps.models import Operation
+
+        last = Operation.objects.filter(map_id=journey_map.id).order_by("-seq").first()
+        return last.actor_id == workshop.editor.id and last.ops[0]["op"] == "restore" and last.ops[0]["id"] == stage
+
+    assert await eventually(restored_by_ben)
+    assert not ana.errors and not ben.errors
