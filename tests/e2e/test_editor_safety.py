@@ -204,6 +204,7 @@ async def test_a_stage_with_content_is_deleted_only_once_confirmed_and_another_e
     await ana.locator("#popover").get_by_role("button", name="Delete").click()
     await ana.wait_for_selector(f".stage-header[data-stage='{seeded['empty_stage']}']", state="detached")
     assert await ana.locator(".confirm-dialog").count() == 0
+    await wait_synced(ana)
 
     # Ben (not the one who deleted it) opens "Recently deleted" and restores the stage.
     await ben.locator("#deleted-button").click()
@@ -212,7 +213,8 @@ async def test_a_stage_with_content_is_deleted_only_once_confirmed_and_another_e
     assert await entry.locator(".deleted-label").inner_text() == seeded["name"]
     assert await entry.locator(".deleted-holds").inner_text() == "With 3 cards and 2 touchpoints"
     assert (await entry.locator(".deleted-by").inner_text()).startswith("Deleted by Ana Lopez, ")
-    assert await ben.locator("#side-panel .deleted-item").count() == 2  # the two stages, not their cards
+    # The two stages, not their cards (the list follows Ana's second delete live).
+    await until(ben, "() => document.querySelectorAll('#side-panel .deleted-item').length === 2")
     await ben.screenshot(path=artifact("editor-safety/recently-deleted.png"))
     await entry.get_by_role("button", name=f"Restore: Stage {seeded['name']}").click()
 
@@ -237,4 +239,67 @@ async def test_a_stage_with_content_is_deleted_only_once_confirmed_and_another_e
         return last.actor_id == workshop.editor.id and last.ops[0]["op"] == "restore" and last.ops[0]["id"] == stage
 
     assert await eventually(restored_by_ben)
+    assert not ana.errors and not ben.errors
+
+
+def share_hiding(workshop: Any, journey_map: Any, lane: str) -> str:
+    from maps import sharing
+
+    return sharing.share_link_create(map=journey_map, created_by=workshop.owner, label="for Sales",
+                                     hidden_lanes=[lane]).path
+
+
+async def test_a_phase_deleted_from_its_menu_in_french_comes_back_for_everyone_and_a_hidden_lane_stays_hidden(
+        browser, workshop) -> None:
+    from maps.selectors import map_document
+
+    journey_map = await sync_to_async(make_map)(workshop)
+    seeded = await sync_to_async(stage_with_content)(workshop, journey_map)
+    doc = await sync_to_async(map_document)(map_id=journey_map.id)
+    phase = next(st["phase"] for st in doc["stages"] if st["id"] == seeded["stage"])
+    title = next(p["title"] for p in doc["phases"] if p["id"] == phase)
+    in_phase = [st["id"] for st in doc["stages"] if st["phase"] == phase]
+    card_lane = next(lane["id"] for lane in doc["lanes"] if lane["kind"] == "text")
+    path = await sync_to_async(share_hiding)(workshop, journey_map, card_lane)
+    ana, ben = await people(browser, workshop, journey_map, ben_locale="fr-FR")
+    viewer = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    await viewer.goto(f"{workshop.url}{path}")
+    await viewer.wait_for_selector(f".stage-header[data-stage='{seeded['stage']}']")
+    await viewer.wait_for_selector(f".item[data-id='{seeded['touchpoints'][0]}']")
+
+    # Ben deletes the phase from its band's menu; the question is in French.
+    band = ben.locator(f".phase-band[data-phase='{phase}']")
+    await band.hover()
+    await band.locator(".header-menu").click()
+    await ben.locator("#popover").get_by_role("button", name="Supprimer la phase").click()
+    dialog = ben.get_by_role("dialog", name=f"Supprimer la phase « {title} » ?")
+    await dialog.wait_for()
+    assert await dialog.locator(".confirm-what").inner_text() == (
+        f"Cela supprime aussi {len(in_phase)} étapes, 3 cartes et 2 points de contact.")
+    await ben.screenshot(path=artifact("editor-safety/confirm-delete-phase-fr.png"))
+    await dialog.get_by_role("button", name="Supprimer la phase").click()
+    for page in (ana, viewer):
+        for stage in in_phase:
+            await page.wait_for_selector(f".stage-header[data-stage='{stage}']", state="detached")
+
+    # Ana restores it from her list: the stages, cards and touchpoints come back for
+    # everyone; the share viewer gets the touchpoints but never the hidden lane's cards.
+    await ana.locator("#deleted-button").click()
+    entry = ana.locator(f"#side-panel .deleted-item[data-id='{phase}']")
+    assert await entry.locator(".deleted-holds").inner_text() == (
+        f"With {len(in_phase)} stages, 3 cards and 2 touchpoints")
+    await entry.locator(".deleted-restore").click()
+    for page in (ana, ben, viewer):
+        await page.wait_for_selector(f".phase-band[data-phase='{phase}']")
+        for tp_id in seeded["touchpoints"]:
+            await page.wait_for_selector(f".cell[data-stage='{seeded['stage']}'] .item[data-id='{tp_id}']")
+    for page in (ana, ben):
+        for card_id in seeded["cards"]:
+            await page.wait_for_selector(f".item[data-id='{card_id}']")
+    await wait_synced(ana)
+    assert await viewer.locator(".item-card, .cell[data-entity=card] .item").count() == 0
+    assert "Compares prices" not in await viewer.content()
+    await ben.locator("#deleted-button").click()
+    await ben.wait_for_selector("#side-panel .deleted-empty")
+    assert await ben.locator("#side-panel .deleted-empty").inner_text() == "Rien n’a été supprimé sur cette carte."
     assert not ana.errors and not ben.errors
