@@ -222,6 +222,7 @@ def map_editor(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
         "personas": [persona_item(p) for p in persona_list(workspace_id=journey_map.workspace_id)],
         "avatarUrl": reverse("persona_avatar", args=[uuid.UUID(int=0)]).replace(str(uuid.UUID(int=0)), "__id__"),
         "personaLibraryUrl": reverse("persona_library", args=[journey_map.workspace_id]),
+        "workspaceId": str(journey_map.workspace_id),
     }
     based_on = journey_map.based_on if journey_map.based_on_id else None
     return render(request, "maps/editor.html", {
@@ -432,6 +433,18 @@ def editor_strings() -> dict[str, str]:
         "kind_phase": _("Phase"),
         "kind_card": _("Card"),
         "kind_touchpoint": _("Touchpoint"),
+        # "Add a persona": the empty state and creating one right there.
+        "noPersonaInLibrary": _("The workspace has no persona yet: create the first one here."),
+        "createFirstPersona": _("Create the first persona"),
+        "newPersona": _("New persona"),
+        "personaName": _("Name"),
+        "personaRole": _("Who they are"),
+        "personaRolePlaceholder": _("e.g. Commuter, first-time buyer"),
+        "personaNameRequired": _("Give the persona a name."),
+        "createAndAdd": _("Create and add to the map"),
+        "personaCreated": _("%(name)s was created and added to this map"),
+        "personaCreateFailed": _("The persona could not be created: %(message)s"),
+        "personaCreateFailedNetwork": _("The persona could not be created: the server could not be reached."),
     }
 
 

@@ -10,8 +10,8 @@ import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
 import { confirmDelete, contentOf, deletedView } from "./ui/deleted.js";
 import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
-import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
-import { renderStrip } from "./ui/personas.js";
+import { EVALUATION_SYMBOL, SidePanel, csrfToken, volumeBadge } from "./ui/panel.js";
+import { buildPicker, linkedPersonas, renderStrip } from "./ui/personas.js";
 import { locksFrom, renderPresence } from "./ui/presence.js";
 import { Toasts } from "./ui/toasts.js";
 import { UndoStack } from "./ui/undo.js";
@@ -645,31 +645,86 @@ function drawStrip() {
   renderStrip(stripHost, {
     doc: currentDoc(), library: config.personas || [], s, canWrite: config.canWrite,
     avatarUrl: config.avatarUrl, libraryUrl: config.personaLibraryUrl,
-    onAdd: (button, linked) => {
-      const onMap = new Set(linked.map((p) => p.id));
-      const free = (config.personas || []).filter((p) => !onMap.has(p.id));
-      popover.open(button, (host, close) => {
-        const wrap = section(s.attachPersona);
-        if (!free.length) {
-          const none = document.createElement("p");
-          none.className = "small muted";
-          none.textContent = s.noPersonaToAttach;
-          wrap.append(none);
-        }
-        for (const persona of free) {
-          const choose = menuButton(persona.name, () => { close(); attachPersona(persona.id); });
-          choose.classList.add("attach-persona");
-          choose.dataset.persona = persona.id;
-          wrap.append(choose);
-        }
-        host.append(wrap);
-      }, { label: s.attachPersona });
-    },
+    onAdd: (button) => openPersonaPicker(button),
     onRemove: (persona) => {
       commit([{ op: "delete", entity: "persona_link", id: persona.link }], [{ kind: "delete", entity: "persona_link", id: persona.link }]);
       toasts.show(s.personaDetached, { action: { label: s.undo, run: runUndo } });
     },
   });
+  drawPicker();
+}
+
+// "Add a persona": the library (kept live by workspace frames, and read again from
+// REST on every opening in case a frame was missed), and a form to create one here.
+let picker = null;
+
+function freePersonas() {
+  const onMap = new Set(linkedPersonas(currentDoc(), config.personas || []).map((p) => p.id));
+  return (config.personas || []).filter((p) => !p.archived && !onMap.has(p.id));
+}
+
+function drawPicker() {
+  if (!picker || popover.host.hidden || popover.anchor !== picker.button) return;
+  picker.view.update(freePersonas(), (config.personas || []).filter((p) => !p.archived).length);
+}
+
+function openPersonaPicker(button) {
+  popover.open(button, (host, close) => {
+    const view = buildPicker(host, {
+      free: freePersonas(), libraryCount: (config.personas || []).filter((p) => !p.archived).length, s,
+      onAttach: (persona) => { close(); attachPersona(persona.id); },
+      onCreate: async (values) => {
+        const problem = await createPersona(values);
+        if (!problem) close();
+        return problem;
+      },
+    });
+    picker = { button, view };
+  }, { label: s.attachPersona });
+  picker?.view.focusForm();
+  refreshLibrary();
+}
+
+async function refreshLibrary() {
+  try {
+    const response = await fetch(`/api/v1/workspaces/${config.workspaceId}/personas/`,
+      { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const known = new Map((config.personas || []).map((p) => [p.id, p]));
+    // The API's persona has no picture flag: keep the page's.
+    const fresh = (await response.json()).map((p) => ({ avatar: known.get(p.id)?.avatar ?? false, ...p }));
+    // Keep library entries of personas still on the map (archived ones too).
+    const onMap = new Set(sorted(currentDoc(), "persona_links").map((l) => l.persona));
+    config.personas = [...fresh, ...(config.personas || []).filter((p) => onMap.has(p.id) && !fresh.some((f) => f.id === p.id))];
+    drawPicker();
+  } catch {
+    // The list from the page (and the live frames) stays.
+  }
+}
+
+// Create a persona in the workspace library (REST), then follow it on this map (an op).
+async function createPersona({ name, role }) {
+  let response;
+  try {
+    response = await fetch(`/api/v1/workspaces/${config.workspaceId}/personas/`, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ name, role }),
+    });
+  } catch {
+    return s.personaCreateFailedNetwork;
+  }
+  let body = {};
+  try { body = await response.json(); } catch { /* not JSON */ }
+  if (!response.ok) {
+    const fieldError = body.fields && Object.values(body.fields).flat()[0];
+    return format(s.personaCreateFailed, { message: fieldError || body.message || String(response.status) });
+  }
+  const list = config.personas || (config.personas = []);
+  if (!list.some((p) => p.id === body.id)) list.push({ ...body, avatar: false });
+  attachPersona(body.id);
+  toasts.show(format(s.personaCreated, { name: body.name }), { action: { label: s.undo, run: runUndo } });
+  return null;
 }
 
 function attachPersona(personaId) {
@@ -1115,6 +1170,7 @@ async function connect() {
     else list.push(frame.item);
     for (const p of currentDoc().personas || []) if (p.id === frame.item.id) Object.assign(p, frame.item);
     drawStrip();
+    drawPicker();
     board.drawEmotions();
   });
   sync.on("session", () => location.reload());

@@ -303,3 +303,66 @@ async def test_a_phase_deleted_from_its_menu_in_french_comes_back_for_everyone_a
     await ben.wait_for_selector("#side-panel .deleted-empty")
     assert await ben.locator("#side-panel .deleted-empty").inner_text() == "Rien n’a été supprimé sur cette carte."
     assert not ana.errors and not ben.errors
+
+
+# ---- #14.6: "Add a persona" with an empty library, and a live library -------------------------
+
+def persona_rows(workshop: Any, journey_map: Any) -> list[tuple[str, str, bool]]:
+    from maps.models import MapPersona
+    from personas.models import Persona
+
+    followed = set(MapPersona.objects.filter(map=journey_map, deleted_by_seq__isnull=True)
+                   .values_list("persona_id", flat=True))
+    return sorted((p.name, p.role, p.id in followed) for p in Persona.objects.filter(workspace=workshop.workspace))
+
+
+async def test_a_first_persona_is_created_from_the_empty_picker_and_one_made_in_another_tab_shows_live(
+        browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+    ana, ben = await people(browser, workshop, journey_map)
+
+    # The workspace has no persona: the picker says so and offers to create one, here.
+    await ana.locator("#persona-strip .strip-add").click()
+    picker = ana.locator("#popover .persona-picker")
+    await picker.wait_for()
+    assert await picker.locator(".picker-empty").inner_text() == (
+        "The workspace has no persona yet: create the first one here.")
+    assert "already on this map" not in await picker.inner_text()
+    assert await ana.evaluate("() => document.activeElement.classList.contains('persona-create-name')")
+    await picker.get_by_role("button", name="Create and add to the map").click()
+    assert await picker.get_by_role("alert").inner_text() == "Give the persona a name."
+    await picker.get_by_label("Name").fill("Chloé")
+    await picker.get_by_label("Who they are").fill("Commuter, first-time buyer")
+    await ana.screenshot(path=artifact("editor-safety/persona-picker-empty.png"))
+    await picker.get_by_role("button", name="Create and add to the map").click()
+
+    # Created in the library and followed by the map, on both pages.
+    for page in (ana, ben):
+        await page.wait_for_selector("#persona-strip .persona-pill:has-text('Chloé')")
+    assert await eventually(lambda: persona_rows(workshop, journey_map) == [
+        ("Chloé", "Commuter, first-time buyer", True)])
+
+    # Ana opens the picker again and leaves it open: everyone is on the map.
+    await ana.locator("#persona-strip .strip-add").click()
+    await picker.wait_for()
+    assert await picker.locator(".picker-empty").inner_text() == "Every persona of the library is already on this map."
+
+    # Meanwhile Ben creates "Marc" in the persona library, in another tab.
+    library = await ben.context.new_page()
+    await library.goto(f"{workshop.url}/workspaces/{workshop.workspace.id}/personas/")
+    await library.fill("#id_name", "Marc")
+    await library.fill("#id_role", "Retired, calls rather than clicks")
+    await library.locator("#persona-form button[type=submit]").click()
+    await library.wait_for_load_state()
+
+    # Ana's open picker lists him without a reload; one click follows him.
+    choice = picker.locator(".attach-persona", has_text="Marc")
+    await choice.wait_for()
+    assert await choice.locator(".attach-role").inner_text() == "Retired, calls rather than clicks"
+    assert await picker.locator(".picker-empty").count() == 0
+    await ana.screenshot(path=artifact("editor-safety/persona-picker-live.png"))
+    await choice.click()
+    await ben.wait_for_selector("#persona-strip .persona-pill:has-text('Marc')")
+    assert await eventually(lambda: ("Marc", "Retired, calls rather than clicks", True)
+                            in persona_rows(workshop, journey_map))
+    assert not ana.errors and not ben.errors

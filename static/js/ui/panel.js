@@ -43,7 +43,7 @@ export function attachmentSettings() {
   return node ? JSON.parse(node.textContent) : null;
 }
 
-function csrfToken() {
+export function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
