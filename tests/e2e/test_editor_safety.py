@@ -366,3 +366,53 @@ async def test_a_first_persona_is_created_from_the_empty_picker_and_one_made_in_
     assert await eventually(lambda: ("Marc", "Retired, calls rather than clicks", True)
                             in persona_rows(workshop, journey_map))
     assert not ana.errors and not ben.errors
+
+
+# ---- #14.17: the side panel never hides the item it edits ---------------------------------------
+
+FAR_TP = "7c2e8c77-3f20-4e83-9c9f-4d9f5e6a7182"
+
+# Where the item is against the panel, and whether a click at its centre would land on it.
+ITEM_AND_PANEL = """(id) => {
+  const item = document.querySelector(`#board .item[data-id="${id}"]`).getBoundingClientRect();
+  const panel = document.getElementById('side-panel').getBoundingClientRect();
+  const hit = document.elementFromPoint(item.left + item.width / 2, item.top + item.height / 2);
+  return {
+    item: [item.left, item.top, item.right, item.bottom], panel: [panel.left, panel.top, panel.right, panel.bottom],
+    overlaps: item.right > panel.left && item.left < panel.right && item.bottom > panel.top && item.top < panel.bottom,
+    onTop: Boolean(hit && hit.closest(`.item[data-id="${id}"]`)),
+    inViewport: item.left >= 0 && item.top >= 0 && item.right <= innerWidth && item.bottom <= innerHeight,
+  };
+}"""
+
+
+async def test_the_panel_opens_beside_the_item_it_edits_at_common_screen_sizes(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop)
+
+    def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        lane = lane_of(doc, "touchpoints")
+        return [{"op": "create", "entity": "touchpoint", "id": FAR_TP,
+                 "fields": {"stage": doc["stages"][-1]["id"], "lane": lane, "title": "Cancellation letter"}},
+                {"op": "create", "entity": "touchpoint", "id": TP,
+                 "fields": {"stage": doc["stages"][3]["id"], "lane": lane, "title": "Support hotline"}}]
+
+    await sync_to_async(seed)(workshop, journey_map, ops)
+    ana = await sign_in(browser, workshop.url, "ana")
+    await ana.set_viewport_size({"width": 1280, "height": 800})
+    await open_editor(ana, workshop.url, journey_map.id)
+    scroller = ana.locator("#board-scroller")
+
+    for width, height in [(1280, 800), (1366, 768), (1440, 900), (1920, 1080)]:
+        await ana.set_viewport_size({"width": width, "height": height})
+        for item_id in (TP, FAR_TP):
+            await scroller.evaluate("(node) => node.scrollTo({left: 0, top: 0, behavior: 'instant'})")
+            await ana.locator(f"#board .item[data-id='{item_id}']").click()
+            await ana.wait_for_selector(f"#side-panel[data-id='{item_id}']:not([hidden])")
+            where = await ana.evaluate(ITEM_AND_PANEL, item_id)
+            assert not where["overlaps"], (width, height, item_id, where)
+            assert where["onTop"] and where["inViewport"], (width, height, item_id, where)
+            if (width, height, item_id) == (1280, 800, FAR_TP):
+                await ana.screenshot(path=artifact("editor-safety/panel-beside-item-1280.png"))
+            await ana.keyboard.press("Escape")
+            await ana.wait_for_selector("#side-panel", state="hidden")
+    assert not ana.errors

@@ -137,6 +137,7 @@ export class SidePanel {
     this.host.dataset.entity = "";
     this.host.dataset.id = key;
     this.host.dataset.view = key;
+    this.mark(null);
     this.host.append(this.head(view.kicker));
     const body = el("div", "panel-body");
     this.host.append(body);
@@ -150,6 +151,40 @@ export class SidePanel {
     this.host.style.setProperty("--panel-top", `${Math.max(0, top)}px`);
     this.host.hidden = false;
     document.body.classList.add("panel-open");
+  }
+
+  // The item the panel edits is outlined on the board, so it is clear which one it is.
+  mark(node) {
+    for (const old of document.querySelectorAll(".item.is-in-panel")) old.classList.remove("is-in-panel");
+    if (node?.classList?.contains("item")) node.classList.add("is-in-panel");
+  }
+
+  // Scroll the board so the item being edited sits in view beside the panel: not
+  // under it, nor under the sticky lane titles or stage headers.
+  reveal(node) {
+    const scroller = document.getElementById("board-scroller");
+    if (!node?.isConnected || !scroller?.contains(node)) return;
+    const margin = 16;
+    const box = scroller.getBoundingClientRect();
+    const panel = this.host.getBoundingClientRect();
+    const laneTitles = scroller.querySelector(".lane-header")?.getBoundingClientRect();
+    const stageHeads = scroller.querySelector(".stage-header")?.getBoundingClientRect();
+    const area = {
+      left: Math.max(box.left, laneTitles ? laneTitles.right : box.left),
+      right: Math.min(box.left + scroller.clientWidth, panel.width ? panel.left : Infinity),
+      top: Math.max(box.top, stageHeads ? stageHeads.bottom : box.top),
+      bottom: box.top + scroller.clientHeight,
+    };
+    const rect = node.getBoundingClientRect();
+    const shift = (start, end, lo, hi) => {
+      if (end - start > hi - lo - 2 * margin) return start - (lo + margin); // too big: show its start
+      if (end > hi - margin) return end - (hi - margin);
+      if (start < lo + margin) return start - (lo + margin);
+      return 0;
+    };
+    const dx = shift(rect.left, rect.right, area.left, area.right);
+    const dy = shift(rect.top, rect.bottom, area.top, area.bottom);
+    if (dx || dy) scroller.scrollBy({ left: dx, top: dy, behavior: "instant" });
   }
 
   head(kickerText) {
@@ -180,6 +215,8 @@ export class SidePanel {
     this.remoteBy.clear();
     this.build(item);
     this.show();
+    this.mark(returnTo);
+    this.reveal(returnTo);
     this.drawPeers();
     if (focus) this.host.querySelector("input, textarea, select")?.focus();
   }
@@ -188,6 +225,7 @@ export class SidePanel {
     if (this.host.hidden) return;
     this.host.hidden = true;
     document.body.classList.remove("panel-open");
+    this.mark(null);
     this.entity = null;
     this.id = null;
     this.view = null;
@@ -212,6 +250,9 @@ export class SidePanel {
     }
     for (const [, field] of this.fields) field.read(item);
     this.remoteBy.clear();
+    // A redraw of the board may have replaced the item's node.
+    const node = document.querySelector(`#board .item[data-id="${CSS.escape(this.id)}"]`);
+    if (node && !node.classList.contains("is-in-panel")) this.mark(node);
     this.host.querySelector(".panel-extra")?.replaceChildren();
     const extra = this.host.querySelector(".panel-extra");
     if (extra && this.extras[this.entity]) this.extras[this.entity](this, item, extra);
