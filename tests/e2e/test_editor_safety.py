@@ -17,6 +17,7 @@ from asgiref.sync import sync_to_async
 
 from tests.conftest import artifact
 from tests.e2e.conftest import eventually, sign_in, wait_synced
+from tests.e2e.test_accessibility import axe_script, violations  # noqa: F401  (axe_script: a fixture)
 from tests.e2e.test_editor import make_map, open_editor
 from tests.e2e.test_rich_lanes import lane_of, seed, touchpoint
 
@@ -415,4 +416,30 @@ async def test_the_panel_opens_beside_the_item_it_edits_at_common_screen_sizes(b
                 await ana.screenshot(path=artifact("editor-safety/panel-beside-item-1280.png"))
             await ana.keyboard.press("Escape")
             await ana.wait_for_selector("#side-panel", state="hidden")
+    assert not ana.errors
+
+
+async def test_the_confirmation_the_deleted_list_and_the_persona_picker_pass_axe(
+        browser, workshop, axe_script) -> None:  # noqa: F811  (the imported fixture)
+    journey_map = await sync_to_async(make_map)(workshop)
+    seeded = await sync_to_async(stage_with_content)(workshop, journey_map)
+    ana = await sign_in(browser, workshop.url, "ana")
+    await ana.context.add_init_script(path=str(axe_script))
+    await open_editor(ana, workshop.url, journey_map.id)
+
+    await ana.locator(f".item[data-id='{seeded['touchpoints'][0]}']").click()
+    await ana.wait_for_selector("#side-panel:not([hidden])")
+    assert not await violations(ana)
+    await ana.keyboard.press("Escape")
+    await open_stage_menu(ana, seeded["stage"])
+    await ana.locator("#popover").get_by_role("button", name="Delete").click()
+    await ana.wait_for_selector(".confirm-dialog[open]")
+    assert not await violations(ana)
+    await ana.locator(".confirm-dialog .confirm-delete").click()
+    await ana.locator("#deleted-button").click()
+    await ana.wait_for_selector("#side-panel .deleted-item")
+    assert not await violations(ana)
+    await ana.locator("#persona-strip .strip-add").click()
+    await ana.wait_for_selector("#popover .persona-create")
+    assert not await violations(ana)
     assert not ana.errors
