@@ -23,8 +23,12 @@ class DeletedHoldsSerializer(serializers.Serializer):
     moments = serializers.IntegerField()
 
 
+# Plain strings (not enums): another component already names an "entity" enum.
+ENTITY_HELP = f"One of {', '.join(LISTED)}."
+
+
 class DeletedRefSerializer(serializers.Serializer):
-    entity = serializers.ChoiceField(choices=LISTED)
+    entity = serializers.CharField(help_text=ENTITY_HELP)
     id = serializers.UUIDField()
     label = serializers.CharField()
 
@@ -36,7 +40,7 @@ class DeletedActorSerializer(serializers.Serializer):
 
 
 class DeletedItemSerializer(serializers.Serializer):
-    entity = serializers.ChoiceField(choices=LISTED)
+    entity = serializers.CharField(help_text=ENTITY_HELP)
     id = serializers.UUIDField()
     label = serializers.CharField(help_text="Its name, title or the start of its text.")
     seq = serializers.IntegerField(help_text="The batch that deleted it.")
