@@ -3,7 +3,7 @@
 // any editor restores anything (a restore op: one batch, live for everyone).
 // User text only ever goes through textContent.
 
-import { format } from "../grid/model.js";
+import { find, format } from "../grid/model.js";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -105,7 +105,9 @@ export function deletedView({ s, lang, load, restore }) {
   let list = null;
   let status = null;
   let timer = null;
+  let listed = new Set();
   const fill = (entries) => {
+    listed = new Set(entries.map((e) => e.id));
     list.replaceChildren();
     if (!entries.length) {
       list.append(el("li", "deleted-empty small muted", s.deletedEmpty));
@@ -164,8 +166,11 @@ export function deletedView({ s, lang, load, restore }) {
       reload();
     },
     refresh(doc, changed) {
+      // Only deletes (an item gone from the map) and restores (a listed one back)
+      // change the list; ordinary edits do not reload it.
       const kinds = ["phase", "stage", "lane", "card", "touchpoint"];
-      if (!changed.full && !changed.items.some((c) => kinds.includes(c.entity))) return;
+      const relevant = (c) => kinds.includes(c.entity) && (listed.has(c.id) || !find(doc, c.entity, c.id));
+      if (!changed.full && !changed.items.some(relevant)) return;
       clearTimeout(timer);
       timer = setTimeout(reload, 250);
     },
