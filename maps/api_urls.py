@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from maps.apis.deleted import MapDeletedView
 from maps.apis.entities import NESTED, entity_views
 from maps.apis.lanes import DerivedEmotionsView, PrioritiesView
 from maps.apis.maps import (
@@ -63,6 +64,7 @@ urlpatterns = [
     # Before the nested emotions/<item_id>/ route, which would otherwise take "derive" for an id.
     path("maps/<str:map_id>/emotions/derive/", DerivedEmotionsView.as_view(), name="api-map-emotions-derive"),
     path("maps/<str:map_id>/priorities/", PrioritiesView.as_view(), name="api-map-priorities"),
+    path("maps/<str:map_id>/deleted/", MapDeletedView.as_view(), name="api-map-deleted"),
     path("maps/<str:map_id>/personas/", MapPersonaListView.as_view(), name="api-map-personas"),
     path("maps/<str:map_id>/personas/<str:persona_id>/", MapPersonaDetailView.as_view(), name="api-map-persona"),
     path("maps/<str:map_id>/touchpoints/<str:touchpoint_id>/attachments/", AttachmentListView.as_view(),

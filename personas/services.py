@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from maps.models import Workspace
-from maps.services.workspace import broadcast_workspace_item
+from maps.services.workspace import broadcast_workspace_item, workspace_map_ids
 from personas.models import Persona
 from personas.selectors import maps_following, persona_item
 from touchpoints.filetypes import sniff_image
@@ -19,17 +19,27 @@ WRITABLE = ("name", "role", "quote", "goals", "needs", "frustrations", "behaviou
             "demographics", "color")
 
 
+def _tell(persona: Persona) -> None:
+    """Push the persona, once committed, to the workspace's open maps: those that
+    follow it show the change, the others' "Add a persona" lists stay current."""
+    maps = {*workspace_map_ids(persona.workspace_id), *maps_following(persona_id=persona.id)}
+    broadcast_workspace_item(maps, "persona", persona_item(persona))
+
+
 def _save_and_tell(persona: Persona, fields: list[str]) -> None:
     """Save the changed fields with a new version (inside the caller's transaction)
-    and push the persona, once committed, to the maps that follow it."""
+    and tell the workspace's maps."""
     persona.version = F("version") + 1
     persona.save(update_fields=[*fields, "version", "updated_at"])
     persona.refresh_from_db()
-    broadcast_workspace_item(maps_following(persona_id=persona.id), "persona", persona_item(persona))
+    _tell(persona)
 
 
 def persona_create(*, workspace: Workspace, data: dict[str, Any]) -> Persona:
-    return Persona.objects.create(workspace=workspace, **{k: v for k, v in data.items() if k in WRITABLE})
+    with transaction.atomic():
+        persona = Persona.objects.create(workspace=workspace, **{k: v for k, v in data.items() if k in WRITABLE})
+        _tell(persona)
+    return persona
 
 
 def persona_update(*, persona: Persona, data: dict[str, Any]) -> Persona:

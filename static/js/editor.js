@@ -7,11 +7,17 @@ import { focusNode, installKeyboard } from "./grid/keyboard.js";
 import { find, format, itemText, orderedStages, placeOf, sorted, textField, uuid } from "./grid/model.js";
 import { Board, EMOTION_HEIGHT } from "./grid/render.js";
 import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
+import { confirmDelete, contentOf, deletedView } from "./ui/deleted.js";
 import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
+<<<<<<< HEAD
 import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
 import { ReadPanel } from "./ui/read-panel.js";
 import { renderStrip } from "./ui/personas.js";
+=======
+import { EVALUATION_SYMBOL, SidePanel, csrfToken, volumeBadge } from "./ui/panel.js";
+import { buildPicker, linkedPersonas, renderStrip } from "./ui/personas.js";
+>>>>>>> h-editor
 import { locksFrom, renderPresence } from "./ui/presence.js";
 import { Toasts } from "./ui/toasts.js";
 import { UndoStack } from "./ui/undo.js";
@@ -36,6 +42,10 @@ const panel = new (config.canWrite ? SidePanel : ReadPanel)({
   remove: (entity, id) => deleteItem(entity, id, s.deleted),
 });
 panel.onClose = () => sync?.setPresence(null, null);
+// Which field of the open item I am in: the others' panels show it.
+panel.onFocusField = (field) => {
+  if (config.canWrite && panel.entity) sync?.setPresence({ entity: panel.entity, id: panel.id, field }, null);
+};
 let sync = null;
 let localDoc = initialDoc;
 
@@ -594,6 +604,44 @@ function showOnGrid(entry) {
 
 document.getElementById("priorities-button")?.addEventListener("click", (event) => openPriorities(event.currentTarget));
 
+// ---- recently deleted ------------------------------------------------------------------
+// Any editor brings back anything deleted on the map, with what it held: a restore
+// op like undo's, so it is one batch, live for everyone and in the op log; and the
+// restorer can undo it.
+function openDeleted(button) {
+  panel.openView("deleted", deletedView({
+    s,
+    lang: config.uiLanguage || "en",
+    load: async () => {
+      const response = await fetch(`/api/v1/maps/${config.mapId}/deleted/`,
+        { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    },
+    restore: (entry) => {
+      commit([{ op: "restore", entity: entry.entity, id: entry.id }], [{ kind: "create", entity: entry.entity, id: entry.id }]);
+      toasts.show(format(s.restored, { name: entry.label }), { action: { label: s.undo, run: runUndo } });
+      revealWhenBack(entry.id);
+    },
+  }), { returnTo: button });
+}
+
+// Scroll to a restored stage, lane or item once the map shows it, and flash it.
+function revealWhenBack(id) {
+  const show = () => {
+    const node = board.headers.get(id) || board.items.get(id);
+    if (!node) return false;
+    node.scrollIntoView({ block: "nearest", inline: "nearest" });
+    board.flash([id]);
+    return true;
+  };
+  if (show() || !sync) return;
+  const off = sync.on("change", () => { if (show()) off(); });
+  setTimeout(off, 10000);
+}
+
+document.getElementById("deleted-button")?.addEventListener("click", (event) => openDeleted(event.currentTarget));
+
 
 // ---- personas -----------------------------------------------------------------------------
 // The strip shows who the map follows; attaching and detaching are persona_link ops
@@ -604,31 +652,86 @@ function drawStrip() {
   renderStrip(stripHost, {
     doc: currentDoc(), library: config.personas || [], s, canWrite: config.canWrite,
     avatarUrl: config.avatarUrl, libraryUrl: config.personaLibraryUrl,
-    onAdd: (button, linked) => {
-      const onMap = new Set(linked.map((p) => p.id));
-      const free = (config.personas || []).filter((p) => !onMap.has(p.id));
-      popover.open(button, (host, close) => {
-        const wrap = section(s.attachPersona);
-        if (!free.length) {
-          const none = document.createElement("p");
-          none.className = "small muted";
-          none.textContent = s.noPersonaToAttach;
-          wrap.append(none);
-        }
-        for (const persona of free) {
-          const choose = menuButton(persona.name, () => { close(); attachPersona(persona.id); });
-          choose.classList.add("attach-persona");
-          choose.dataset.persona = persona.id;
-          wrap.append(choose);
-        }
-        host.append(wrap);
-      }, { label: s.attachPersona });
-    },
+    onAdd: (button) => openPersonaPicker(button),
     onRemove: (persona) => {
       commit([{ op: "delete", entity: "persona_link", id: persona.link }], [{ kind: "delete", entity: "persona_link", id: persona.link }]);
       toasts.show(s.personaDetached, { action: { label: s.undo, run: runUndo } });
     },
   });
+  drawPicker();
+}
+
+// "Add a persona": the library (kept live by workspace frames, and read again from
+// REST on every opening in case a frame was missed), and a form to create one here.
+let picker = null;
+
+function freePersonas() {
+  const onMap = new Set(linkedPersonas(currentDoc(), config.personas || []).map((p) => p.id));
+  return (config.personas || []).filter((p) => !p.archived && !onMap.has(p.id));
+}
+
+function drawPicker() {
+  if (!picker || popover.host.hidden || popover.anchor !== picker.button) return;
+  picker.view.update(freePersonas(), (config.personas || []).filter((p) => !p.archived).length);
+}
+
+function openPersonaPicker(button) {
+  popover.open(button, (host, close) => {
+    const view = buildPicker(host, {
+      free: freePersonas(), libraryCount: (config.personas || []).filter((p) => !p.archived).length, s,
+      onAttach: (persona) => { close(); attachPersona(persona.id); },
+      onCreate: async (values) => {
+        const problem = await createPersona(values);
+        if (!problem) close();
+        return problem;
+      },
+    });
+    picker = { button, view };
+  }, { label: s.attachPersona });
+  picker?.view.focusForm();
+  refreshLibrary();
+}
+
+async function refreshLibrary() {
+  try {
+    const response = await fetch(`/api/v1/workspaces/${config.workspaceId}/personas/`,
+      { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const known = new Map((config.personas || []).map((p) => [p.id, p]));
+    // The API's persona has no picture flag: keep the page's.
+    const fresh = (await response.json()).map((p) => ({ avatar: known.get(p.id)?.avatar ?? false, ...p }));
+    // Keep library entries of personas still on the map (archived ones too).
+    const onMap = new Set(sorted(currentDoc(), "persona_links").map((l) => l.persona));
+    config.personas = [...fresh, ...(config.personas || []).filter((p) => onMap.has(p.id) && !fresh.some((f) => f.id === p.id))];
+    drawPicker();
+  } catch {
+    // The list from the page (and the live frames) stays.
+  }
+}
+
+// Create a persona in the workspace library (REST), then follow it on this map (an op).
+async function createPersona({ name, role }) {
+  let response;
+  try {
+    response = await fetch(`/api/v1/workspaces/${config.workspaceId}/personas/`, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ name, role }),
+    });
+  } catch {
+    return s.personaCreateFailedNetwork;
+  }
+  let body = {};
+  try { body = await response.json(); } catch { /* not JSON */ }
+  if (!response.ok) {
+    const fieldError = body.fields && Object.values(body.fields).flat()[0];
+    return format(s.personaCreateFailed, { message: fieldError || body.message || String(response.status) });
+  }
+  const list = config.personas || (config.personas = []);
+  if (!list.some((p) => p.id === body.id)) list.push({ ...body, avatar: false });
+  attachPersona(body.id);
+  toasts.show(format(s.personaCreated, { name: body.name }), { action: { label: s.undo, run: runUndo } });
+  return null;
 }
 
 function attachPersona(personaId) {
@@ -687,11 +790,20 @@ function renameHeader(entity, id, field = entity === "stage" ? "name" : "title")
   });
 }
 
-function deleteHeader(entity, id) {
+// A stage, lane or phase that holds something is deleted only once confirmed; what
+// goes with it can be restored by anyone from "Recently deleted".
+async function deleteHeader(entity, id) {
   const item = find(currentDoc(), entity, id);
   if (!item) return;
+  const counts = contentOf(currentDoc(), entity, id);
+  if (Object.values(counts).some(Boolean)) {
+    const name = entity === "stage" ? item.name : item.title;
+    if (!(await confirmDelete({ entity, name, counts, s }))) return;
+    if (!find(currentDoc(), entity, id)) return; // someone else deleted it meanwhile
+  }
   commit([{ op: "delete", entity, id }], [{ kind: "delete", entity, id }]);
-  toasts.show(entity === "stage" ? s.stageDeleted : s.laneDeleted, { action: { label: s.undo, run: runUndo } });
+  const done = { stage: s.stageDeleted, lane: s.laneDeleted, phase: s.phaseDeleted }[entity];
+  toasts.show(done, { action: { label: s.undo, run: runUndo } });
 }
 
 function moveStage(id, targetId, side) {
@@ -727,6 +839,12 @@ function openMenu(button) {
   const item = find(doc, entity, id);
   if (!item) return;
   popover.open(button, (host, close) => {
+    if (entity === "phase") {
+      const wrap = section("");
+      wrap.append(menuButton(s.deleteThe_phase, () => { close(); deleteHeader("phase", id); }, { danger: true }));
+      host.append(wrap);
+      return;
+    }
     if (entity === "stage" || entity === "lane") {
       const wrap = section("");
       wrap.append(menuButton(s.rename, () => { close(); renameHeader(entity, id); }));
@@ -830,7 +948,7 @@ function openMenu(button) {
     }
     actions.append(menuButton(s.delete, () => { close(); deleteItem(entity, id); }, { danger: true }));
     host.append(actions);
-  }, { label: entity === "stage" ? s.stageActions : entity === "lane" ? s.laneActions : s.cardActions });
+  }, { label: { stage: s.stageActions, lane: s.laneActions, phase: s.phaseActions }[entity] || s.cardActions });
 }
 
 // ---- undo / redo -----------------------------------------------------------------------------
@@ -1047,12 +1165,16 @@ async function connect() {
     const message = s[`error_${error?.code}`] || error?.message || "?";
     toasts.show(format(s.rejected, { message }), { kind: "error", timeout: 7000 });
   });
-  sync.on("remote", ({ ops }) => flashOps(ops));
+  sync.on("remote", (frame) => {
+    panel.noteRemote(frame);
+    flashOps(frame.ops);
+  });
   sync.on("presence", ({ roster }) => {
     const teams = currentDoc().teams || [];
     const host = document.getElementById("presence"); // none on a share page that shows nobody
     if (host) renderPresence(host, roster, { selfClientId: sync.clientId, teams, strings: s });
     board.setLocks(locksFrom(roster, { selfClientId: sync.clientId, teams }));
+    panel.setPresence(roster, { selfClientId: sync.clientId, teams });
   });
   sync.on("workspace", (frame) => {
     if (frame.entity === "channel" && frame.item) {
@@ -1078,6 +1200,7 @@ async function connect() {
     else list.push(frame.item);
     for (const p of currentDoc().personas || []) if (p.id === frame.item.id) Object.assign(p, frame.item);
     drawStrip();
+    drawPicker();
     board.drawEmotions();
   });
   sync.on("session", () => location.reload());

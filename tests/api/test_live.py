@@ -66,3 +66,21 @@ def test_deleting_a_team_clears_it_from_cards_through_the_op_log(world, django_c
     assert Operation.objects.filter(map=world.map).count() == before + 1
     assert last.ops == [{"op": "update", "entity": "card", "id": world.ids["card"],
                          "fields": {"team": None, "version": last.ops[0]["fields"]["version"]}}]
+
+
+@pytest.mark.django_db
+def test_a_new_persona_reaches_every_open_map_of_its_workspace_for_their_add_a_persona_lists(
+        world, django_capture_on_commit_callbacks, sent):
+    from tests.factories import MapFactory
+
+    # A second map of the workspace that follows no persona at all.
+    bare = MapFactory(workspace=world.workspace, title="Returns")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client("editor").post(f"/api/v1/workspaces/{world.workspace.id}/personas/",
+                                               {"name": "Noor", "role": "Commuter"}, format="json")
+    assert response.status_code == 201, response.content
+    told = {map_id: json.loads(event["text"]) for map_id, event in sent if event["type"] == "map.workspace"}
+    assert set(told) == {str(world.map.id), str(bare.id)}
+    for frame in told.values():
+        assert frame["entity"] == "persona" and frame["item"]["name"] == "Noor" and frame["item"]["role"] == "Commuter"
+    assert world.other["map"] not in told

@@ -283,6 +283,8 @@ async def test_a_stage_deleted_with_its_cards_comes_back_for_everyone_on_undo(br
     await header.hover()
     await header.locator(".header-menu").click()
     await ana.locator("#popover").get_by_role("button", name="Delete").click()
+    # It holds cards: she confirms in the dialog that names them.
+    await ana.get_by_role("dialog").get_by_role("button", name="Delete the stage").click()
     # Gone on Ben's page, the stage and every card it held.
     await ben.wait_for_selector(f".stage-header[data-stage='{stage}']", state="detached")
     for card_id in held:

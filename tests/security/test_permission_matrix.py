@@ -91,6 +91,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/{attachment_id}/", "GET"): "read",
     ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/{attachment_id}/", "DELETE"): "write",
     ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/{attachment_id}/download/", "GET"): "read",
+    # Recently deleted: for the people who can restore (restoring is an op, so viewers cannot).
+    ("/api/v1/maps/{map_id}/deleted/", "GET"): "write",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"

@@ -237,6 +237,7 @@ export class Board {
         band.style.setProperty("--phase", color);
         band.textContent = phase.title;
         band.dataset.phase = phase.id;
+        if (this.canWrite) band.append(this.menuButton("phase", phase.id, this.s.phaseActions));
       }
       this.root.append(band);
       this.phaseBands.push(band);

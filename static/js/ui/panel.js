@@ -4,6 +4,7 @@
 // User text only ever goes through textContent / value, never innerHTML.
 
 import { find, format } from "../grid/model.js";
+import { initials, userColor } from "./presence.js";
 
 export const EVALUATIONS = ["delight", "neutral", "irritant"];
 // A symbol per evaluation, so it reads without colour too.
@@ -42,7 +43,7 @@ export function attachmentSettings() {
   return node ? JSON.parse(node.textContent) : null;
 }
 
-function csrfToken() {
+export function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
@@ -97,8 +98,22 @@ export class SidePanel {
     this.files = attachmentSettings(); // null: no attachments here (share page)
     this.entity = null;
     this.id = null;
-    this.fields = new Map(); // field name -> {read(item), write(value)}
+    this.fields = new Map(); // field name -> {read(item)}
     this.onClose = null;
+    // Told which field of the item has the focus (or "panel"), for the others' presence.
+    this.onFocusField = null;
+    // Who changed which field of the open item since the last refresh (remote batches).
+    this.remoteBy = new Map();
+    this.roster = new Map();
+    this.selfClientId = null;
+    host.addEventListener("focusin", (event) => {
+      if (!this.entity) return;
+      this.onFocusField?.(event.target.closest("[data-field]")?.dataset.field || "panel");
+    });
+    host.addEventListener("focusout", (event) => {
+      if (!this.entity || host.contains(event.relatedTarget)) return;
+      this.onFocusField?.("panel");
+    });
     host.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && !event.target.closest("select")) {
         event.preventDefault();
@@ -122,6 +137,7 @@ export class SidePanel {
     this.host.dataset.entity = "";
     this.host.dataset.id = key;
     this.host.dataset.view = key;
+    this.mark(null);
     this.host.append(this.head(view.kicker));
     const body = el("div", "panel-body");
     this.host.append(body);
@@ -135,6 +151,40 @@ export class SidePanel {
     this.host.style.setProperty("--panel-top", `${Math.max(0, top)}px`);
     this.host.hidden = false;
     document.body.classList.add("panel-open");
+  }
+
+  // The item the panel edits is outlined on the board, so it is clear which one it is.
+  mark(node) {
+    for (const old of document.querySelectorAll(".item.is-in-panel")) old.classList.remove("is-in-panel");
+    if (node?.classList?.contains("item")) node.classList.add("is-in-panel");
+  }
+
+  // Scroll the board so the item being edited sits in view beside the panel: not
+  // under it, nor under the sticky lane titles or stage headers.
+  reveal(node) {
+    const scroller = document.getElementById("board-scroller");
+    if (!node?.isConnected || !scroller?.contains(node)) return;
+    const margin = 16;
+    const box = scroller.getBoundingClientRect();
+    const panel = this.host.getBoundingClientRect();
+    const laneTitles = scroller.querySelector(".lane-header")?.getBoundingClientRect();
+    const stageHeads = scroller.querySelector(".stage-header")?.getBoundingClientRect();
+    const area = {
+      left: Math.max(box.left, laneTitles ? laneTitles.right : box.left),
+      right: Math.min(box.left + scroller.clientWidth, panel.width ? panel.left : Infinity),
+      top: Math.max(box.top, stageHeads ? stageHeads.bottom : box.top),
+      bottom: box.top + scroller.clientHeight,
+    };
+    const rect = node.getBoundingClientRect();
+    const shift = (start, end, lo, hi) => {
+      if (end - start > hi - lo - 2 * margin) return start - (lo + margin); // too big: show its start
+      if (end > hi - margin) return end - (hi - margin);
+      if (start < lo + margin) return start - (lo + margin);
+      return 0;
+    };
+    const dx = shift(rect.left, rect.right, area.left, area.right);
+    const dy = shift(rect.top, rect.bottom, area.top, area.bottom);
+    if (dx || dy) scroller.scrollBy({ left: dx, top: dy, behavior: "instant" });
   }
 
   head(kickerText) {
@@ -162,8 +212,12 @@ export class SidePanel {
     this.host.replaceChildren();
     this.host.dataset.entity = entity;
     this.host.dataset.id = id;
+    this.remoteBy.clear();
     this.build(item);
     this.show();
+    this.mark(returnTo);
+    this.reveal(returnTo);
+    this.drawPeers();
     if (focus) this.host.querySelector("input, textarea, select")?.focus();
   }
 
@@ -171,6 +225,7 @@ export class SidePanel {
     if (this.host.hidden) return;
     this.host.hidden = true;
     document.body.classList.remove("panel-open");
+    this.mark(null);
     this.entity = null;
     this.id = null;
     this.view = null;
@@ -194,9 +249,78 @@ export class SidePanel {
       return;
     }
     for (const [, field] of this.fields) field.read(item);
+    this.remoteBy.clear();
+    // A redraw of the board may have replaced the item's node.
+    const node = document.querySelector(`#board .item[data-id="${CSS.escape(this.id)}"]`);
+    if (node && !node.classList.contains("is-in-panel")) this.mark(node);
     this.host.querySelector(".panel-extra")?.replaceChildren();
     const extra = this.host.querySelector(".panel-extra");
     if (extra && this.extras[this.entity]) this.extras[this.entity](this, item, extra);
+  }
+
+  // A batch from someone else: remember who changed which field of the open item,
+  // so the refresh that follows can say so where it matters.
+  noteRemote({ actor, ops }) {
+    if (!this.entity) return;
+    for (const op of ops || []) {
+      if (op.entity !== this.entity || op.id !== this.id || op.op !== "update") continue;
+      for (const key of Object.keys(op.fields || {})) if (key !== "version") this.remoteBy.set(key, actor || {});
+    }
+  }
+
+  // The roster changed: who else has this item open, and in which field.
+  setPresence(roster, { selfClientId, teams = [] } = {}) {
+    this.roster = roster;
+    this.selfClientId = selfClientId;
+    this.teams = teams;
+    this.drawPeers();
+  }
+
+  peers() {
+    const people = new Map();
+    if (!this.entity) return people;
+    for (const [clientId, entry] of this.roster) {
+      if (clientId === this.selfClientId) continue;
+      const focus = entry.focus;
+      if (!focus || focus.entity !== this.entity || focus.id !== this.id) continue;
+      const key = entry.user?.id ?? clientId;
+      const seen = people.get(key);
+      // One person in two tabs: the tab in a field says more than the one merely open.
+      if (!seen || (seen.field === "panel" && focus.field !== "panel")) {
+        people.set(key, { user: entry.user || {}, field: focus.field || "panel" });
+      }
+    }
+    return people;
+  }
+
+  drawPeers() {
+    const box = this.host.querySelector(".panel-peers");
+    if (!box) return;
+    const people = [...this.peers().values()];
+    box.hidden = !people.length;
+    const names = people.map((p) => p.user.name || "?");
+    const list = box.querySelector(".panel-peers-list");
+    list.replaceChildren();
+    for (const person of people) {
+      const chip = el("span", "panel-peer");
+      const dot = el("span", "avatar panel-peer-avatar", initials(person.user.name));
+      dot.setAttribute("aria-hidden", "true");
+      dot.style.setProperty("--avatar", userColor(person.user, this.teams));
+      chip.append(dot, el("span", "panel-peer-name", person.user.name || "?"));
+      list.append(chip);
+    }
+    box.querySelector(".panel-peers-text").textContent = people.length ? format(this.s.alsoOpenBy, { names: names.join(", ") }) : "";
+    // Per field: who is typing in it right now.
+    for (const badge of this.host.querySelectorAll(".panel-peer-badge")) badge.remove();
+    for (const row of this.host.querySelectorAll(".panel-row.is-peer-editing")) row.classList.remove("is-peer-editing");
+    for (const person of people) {
+      const row = this.host.querySelector(`.panel-row[data-field="${CSS.escape(person.field)}"]`);
+      if (!row) continue;
+      row.classList.add("is-peer-editing");
+      row.style.setProperty("--peer", userColor(person.user, this.teams));
+      const badge = el("span", "panel-peer-badge", format(this.s.isEditing, { name: person.user.name || "?" }));
+      (row.querySelector(":scope > .panel-label, :scope > legend") || row).append(badge);
+    }
   }
 
   // ---- building blocks -----------------------------------------------------------
@@ -206,6 +330,8 @@ export class SidePanel {
 
   row(label, control, { hint = "" } = {}) {
     const wrap = el("div", "panel-row");
+    const field = control.dataset?.fieldName || control.name;
+    if (field) wrap.dataset.field = field;
     const id = `panel-${this.entity}-${label.replace(/\W+/g, "-").toLowerCase()}-${Math.random().toString(36).slice(2, 7)}`;
     const lab = el("label", "panel-label", label);
     lab.htmlFor = id;
@@ -221,19 +347,18 @@ export class SidePanel {
     else input.rows = 3;
     input.maxLength = maxLength;
     input.name = name;
-    const read = (item) => {
-      if (document.activeElement !== input) input.value = item[name] ?? "";
-    };
-    input.addEventListener("change", () => {
-      const value = multiline ? input.value : input.value.trim();
-      if (required && !value) {
-        input.value = find(this.getDoc(), this.entity, this.id)?.[name] ?? "";
-        return;
-      }
-      this.commit({ [name]: value });
+    const field = this.bind(name, input, {
+      get: () => input.value,
+      set: (text) => { input.value = text; },
+      toText: (value) => value ?? "",
+      fromText: (text) => {
+        const value = multiline ? text : text.trim();
+        return required && !value ? undefined : value;
+      },
+      show: (value) => (value ? `“${String(value).length > 60 ? `${String(value).slice(0, 60)}…` : value}”` : this.s.emptyValue),
     });
-    if (!multiline) input.addEventListener("keydown", (e) => { if (e.key === "Enter") input.blur(); });
-    this.fields.set(name, { read });
+    input.addEventListener("change", () => field.changed());
+    if (!multiline) input.addEventListener("keydown", (e) => { if (e.key === "Enter") field.enter(); });
     return input;
   }
 
@@ -245,18 +370,18 @@ export class SidePanel {
     input.max = String(max);
     input.step = String(step);
     input.inputMode = integer ? "numeric" : "decimal";
-    const read = (item) => {
-      if (document.activeElement !== input) input.value = item[name] ?? "";
-    };
-    input.addEventListener("change", () => {
-      const value = parseNumber(input.value, { integer });
-      if (value === undefined) return;
-      this.commit({ [name]: value });
+    const field = this.bind(name, input, {
+      get: () => input.value,
+      set: (text) => { input.value = text; },
+      toText: (value) => (value === null || value === undefined ? "" : String(value)),
+      fromText: (text) => parseNumber(text, { integer }),
+      show: (value) => (value === null || value === undefined ? this.s.emptyValue : `${value}${suffix ? ` ${suffix}` : ""}`),
     });
-    input.addEventListener("keydown", (e) => { if (e.key === "Enter") input.blur(); });
-    this.fields.set(name, { read });
+    input.addEventListener("change", () => field.changed());
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") field.enter(); });
     if (!suffix) return input;
     const wrap = el("span", "panel-suffixed");
+    wrap.dataset.fieldName = name;
     wrap.append(input, el("span", "panel-suffix", suffix));
     wrap.focus = () => input.focus();
     Object.defineProperty(wrap, "id", { set: (v) => { input.id = v; }, get: () => input.id });
@@ -277,16 +402,157 @@ export class SidePanel {
         select.append(new Option(option.label, option.value));
       }
     }
-    const read = (item) => { select.value = String(item[name] ?? ""); };
-    select.addEventListener("change", () => this.commit({ [name]: parse(select.value) }));
-    this.fields.set(name, { read });
+    const field = this.bind(name, select, {
+      get: () => select.value,
+      set: (text) => { select.value = text; },
+      toText: (value) => String(value ?? ""),
+      fromText: (text) => parse(text),
+      show: (value) => {
+        const option = [...select.options].find((o) => o.value === String(value ?? ""));
+        return option && option.value ? option.textContent : this.s.emptyValue;
+      },
+    });
+    select.addEventListener("change", () => field.changed());
     return select;
+  }
+
+  /**
+   * One field of the item, kept live: a remote change shows at once where the
+   * field is not being typed in. Where it would undo what this person is typing,
+   * or just wrote, the panel says who changed it to what, and lets them keep
+   * theirs or put their own value back (nothing is lost without being told).
+   * control: the element holding the focus; get/set: its text; toText/fromText:
+   * item value <-> text (fromText answers undefined for a value that cannot be
+   * sent); show: a value as the notice names it.
+   */
+  bind(name, control, { get, set, toText, fromText, show }) {
+    const state = { base: null, mine: undefined, conflict: null };
+    const hasFocus = () => control.contains(document.activeElement);
+    const row = () => control.closest(".panel-row") || control.parentElement;
+    const clear = () => {
+      state.conflict = null;
+      row()?.querySelector(":scope > .panel-conflict")?.remove();
+      row()?.classList.remove("has-conflict");
+    };
+    const send = (value) => {
+      clear();
+      state.mine = value;
+      state.base = toText(value);
+      this.commit({ [name]: value });
+    };
+    const notice = () => {
+      const host = row();
+      if (!host) return;
+      const { theirs, actor, mine } = state.conflict;
+      let box = host.querySelector(":scope > .panel-conflict");
+      if (!box) {
+        box = el("div", "panel-conflict");
+        box.setAttribute("role", "alert");
+        const text = el("p", "panel-conflict-text");
+        const actions = el("div", "panel-conflict-actions");
+        const keepTheirs = el("button", "btn btn-small keep-theirs", this.s.keepTheirs);
+        keepTheirs.type = "button";
+        keepTheirs.addEventListener("click", () => {
+          const value = find(this.getDoc(), this.entity, this.id)?.[name] ?? null;
+          clear();
+          state.mine = undefined;
+          set(toText(value));
+          state.base = toText(value);
+          control.querySelector?.("input:checked")?.focus() || control.focus?.();
+        });
+        const keepMine = el("button", "btn btn-small btn-quiet keep-mine");
+        keepMine.type = "button";
+        keepMine.addEventListener("click", () => {
+          // While typing: what is in the field now; otherwise the value they had set.
+          const value = state.conflict?.typing ? fromText(get()) : state.conflict?.mine;
+          if (value === undefined) return;
+          set(toText(value));
+          send(value);
+        });
+        actions.append(keepTheirs, keepMine);
+        box.append(text, actions);
+        host.append(box);
+        host.classList.add("has-conflict");
+      }
+      box.querySelector(".panel-conflict-text").textContent = format(this.s.changedTo, { name: actor?.name || "?", value: show(theirs) });
+      box.querySelector(".keep-mine").textContent = format(this.s.keepMine, { value: show(mine) });
+      box.scrollIntoView({ block: "nearest" });
+    };
+    const field = {
+      read: (item) => {
+        const value = item[name] ?? null;
+        const text = toText(value);
+        const by = this.remoteBy.get(name);
+        if (state.conflict) {
+          // Still waiting for a choice: the notice follows the latest remote value.
+          if (by) Object.assign(state.conflict, { theirs: value, actor: by });
+          if (state.conflict.typing) {
+            if (text === toText(state.conflict.mine)) clear(); // they came round to the same value
+            else notice();
+            return;
+          }
+          set(text);
+          state.base = text;
+          if (text === toText(state.conflict.mine)) clear();
+          else notice();
+          return;
+        }
+        if (hasFocus() && state.base !== null && get() !== state.base) {
+          // Being typed in: keep what is typed; say so if someone else changed it meanwhile.
+          if (by && text !== state.base && text !== get()) {
+            const mine = fromText(get());
+            if (mine !== undefined) {
+              state.conflict = { typing: true, theirs: value, actor: by, mine };
+              notice();
+            }
+          }
+          return;
+        }
+        set(text);
+        state.base = text;
+        if (by && state.mine !== undefined && text !== toText(state.mine)) {
+          // Someone else wrote over what this person just set.
+          state.conflict = { typing: false, theirs: value, actor: by, mine: state.mine };
+          state.mine = undefined;
+          notice();
+        }
+      },
+      // The control's own change (blur, pick, Enter).
+      changed: () => {
+        if (state.conflict?.typing) return; // the notice asks which value to keep
+        const value = fromText(get());
+        if (value === undefined) {
+          const current = find(this.getDoc(), this.entity, this.id)?.[name] ?? null;
+          set(toText(current));
+          state.base = toText(current);
+          return;
+        }
+        if (get() === state.base && !state.conflict) return;
+        send(value);
+      },
+      // Enter in a one-line field: save, or, during a conflict, keep what was typed.
+      enter: () => {
+        if (state.conflict?.typing) {
+          const value = fromText(get());
+          if (value !== undefined) send(value);
+          return;
+        }
+        control.blur();
+      },
+    };
+    this.fields.set(name, field);
+    return field;
   }
 
   // ---- the panels ----------------------------------------------------------------------
   build(item) {
     const s = this.s;
     this.host.append(this.head(this.entity === "touchpoint" ? s.touchpoint : s.momentOfTruth));
+    const peers = el("div", "panel-peers");
+    peers.hidden = true;
+    peers.setAttribute("role", "status");
+    peers.append(el("div", "panel-peers-list"), el("p", "panel-peers-text"));
+    this.host.append(peers);
     const body = el("div", "panel-body");
     this.host.append(body);
     const readOnly = !this.config.canWrite;
@@ -325,6 +591,7 @@ export class SidePanel {
 
     // Evaluation: three radio chips, colour and symbol.
     const evalWrap = el("fieldset", "panel-row panel-evaluation");
+    evalWrap.dataset.field = "evaluation";
     evalWrap.append(el("legend", "panel-label", s.evaluation));
     const chips = el("div", "eval-choices");
     const name = `evaluation-${Math.random().toString(36).slice(2, 7)}`;
@@ -335,7 +602,7 @@ export class SidePanel {
       radio.type = "radio";
       radio.name = name;
       radio.value = value;
-      radio.addEventListener("change", () => { if (radio.checked) this.commit({ evaluation: value }); });
+      radio.addEventListener("change", () => { if (radio.checked) evaluation.changed(); });
       radios.push(radio);
       const symbol = el("span", "eval-symbol", value ? EVALUATION_SYMBOL[value] : "–");
       symbol.setAttribute("aria-hidden", "true");
@@ -343,7 +610,13 @@ export class SidePanel {
       chips.append(label);
     }
     evalWrap.append(chips);
-    this.fields.set("evaluation", { read: (it) => { for (const r of radios) r.checked = r.value === (it.evaluation || ""); } });
+    const evaluation = this.bind("evaluation", chips, {
+      get: () => radios.find((r) => r.checked)?.value ?? "",
+      set: (text) => { for (const r of radios) r.checked = r.value === text; },
+      toText: (value) => value || "",
+      fromText: (text) => text,
+      show: (value) => (value ? `${EVALUATION_SYMBOL[value]} ${s[`eval_${value}`]}` : s.notEvaluated),
+    });
     body.append(evalWrap);
 
     // Volume: a share of customers and/or a count per period.

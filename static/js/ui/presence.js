@@ -1,7 +1,7 @@
 // Who else is on the map: avatars in the top bar (team colour ring) and, per
 // card, who is editing it right now.
 
-function initials(name) {
+export function initials(name) {
   const parts = String(name || "?").trim().split(/\s+/);
   return ((parts[0]?.[0] || "?") + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
 }
