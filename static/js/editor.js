@@ -10,14 +10,9 @@ import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
 import { confirmDelete, contentOf, deletedView } from "./ui/deleted.js";
 import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
-<<<<<<< HEAD
-import { EVALUATION_SYMBOL, SidePanel, volumeBadge } from "./ui/panel.js";
-import { ReadPanel } from "./ui/read-panel.js";
-import { renderStrip } from "./ui/personas.js";
-=======
 import { EVALUATION_SYMBOL, SidePanel, csrfToken, volumeBadge } from "./ui/panel.js";
 import { buildPicker, linkedPersonas, renderStrip } from "./ui/personas.js";
->>>>>>> h-editor
+import { ReadPanel } from "./ui/read-panel.js";
 import { locksFrom, renderPresence } from "./ui/presence.js";
 import { Toasts } from "./ui/toasts.js";
 import { UndoStack } from "./ui/undo.js";
