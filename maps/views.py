@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -226,13 +227,27 @@ def map_editor(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
     based_on = journey_map.based_on if journey_map.based_on_id else None
     return render(request, "maps/editor.html", {
         "map": journey_map, "doc": doc, "config": config, "role": role, "based_on": based_on,
-        "can_write": role in WRITE_ROLES, "strings": editor_strings(),
+        "can_write": role in WRITE_ROLES, "strings": editor_strings(map_language=journey_map.language),
         "derived": JourneyMap.objects.filter(based_on=journey_map, archived=False).first(),
     })
 
 
-def editor_strings() -> dict[str, str]:
-    """The editor's UI text in the user's language, handed to the scripts as JSON."""
+def editor_strings(*, map_language: str | None = None) -> dict[str, str]:
+    """The editor's UI text in the user's language, handed to the scripts as JSON,
+    plus the few words drawn as part of the map itself, in the map's language."""
+    return {**_interface_strings(), **_map_words(map_language)}
+
+
+def _map_words(map_language: str | None) -> dict[str, str]:
+    """Words that belong to the map, not the interface (a French blueprint's line
+    reads "Ligne d'interaction" in an English interface too)."""
+    if not map_language:
+        return {}
+    with translation.override(map_language):
+        return {"mapLineOfInteraction": _("Line of interaction")}
+
+
+def _interface_strings() -> dict[str, str]:
     return {
         "addCard": _("Add a card"),
         "addStage": _("Add a stage"),
