@@ -179,7 +179,11 @@ def map_duplicate(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
 def map_future_state(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
     source = _map_for_write(request, map_id)
     title = (_("%(title)s: future state") % {"title": source.title})[:200]
-    future = copy_services.map_future_state(source=source, title=title, actor_user=request.user)
+    content = request.POST.get("copy") or copy_services.FUTURE_STATE_DEFAULT
+    if content not in copy_services.FUTURE_STATE_CONTENT:
+        messages.error(request, _("Choose what the future state takes from the map."))
+        return redirect(f"/?workspace={source.workspace_id}")
+    future = copy_services.map_future_state(source=source, title=title, actor_user=request.user, content=content)
     return redirect("map_editor", map_id=future.id)
 
 
