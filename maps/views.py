@@ -25,6 +25,7 @@ from maps.services import copy as copy_services
 from maps.services import workspace_create
 from personas.selectors import persona_item, persona_list
 from templates_lib.models import MapTemplate
+from touchpoints.models import Touchpoint
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
 
@@ -62,8 +63,29 @@ def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool) -> li
                         .annotate(n=Count("id")).values_list("map_id", "n"))
     card_counts = dict(Card.objects.filter(map_id__in=ids, deleted_by_seq__isnull=True).values("map_id")
                        .annotate(n=Count("id")).values_list("map_id", "n"))
+    touchpoint_counts = dict(Touchpoint.objects.filter(map_id__in=ids, deleted_by_seq__isnull=True).values("map_id")
+                             .annotate(n=Count("id")).values_list("map_id", "n"))
     return [{"map": m, "personas": personas.get(m.id, []), "has_future": m.id in derived,
-             "stages": stage_counts.get(m.id, 0), "cards": card_counts.get(m.id, 0)} for m in maps]
+             "stages": stage_counts.get(m.id, 0), "cards": card_counts.get(m.id, 0),
+             "touchpoints": touchpoint_counts.get(m.id, 0)} for m in maps]
+
+
+@login_required
+def map_thumbnail(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
+    """The map's picture for the dashboard (members only). The dashboard asks for it
+    with ``?v=<seq>``: one URL per version, so the browser may keep it for good."""
+    from maps.thumbnails import map_thumbnail_svg
+
+    journey_map, _role = map_role(user=request.user, map_id=map_id)
+    if journey_map is None:
+        raise Http404
+    response = HttpResponse(map_thumbnail_svg(map_id=journey_map.id, seq=journey_map.seq),
+                            content_type="image/svg+xml")
+    if request.GET.get("v") == str(journey_map.seq):
+        response["Cache-Control"] = "private, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _template_previews(language: str) -> list[dict[str, Any]]:

@@ -44,3 +44,49 @@ async def test_the_future_state_dialog_offers_structure_personas_or_everything(b
     made = await sync_to_async(future_state_content)("Online order of a kettle: future state")
     assert made == {"stages": 6, "personas": 0, "cards": 0, "touchpoints": 0}
     assert not page.errors
+
+
+async def loaded_width(image, timeout: float = 10.0) -> int:
+    """The picture's natural width once the browser has it (lazy images load when seen)."""
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        width = await image.evaluate("(img) => (img.complete && img.naturalWidth) || 0")
+        if width or asyncio.get_running_loop().time() > deadline:
+            return width
+        await asyncio.sleep(0.1)
+
+
+async def test_each_map_card_shows_its_picture_and_counts_and_an_edit_refreshes_it(browser, workshop) -> None:
+    from tests.e2e.test_editor import open_editor
+
+    maps = await sync_to_async(seed_showcase)(workshop)
+    page = await sign_in(browser, workshop.url, "ana")
+    cards = page.locator(".map-card")
+    count = await cards.count()
+    assert count == 5
+    images = page.locator(".map-card-thumb img")
+    for index in range(count):
+        await images.nth(index).scroll_into_view_if_needed()
+        assert await loaded_width(images.nth(index)) == 320
+    blueprint = page.locator(".map-card", has_text="Broadband support blueprint")
+    stats = await blueprint.locator(".map-card-stats").inner_text()
+    assert "5 stages" in stats and "touchpoint" in stats
+    await page.screenshot(path=artifact("workshop/dashboard-thumbnails.png"), full_page=True)
+    before = await blueprint.locator(".map-card-thumb img").get_attribute("src")
+
+    # An edit in the editor: back on the dashboard, the picture is the new version's.
+    await open_editor(page, workshop.url, maps["blueprint"])
+    await page.locator(".cell[data-entity=card]").first.click()
+    await page.keyboard.type("Waits for the technician")
+    await page.keyboard.press("Enter")
+    await page.locator(".item", has_text="Waits for the technician").wait_for()
+    from tests.e2e.conftest import wait_synced
+
+    await wait_synced(page)
+    await page.goto(f"{workshop.url}/")
+    after = await page.locator(".map-card", has_text="Broadband support blueprint").locator(
+        ".map-card-thumb img").get_attribute("src")
+    assert after != before and after.split("?v=")[0] == before.split("?v=")[0]
+    assert not page.errors
