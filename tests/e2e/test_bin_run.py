@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import artifact
+from tests.e2e.conftest import wait_synced
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -99,6 +100,8 @@ async def test_bin_run_twice_keeps_people_signed_in_and_shows_friendly_error_pag
     # A facilitator signs in over plain http (so the cookies must not be Secure-only).
     context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
     page = await context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     await page.goto(f"{bin_run.url}/accounts/login/")
     await page.fill("#id_username", username)
     await page.fill("#id_password", password)
@@ -109,8 +112,15 @@ async def test_bin_run_twice_keeps_people_signed_in_and_shows_friendly_error_pag
     topbar_display = await page.evaluate("getComputedStyle(document.querySelector('.topbar')).display")
     assert topbar_display != "inline"
 
-    # They share the demo map, then withdraw the link: the link's page is the app's 404.
+    # The demo map opens in the editor and its socket goes online (whitenoise serves the
+    # modules, the socket's origin check passes with DEBUG off).
     map_url = await page.locator("a[href^='/maps/']").first.get_attribute("href")
+    await page.goto(f"{bin_run.url}{map_url}")
+    await page.wait_for_selector(".stage-header")
+    await wait_synced(page)
+    assert not page.errors
+
+    # They share the demo map, then withdraw the link: the link's page is the app's 404.
     await page.goto(f"{bin_run.url}/accounts{map_url}share-links/")
     await page.fill("#share-label", "for Support")
     await page.click(".share-form button[type=submit]")
