@@ -67,7 +67,8 @@ class Command(BaseCommand):
         if password is not None:
             self.stdout.write(f"  Login    {username} / {password}")
         else:
-            self.stdout.write(f"  Login    {username} (its password was changed and is kept; a new one: "
+            # Changed by someone since, or made before this command kept it: left as it is.
+            self.stdout.write(f"  Login    {username} (password kept as it is; to set a new one: "
                               f".venv/bin/python manage.py demo --reset-password)")
         self.stdout.write(f"  Demo map {base_url}/maps/{journey_map.id}/")
 
