@@ -149,7 +149,9 @@ def _members_action(request: HttpRequest, workspace: Workspace) -> str | None:
         membership = _row(Membership, post.get("member"), workspace=workspace)
         if action == "member_remove":
             member_remove(membership=membership)
-            messages.success(request, _("%(name)s was removed.") % {"name": membership.user.get_username()})
+            # The name the confirmation asked about, not the login.
+            name = membership.user.get_full_name() or membership.user.get_username()
+            messages.success(request, _("%(name)s was removed.") % {"name": name})
             return None
         role = post.get("role", membership.role)
         if role not in Role.values:

@@ -41,7 +41,7 @@ async def test_the_only_owner_is_not_offered_remove_and_removing_a_member_asks_f
     # Confirmed: Ben is removed.
     await ben_row.locator("button", has_text="Remove").click()
     await page.locator("dialog.confirm-dialog[open] button", has_text="Remove").click()
-    await page.locator(".flash", has_text="was removed").wait_for()
+    await page.locator(".flash", has_text="Ben Martin was removed.").wait_for()
     assert await page.locator(".people-table tr", has_text="Ben Martin").count() == 0
     assert not await sync_to_async(Membership.objects.filter(user=workshop.editor).exists)()
     await page.screenshot(path=artifact("workshop/people-page.png"), full_page=True)
