@@ -189,19 +189,21 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Collected files are served by whitenoise in production; in debug it serves the
-# app folders directly (WHITENOISE_USE_FINDERS), so there is nothing to collect.
-STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
-# The manifest storage needs collectstatic; keep plain storage in debug and tests.
+# Production collects static files once (collectstatic: hashed names, compressed,
+# cached for ever) and whitenoise serves them. Debug, tests and bin/run serve them
+# straight from the app folders (WHITENOISE_USE_FINDERS): nothing to collect, so a
+# local run starts in seconds (collecting and compressing takes over a minute).
+STATIC_FROM_SOURCE = env.bool("STATIC_FROM_SOURCE", default=DEBUG)
+STATIC_ROOT = None if STATIC_FROM_SOURCE else BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if STATIC_FROM_SOURCE
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = STATIC_FROM_SOURCE
 # Media are private (exports, attachments): served by views after a permission check.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -211,8 +213,12 @@ ATTACHMENT_MAX_BYTES = env.int("JOURNEYMAP_ATTACHMENT_MAX_BYTES", default=25 * 1
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 # --- Security headers ------------------------------------------------------------
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Secure cookies by default when DEBUG is off. A browser drops Secure cookies on
+# plain http, so a server that answers plain http itself (bin/run on 127.0.0.1 or
+# on a workshop's local network) sets SECURE_COOKIES=false; behind TLS leave it on.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -258,6 +264,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Journeymap ----------------------------------------------------------------
+# What a local run keeps between restarts (bin/run): the secret key it made and
+# the demo login it printed. Git-ignored; never needed when SECRET_KEY is set.
+STATE_DIR = BASE_DIR / env.str("JOURNEYMAP_STATE_DIR", default=".journeymap")
 # Op-log rows older than this many days may be pruned (prune_oplog command); a
 # polling client further behind gets 410 and reloads the document.
 OPLOG_RETENTION_DAYS = env.int("OPLOG_RETENTION_DAYS", default=90)

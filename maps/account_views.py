@@ -102,7 +102,12 @@ def members(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
             messages.error(request, error.message)
         if new_link is None:
             return redirect(request.path)
-    rows = Membership.objects.filter(workspace=workspace).select_related("user", "team").order_by("user__username")
+    rows = list(Membership.objects.filter(workspace=workspace).select_related("user", "team")
+                .order_by("user__username"))
+    # The one owner is offered neither "Remove" nor another role: the service refuses both.
+    owners = [m for m in rows if m.role == Role.OWNER]
+    for m in rows:
+        m.only_owner = len(owners) == 1 and m.role == Role.OWNER
     return render(request, "workspaces/members.html", {
         "workspace": workspace, "role": role, "is_owner": is_owner, "members": rows,
         "teams": Team.objects.filter(workspace=workspace),
@@ -144,7 +149,9 @@ def _members_action(request: HttpRequest, workspace: Workspace) -> str | None:
         membership = _row(Membership, post.get("member"), workspace=workspace)
         if action == "member_remove":
             member_remove(membership=membership)
-            messages.success(request, _("%(name)s was removed.") % {"name": membership.user.get_username()})
+            # The name the confirmation asked about, not the login.
+            name = membership.user.get_full_name() or membership.user.get_username()
+            messages.success(request, _("%(name)s was removed.") % {"name": name})
             return None
         role = post.get("role", membership.role)
         if role not in Role.values:

@@ -183,15 +183,19 @@ class LaneKind(models.TextChoices):
     PAIN_POINTS = "pain_points", _("Pain points")
     OPPORTUNITIES = "opportunities", _("Opportunities")
     MOMENTS_OF_TRUTH = "moments_of_truth", _("Moments of truth")
+    # The service blueprint's rows and the three lines that divide them; a line
+    # is a lane that holds nothing, titled in the map's language like any lane.
+    LINE_OF_INTERACTION = "line_of_interaction", _("Line of interaction")
     FRONTSTAGE = "frontstage", _("Frontstage actions")
     LINE_OF_VISIBILITY = "line_of_visibility", _("Line of visibility")
     BACKSTAGE = "backstage", _("Backstage actions")
+    LINE_OF_INTERNAL_INTERACTION = "line_of_internal_interaction", _("Line of internal interaction")
     SUPPORT = "support", _("Support processes")
     METRICS = "metrics", _("Metrics")
 
 
 class Lane(MapEntity):
-    kind = models.CharField(max_length=20, choices=LaneKind.choices, default=LaneKind.TEXT)
+    kind = models.CharField(max_length=32, choices=LaneKind.choices, default=LaneKind.TEXT)
     title = models.CharField(max_length=200)
     prompt = models.CharField(max_length=500, blank=True, default="")
     position = position_field()

@@ -155,12 +155,19 @@ class MapCreateSerializer(StrictSerializer):
     template = serializers.UUIDField(required=False, allow_null=True,
                                      help_text="Start from this template (built-in or of the workspace).")
     based_on = serializers.UUIDField(required=False, allow_null=True,
-                                     help_text="Create the future state of this map: its content is copied "
-                                               "and the new map links to it.")
+                                     help_text="Create the future state of this map: the new map links to it and "
+                                               "takes what `copy` says.")
+    copy = serializers.ChoiceField(
+        choices=["structure", "structure_and_personas", "everything"], required=False,
+        help_text="With based_on: what the future state takes from the map. structure: phases, stages and lanes "
+                  "with their questions; structure_and_personas (default): the same and the personas it follows; "
+                  "everything: every card, touchpoint, moment and curve too.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("template") and attrs.get("based_on"):
             raise serializers.ValidationError({"template": ["Give either template or based_on, not both."]})
+        if attrs.get("copy") and not attrs.get("based_on"):
+            raise serializers.ValidationError({"copy": ["copy only applies with based_on."]})
         return attrs
 
 

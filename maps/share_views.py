@@ -87,7 +87,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
     ShareLink.objects.filter(id=link.id).update(last_used_at=timezone.now())
     return render(request, "share/share.html", {
         "map": link.map, "doc": doc, "link": link, "token": token, "role": "viewer", "can_write": False,
-        "config": _viewer_config(link, token, request), "strings": editor_strings(),
+        "config": _viewer_config(link, token, request), "strings": editor_strings(map_language=link.map.language),
         "highlight_team": link.highlight_team,
     })
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -24,6 +25,7 @@ from maps.services import copy as copy_services
 from maps.services import workspace_create
 from personas.selectors import persona_item, persona_list
 from templates_lib.models import MapTemplate
+from touchpoints.models import Touchpoint
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
 
@@ -61,8 +63,29 @@ def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool) -> li
                         .annotate(n=Count("id")).values_list("map_id", "n"))
     card_counts = dict(Card.objects.filter(map_id__in=ids, deleted_by_seq__isnull=True).values("map_id")
                        .annotate(n=Count("id")).values_list("map_id", "n"))
+    touchpoint_counts = dict(Touchpoint.objects.filter(map_id__in=ids, deleted_by_seq__isnull=True).values("map_id")
+                             .annotate(n=Count("id")).values_list("map_id", "n"))
     return [{"map": m, "personas": personas.get(m.id, []), "has_future": m.id in derived,
-             "stages": stage_counts.get(m.id, 0), "cards": card_counts.get(m.id, 0)} for m in maps]
+             "stages": stage_counts.get(m.id, 0), "cards": card_counts.get(m.id, 0),
+             "touchpoints": touchpoint_counts.get(m.id, 0)} for m in maps]
+
+
+@login_required
+def map_thumbnail(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
+    """The map's picture for the dashboard (members only). The dashboard asks for it
+    with ``?v=<seq>``: one URL per version, so the browser may keep it for good."""
+    from maps.thumbnails import map_thumbnail_svg
+
+    journey_map, _role = map_role(user=request.user, map_id=map_id)
+    if journey_map is None:
+        raise Http404
+    response = HttpResponse(map_thumbnail_svg(map_id=journey_map.id, seq=journey_map.seq),
+                            content_type="image/svg+xml")
+    if request.GET.get("v") == str(journey_map.seq):
+        response["Cache-Control"] = "private, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _template_previews(language: str) -> list[dict[str, Any]]:
@@ -178,7 +201,11 @@ def map_duplicate(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
 def map_future_state(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
     source = _map_for_write(request, map_id)
     title = (_("%(title)s: future state") % {"title": source.title})[:200]
-    future = copy_services.map_future_state(source=source, title=title, actor_user=request.user)
+    content = request.POST.get("copy") or copy_services.FUTURE_STATE_DEFAULT
+    if content not in copy_services.FUTURE_STATE_CONTENT:
+        messages.error(request, _("Choose what the future state takes from the map."))
+        return redirect(f"/?workspace={source.workspace_id}")
+    future = copy_services.map_future_state(source=source, title=title, actor_user=request.user, content=content)
     return redirect("map_editor", map_id=future.id)
 
 
@@ -227,13 +254,27 @@ def map_editor(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
     based_on = journey_map.based_on if journey_map.based_on_id else None
     return render(request, "maps/editor.html", {
         "map": journey_map, "doc": doc, "config": config, "role": role, "based_on": based_on,
-        "can_write": role in WRITE_ROLES, "strings": editor_strings(),
+        "can_write": role in WRITE_ROLES, "strings": editor_strings(map_language=journey_map.language),
         "derived": JourneyMap.objects.filter(based_on=journey_map, archived=False).first(),
     })
 
 
-def editor_strings() -> dict[str, str]:
-    """The editor's UI text in the user's language, handed to the scripts as JSON."""
+def editor_strings(*, map_language: str | None = None) -> dict[str, str]:
+    """The editor's UI text in the user's language, handed to the scripts as JSON,
+    plus the few words drawn as part of the map itself, in the map's language."""
+    return {**_interface_strings(), **_map_words(map_language)}
+
+
+def _map_words(map_language: str | None) -> dict[str, str]:
+    """Words that belong to the map, not the interface (a French blueprint's line
+    reads "Ligne d'interaction" in an English interface too)."""
+    if not map_language:
+        return {}
+    with translation.override(map_language):
+        return {"mapLineOfInteraction": _("Line of interaction")}
+
+
+def _interface_strings() -> dict[str, str]:
     return {
         "addCard": _("Add a card"),
         "addStage": _("Add a stage"),

@@ -501,12 +501,20 @@ BUILTIN_TEMPLATES: list[dict] = [
                 },
                 {"kind": "text", "title": "Why they feel this way", "prompt": "Why do they feel this way?"},
                 {
+                    "kind": "text",
+                    "title": "Physical evidence",
+                    "prompt": "What does the customer see or hold? (the app screen, the letter, the technician’s van)",
+                },
+                {"kind": "text", "title": "Customer actions", "prompt": "What does the customer do?"},
+                {"kind": "line_of_interaction", "title": "Line of interaction", "prompt": ""},
+                {
                     "kind": "frontstage",
                     "title": "Frontstage",
                     "prompt": "How do we communicate with the customer?",
                 },
                 {"kind": "line_of_visibility", "title": "Line of visibility", "prompt": ""},
                 {"kind": "backstage", "title": "Backstage", "prompt": "What do we do behind the scenes?"},
+                {"kind": "line_of_internal_interaction", "title": "Line of internal interaction", "prompt": ""},
                 {
                     "kind": "support",
                     "title": "Support processes and systems",
@@ -567,6 +575,14 @@ BUILTIN_TEMPLATES: list[dict] = [
                     "prompt": "Pourquoi ressent-il cela\u202f?",
                 },
                 {
+                    "kind": "text",
+                    "title": "Preuves physiques",
+                    "prompt": "Que voit ou que tient le client\u202f? (l’écran de l’application, le courrier, "
+                              "la camionnette du technicien)",
+                },
+                {"kind": "text", "title": "Actions du client", "prompt": "Que fait le client\u202f?"},
+                {"kind": "line_of_interaction", "title": "Ligne d’interaction", "prompt": ""},
+                {
                     "kind": "frontstage",
                     "title": "Front office",
                     "prompt": "Comment communiquons-nous avec le client\u202f?",
@@ -577,6 +593,7 @@ BUILTIN_TEMPLATES: list[dict] = [
                     "title": "Back office",
                     "prompt": "Que faisons-nous en coulisses\u202f?",
                 },
+                {"kind": "line_of_internal_interaction", "title": "Ligne d’interaction interne", "prompt": ""},
                 {
                     "kind": "support",
                     "title": "Processus et systèmes de support",

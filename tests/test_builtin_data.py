@@ -29,9 +29,11 @@ LANE_KINDS = {
     "pain_points",
     "opportunities",
     "moments_of_truth",
+    "line_of_interaction",
     "frontstage",
     "line_of_visibility",
     "backstage",
+    "line_of_internal_interaction",
     "support",
     "metrics",
 }
@@ -82,7 +84,7 @@ def test_template_shape(template):
         assert lane["kind"] in LANE_KINDS
         assert lane["title"].strip()
         assert isinstance(lane["prompt"], str)
-        if lane["kind"] != "line_of_visibility":
+        if not lane["kind"].startswith("line_of_"):
             assert lane["prompt"].strip()
 
 
@@ -111,13 +113,24 @@ def test_french_typography_puts_a_no_break_space_before_double_punctuation():
             assert "'" not in text, text
 
 
-def test_service_blueprint_line_of_visibility_sits_between_frontstage_and_backstage():
+def test_service_blueprint_has_the_rows_and_lines_practitioners_expect_in_their_order():
+    # Thoughts and feelings on top, then physical evidence above customer actions,
+    # the line of interaction, frontstage, the line of visibility, backstage, the
+    # line of internal interaction and support processes.
+    expected = {
+        "en": ["Thinks & feels", "Why they feel this way", "Physical evidence", "Customer actions",
+               "Line of interaction", "Frontstage", "Line of visibility", "Backstage",
+               "Line of internal interaction", "Support processes and systems"],
+        "fr": ["Pensées et ressentis", "Raisons du ressenti", "Preuves physiques", "Actions du client",
+               "Ligne d’interaction", "Front office", "Ligne de visibilité", "Back office",
+               "Ligne d’interaction interne", "Processus et systèmes de support"],
+    }
     for language in LANGUAGES:
         lanes = by_key_and_language()[("service_blueprint", language)]["structure"]["lanes"]
-        kinds = [lane["kind"] for lane in lanes]
-        assert kinds == ["text", "text", "frontstage", "line_of_visibility", "backstage", "support"]
-        front, line, back = (kinds.index(k) for k in ("frontstage", "line_of_visibility", "backstage"))
-        assert front < line < back
+        assert [lane["kind"] for lane in lanes] == [
+            "text", "text", "text", "text", "line_of_interaction", "frontstage", "line_of_visibility", "backstage",
+            "line_of_internal_interaction", "support"]
+        assert [lane["title"] for lane in lanes] == expected[language]
 
 
 def test_sixteen_channels_with_unique_keys_and_positions():

@@ -29,6 +29,7 @@ LANE_COLORS = {
     "moments_of_truth": "#f59e0b",
     "frontstage": "#6366f1",
     "line_of_visibility": "#94a3b8",
+    "line_of_internal_interaction": "#6d28d9",
     "backstage": "#64748b",
     "support": "#475569",
     "metrics": "#0891b2",
@@ -213,12 +214,19 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
         row_specs: list[tuple[dict[str, Any], str, list[list[L.Item]]]] = []
         emotion_lane_seen = False
         previous_kind = ""
-        interaction = {"id": "_interaction", "kind": "line_of_interaction", "title": _("Line of interaction"),
-                       "prompt": ""}
+        # The drawn line is part of the map, so it reads in the map's language like
+        # the lanes around it, whatever language the labels are printed in.
+        with translation.override(doc["map"].get("language") or language):
+            interaction_title = _("Line of interaction")
+        interaction = {"id": "_interaction", "kind": "line_of_interaction", "title": interaction_title, "prompt": ""}
+        # Blueprints from the current template have their lines as lanes (titled in the
+        # map's language); older ones get the line of interaction drawn above frontstage.
+        explicit_interaction = any(lane["kind"] == "line_of_interaction" for lane in lanes)
         for lane in lanes:
-            kind = {"emotion": "emotion", "line_of_visibility": "visibility"}.get(lane["kind"], "cells")
+            kind = {"emotion": "emotion", "line_of_visibility": "visibility", "line_of_interaction": "interaction",
+                    "line_of_internal_interaction": "visibility"}.get(lane["kind"], "cells")
             emotion_lane_seen = emotion_lane_seen or kind == "emotion"
-            if lane["kind"] == "frontstage" and previous_kind != "frontstage":
+            if lane["kind"] == "frontstage" and previous_kind != "frontstage" and not explicit_interaction:
                 # Service blueprint: the line of interaction runs above the frontstage.
                 row_specs.append((_lane_view(interaction), "interaction", [[] for _s in stages]))
             previous_kind = lane["kind"]

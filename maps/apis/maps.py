@@ -43,7 +43,7 @@ from maps.serializers import (
     OperationsRequestSerializer,
 )
 from maps.services import map_archive, map_create
-from maps.services.copy import map_duplicate, map_future_state
+from maps.services.copy import FUTURE_STATE_DEFAULT, map_duplicate, map_future_state
 
 TAG = ["maps"]
 MAX_OPS_PAGE = 500
@@ -114,7 +114,8 @@ class MapListView(generics.GenericAPIView, ApiView):
             source = JourneyMap.objects.filter(id=data["based_on"], workspace=workspace).first()
             if source is None:
                 raise exceptions.NotFound("No such map to base the future state on.")
-            journey_map = map_future_state(source=source, title=data["title"], actor_user=request.user)
+            journey_map = map_future_state(source=source, title=data["title"], actor_user=request.user,
+                                           content=data.get("copy") or FUTURE_STATE_DEFAULT)
         else:
             journey_map = map_create(workspace=workspace, title=data["title"], actor_user=request.user,
                                      kind=data.get("kind", MapKind.CUSTOM), language=data.get("language", "en"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from maps.entities import ENTITIES
 from maps.errors import OpError
 from maps.models import JourneyMap, MapKind, Role
@@ -19,9 +21,21 @@ from maps.selectors import map_document
 # Parents before children: a create may only reference what exists already.
 COPY_ORDER = ("phase", "stage", "lane", "persona_link", "card", "touchpoint", "moment", "emotion")
 
+# What a future state takes from the current state. A future state pictures an
+# experience that does not exist yet: most teams start from the frame (phases,
+# stages, lanes and their questions) and the personas it follows, and write the
+# cells afresh; "everything" copies every card, touchpoint and curve word for word.
+FUTURE_STATE_CONTENT: dict[str, tuple[str, ...]] = {
+    "structure": ("phase", "stage", "lane"),
+    "structure_and_personas": ("phase", "stage", "lane", "persona_link"),
+    "everything": COPY_ORDER,
+}
+FUTURE_STATE_DEFAULT = "structure_and_personas"
 
-def copy_ops(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """Create ops that rebuild ``document``'s content under fresh ids.
+
+def copy_ops(document: dict[str, Any], entities: tuple[str, ...] = COPY_ORDER) -> list[dict[str, Any]]:
+    """Create ops that rebuild ``document``'s content (the ``entities`` kinds of it,
+    in COPY_ORDER) under fresh ids.
 
     Positions are kept (explicit ``position``), so the copy has the same order.
     A card's ``addresses`` may point at a card created later in the list, so it
@@ -31,6 +45,8 @@ def copy_ops(document: dict[str, Any]) -> list[dict[str, Any]]:
     ops: list[dict[str, Any]] = []
     addresses: list[tuple[str, str]] = []
     for entity in COPY_ORDER:
+        if entity not in entities:
+            continue
         spec = ENTITIES[entity]
         for item in document.get(spec.collection, []):
             fields: dict[str, Any] = {}
@@ -71,8 +87,10 @@ def map_copy(
     actor_user: Any = None,
     kind: str | None = None,
     based_on: JourneyMap | None = None,
+    entities: tuple[str, ...] = COPY_ORDER,
 ) -> JourneyMap:
-    """A new map in the same workspace with ``source``'s live content."""
+    """A new map in the same workspace with ``source``'s live content (the
+    ``entities`` kinds of it)."""
     from maps.services import map_create
 
     document = map_document(map_id=source.id)
@@ -87,7 +105,7 @@ def map_copy(
     )
     if source.description:
         JourneyMap.objects.filter(id=journey_map.id).update(description=source.description)
-    ops = copy_ops(document)
+    ops = copy_ops(document, entities)
     if ops:
         ack = apply(
             map_id=journey_map.id,
@@ -108,13 +126,18 @@ def map_duplicate(*, source: JourneyMap, title: str | None = None, actor_user: A
     return map_copy(source=source, title=title or f"{source.title} (copy)"[:200], actor_user=actor_user)
 
 
-def map_future_state(*, source: JourneyMap, title: str | None = None, actor_user: Any = None) -> JourneyMap:
-    """The future state of a (current-state) map: same content, linked back to it
-    for side-by-side comparison."""
+def map_future_state(*, source: JourneyMap, title: str | None = None, actor_user: Any = None,
+                     content: str = FUTURE_STATE_DEFAULT) -> JourneyMap:
+    """The future state of a (current-state) map, linked back to it for side-by-side
+    comparison. ``content`` is a key of FUTURE_STATE_CONTENT: what it takes along."""
+    if content not in FUTURE_STATE_CONTENT:
+        raise OpError("invalid", _("Choose what to copy: structure, structure_and_personas or everything."),
+                      field="copy")
     return map_copy(
         source=source,
         title=title or source.title,
         actor_user=actor_user,
         kind=MapKind.FUTURE_STATE,
         based_on=source,
+        entities=FUTURE_STATE_CONTENT[content],
     )

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from maps import realtime
 from maps.errors import OpError
@@ -52,7 +53,7 @@ def _check_team_name(workspace: Workspace, name: str, exclude: Any = None) -> No
     if exclude is not None:
         rows = rows.exclude(id=exclude)
     if rows.exists():
-        raise OpError("invalid", "a team with this name already exists", field="name")
+        raise OpError("invalid", _("A team with this name already exists."), field="name")
 
 
 def team_add(*, workspace: Workspace, name: str, color: str | None = None) -> Team:
@@ -118,22 +119,36 @@ def _team_of(workspace: Workspace, team_id: Any) -> Team | None:
         return None
     team = Team.objects.filter(id=team_id, workspace=workspace).first()
     if team is None:
-        raise OpError("not_found", "no such team in this workspace", field="team")
+        raise OpError("not_found", _("There is no such team in this workspace."), field="team")
     return team
 
 
-def _ensure_an_owner_stays(membership: Membership, new_role: str | None) -> None:
-    if membership.role != Role.OWNER or new_role == Role.OWNER:
-        return
+def is_only_owner(membership: Membership) -> bool:
+    """Whether this member is the workspace's one owner (who may be neither
+    removed nor made anything else: nobody could manage the workspace after)."""
+    if membership.role != Role.OWNER:
+        return False
     others = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.OWNER).exclude(id=membership.id)
-    if not others.exists():
-        raise OpError("invalid", "a workspace keeps at least one owner", field="role")
+    return not others.exists()
+
+
+def _ensure_an_owner_stays(membership: Membership, new_role: str | None) -> None:
+    if new_role == Role.OWNER or not is_only_owner(membership):
+        return
+    if new_role is None:
+        message = _("%(name)s is the only owner of this workspace and cannot be removed: make someone else "
+                    "an owner first.")
+    else:
+        message = _("%(name)s is the only owner of this workspace and stays one: make someone else an owner "
+                    "first.")
+    raise OpError("invalid", message % {"name": membership.user.get_full_name() or membership.user.get_username()},
+                  field="member" if new_role is None else "role")
 
 
 def member_add(*, workspace: Workspace, user: Any, role: str, team_id: Any = None) -> Membership:
     team = _team_of(workspace, team_id)
     if Membership.objects.filter(workspace=workspace, user=user).exists():
-        raise OpError("invalid", "this person is already a member", field="username")
+        raise OpError("invalid", _("This person is already a member."), field="username")
     return Membership.objects.create(workspace=workspace, user=user, role=role, team=team)
 
 

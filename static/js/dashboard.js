@@ -43,3 +43,16 @@ for (const line of document.querySelectorAll(".edited[data-updated]")) {
   line.title = date.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
   if (line.dataset.who) line.textContent = `${line.dataset.who} · ${relativeTime(date, lang)}`;
 }
+
+// "Create the future state…": one dialog for every map, pointed at the map chosen.
+const futureDialog = document.getElementById("future-state-dialog");
+for (const button of document.querySelectorAll("[data-future-state]")) {
+  button.addEventListener("click", () => {
+    if (!futureDialog) return;
+    button.closest("details")?.removeAttribute("open");
+    futureDialog.querySelector("form").action = button.dataset.futureState;
+    futureDialog.querySelector("[data-source-title]").textContent = button.dataset.sourceTitle;
+    futureDialog.showModal();
+    futureDialog.querySelector("input[name=copy]:checked")?.focus();
+  });
+}

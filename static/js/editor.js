@@ -120,7 +120,7 @@ function startEdit(node) {
   if (!item || node.querySelector(".inline-editor")) return;
   const lock = board.locks.get(id);
   if (lock) {
-    toasts.show(format(s.lockedBy, { name: lock.name }), { kind: "warn" });
+    toasts.show(format(s.lockedBy, { name: lock.name }), { kind: "warn", key: `locked:${id}` });
     return;
   }
   board.editing = id;

@@ -64,7 +64,7 @@ async def test_owner_signs_in_and_creates_a_service_blueprint_from_a_template(br
     await page.wait_for_url("**/maps/*/")
     await page.wait_for_selector(".stage-header")
     assert await page.locator(".stage-header").count() == 5
-    assert await page.locator(".lane-header").count() == 6
+    assert await page.locator(".lane-header").count() == 10
     # The line of visibility is drawn as a dashed rule across the grid.
     assert await page.locator(".cell.lane-kind-line_of_visibility .visibility-rule").count() == 5
     await wait_synced(page)
@@ -100,6 +100,7 @@ async def test_dashboard_searches_filters_duplicates_archives_and_derives_a_futu
     card = page.locator(".map-card", has_text="Online order").first
     await card.locator("summary").click()
     await card.get_by_role("button", name="Create the future state").click()
+    await page.click("#future-state-dialog button[type=submit]")
     await page.wait_for_url("**/maps/*/")
     assert "Online order" in await page.locator(".map-meta").inner_text()
 
@@ -592,8 +593,12 @@ def seed_showcase(workshop: Any) -> dict[str, Any]:
             team=teams["support"], priority="medium")
 
     def blueprint(add: Any, stages: list[str], lanes: dict[str, list[str]]) -> None:
-        thinks, why = lanes["text"]
+        thinks, why, evidence, actions = lanes["text"]
         rows = [
+            (evidence, ["The box's lights", "A blinking red light", "The help pages", "The agent's e-mail",
+                        "An SMS: “your line is fixed”"], "marketing"),
+            (actions, ["Streams in the evening", "Restarts the box twice", "Searches the help pages",
+                       "Calls support", "Answers the survey"], "support"),
             (thinks, ["The box works, I forget about it", "The internet keeps dropping in the evening",
                       "I can't find the right number to call", "The agent understood me quickly",
                       "Fixed, and they called back as promised"], "support"),
@@ -648,7 +653,8 @@ def seed_showcase(workshop: Any) -> dict[str, Any]:
     current.goal = "Understand why first-time buyers abandon their cart"
     current.save(update_fields=["goal"])
     fill(current, workshop.owner, online_order)
-    future = map_future_state(source=current, title="Online order — future state", actor_user=workshop.editor)
+    future = map_future_state(source=current, title="Online order — future state", actor_user=workshop.editor,
+                              content="everything")
     return {"current": current.id, "future": future.id, "blueprint": blueprint_map.id, "french": french.id}
 
 

@@ -82,7 +82,7 @@ def seed_cards(workshop: Any, journey_map: Any, cards: list[tuple[int, int, str]
 
     doc = map_document(map_id=journey_map.id)
     card_lanes = [lane["id"] for lane in doc["lanes"] if lane["kind"] not in
-                  ("touchpoints", "emotion", "moments_of_truth", "line_of_visibility")]
+                  ("touchpoints", "emotion", "moments_of_truth") and not lane["kind"].startswith("line_of_")]
     seeded = [{"id": str(uuid.uuid4()), "stage": doc["stages"][stage]["id"], "lane": card_lanes[lane], "text": text}
               for stage, lane, text in cards]
     ops = [{"op": "create", "entity": "card", "id": card["id"],

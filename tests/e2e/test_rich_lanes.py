@@ -508,7 +508,7 @@ async def test_pain_points_and_changes_carry_a_priority_and_the_link_shows_on_bo
     assert not ana.errors and not ben.errors
 
 
-async def test_the_service_blueprint_draws_the_line_of_interaction_above_frontstage(browser, workshop) -> None:
+async def test_the_service_blueprint_draws_its_three_lines_around_frontstage_and_backstage(browser, workshop) -> None:
     journey_map = await sync_to_async(make_map)(workshop, key="service_blueprint", title="Support blueprint")
 
     def ops(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -530,15 +530,19 @@ async def test_the_service_blueprint_draws_the_line_of_interaction_above_frontst
     await sync_to_async(seed)(workshop, journey_map, ops)
     page = await sign_in(browser, workshop.url, "ana")
     await open_editor(page, workshop.url, journey_map.id)
+    # The line of interaction is a lane of its own: frontstage draws no second one.
+    line = page.locator(".lane-header.lane-kind-line_of_interaction .lane-title")
+    assert await line.text_content() == "Line of interaction"
     front = page.locator(".lane-header.lane-kind-frontstage")
-    assert await front.get_attribute("data-line-label") == "Line of interaction"
-    label = await front.evaluate("n => getComputedStyle(n, '::before').content")
-    assert label == '"Line of interaction"'
-    # Both lines: interaction above frontstage, visibility between frontstage and backstage.
+    assert await front.evaluate("n => getComputedStyle(n, '::before').content") in ("none", "normal")
+    # The three lines: interaction above frontstage, visibility between frontstage and
+    # backstage, internal interaction between backstage and support.
     order = await page.evaluate(
         "() => [...document.querySelectorAll('.lane-header')].sort((a, b) => a.style.gridRowStart - b.style.gridRowStart)"
         ".map((n) => n.dataset.kind)")
-    assert order.index("frontstage") < order.index("line_of_visibility") < order.index("backstage")
+    assert [kind for kind in order if kind != "text"] == [
+        "line_of_interaction", "frontstage", "line_of_visibility", "backstage", "line_of_internal_interaction",
+        "support"]
     assert await page.locator(".cell.lane-kind-line_of_visibility .visibility-rule").count() == 5
     await page.screenshot(path=artifact("rich-lanes/service-blueprint.png"))
     assert not page.errors

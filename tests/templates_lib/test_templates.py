@@ -25,7 +25,8 @@ DOMAIN_LANES_EN = {
                       "How and why will we make this change?"],
     "future_state": ["What will the customer think or feel?"],
 }
-SERVICE_BLUEPRINT_KINDS = ["text", "text", "frontstage", "line_of_visibility", "backstage", "support"]
+SERVICE_BLUEPRINT_KINDS = ["text", "text", "text", "text", "line_of_interaction", "frontstage", "line_of_visibility",
+                           "backstage", "line_of_internal_interaction", "support"]
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +59,7 @@ def test_the_template_list_is_filtered_by_language(api, language):
     for item in items:
         assert item["builtin"] is True and item["workspace"] is None
         assert item["name"] and item["stages"] and item["lanes"]
-        assert all(lane["prompt"] for lane in item["lanes"] if lane["kind"] != "line_of_visibility")
+        assert all(lane["prompt"] for lane in item["lanes"] if not lane["kind"].startswith("line_of_"))
 
 
 def display_stages(document: dict) -> list[dict]:
@@ -109,7 +110,7 @@ def test_a_map_from_each_template_has_its_stages_and_lanes_in_its_language(api, 
 
 
 @pytest.mark.django_db
-def test_a_future_state_from_a_current_state_keeps_every_card(api, workspace, owner):
+def test_a_future_state_asked_to_copy_everything_keeps_every_card(api, workspace, owner):
     from maps.operations import actor_for, apply
     from tests.factories import PersonaFactory, TeamFactory
 
@@ -142,7 +143,7 @@ def test_a_future_state_from_a_current_state_keeps_every_card(api, workspace, ow
     source = api.get(f"/api/v1/maps/{current['id']}/document/").json()
 
     future = api.post("/api/v1/maps/", {"workspace": str(workspace.id), "title": "Demain",
-                                        "based_on": current["id"]}, format="json")
+                                        "based_on": current["id"], "copy": "everything"}, format="json")
     assert future.status_code == 201, future.content
     assert future.json()["based_on"] == current["id"] and future.json()["kind"] == "future_state"
     assert future.json()["language"] == "fr"

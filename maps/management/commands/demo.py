@@ -1,9 +1,18 @@
-"""Create (or refresh) a demo workspace, a demo map and a login, and print them."""
+"""Create (or refresh) a demo workspace, a demo map and a login, and print them.
+
+Running it again keeps the demo person's password: people may have changed it,
+and a facilitator who restarts the server mid-workshop must not lock everyone
+out. The password it made is kept in STATE_DIR, so the login can be printed again
+for as long as it still works; ``--reset-password`` makes a new one.
+"""
 
 from __future__ import annotations
 
+import os
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -16,19 +25,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="demo")
-        parser.add_argument("--password", default=None, help="default: a random one, printed")
+        parser.add_argument("--password", default=None,
+                            help="set this password (default: a random one when the login is created)")
+        parser.add_argument("--reset-password", action="store_true",
+                            help="give the demo login a new random password, even if it exists")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the app will answer")
 
-    def handle(self, *args, username: str, password: str | None, base_url: str, **options):
+    def handle(self, *args, username: str, password: str | None, reset_password: bool, base_url: str, **options):
         from templates_lib.models import MapTemplate
         from templates_lib.services import ensure_builtin_templates, map_from_template
 
         ensure_builtin_templates()
         User = get_user_model()
-        password = password or secrets.token_urlsafe(9)
-        user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "Demo"})
-        user.set_password(password)
-        user.save()
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": "Demo"})
+        if created or password or reset_password or not user.has_usable_password():
+            password = password or secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save()
+            remember_password(username, password)
+        else:
+            password = remembered_password(username)
+            if password is not None and not user.check_password(password):
+                password = None
 
         workspace = Workspace.objects.filter(memberships__user=user, name="Demo workspace").first()
         if workspace is None:
@@ -46,8 +64,34 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Journeymap demo is ready."))
         base_url = base_url.rstrip("/")
         self.stdout.write(f"  Open     {base_url}/")
-        self.stdout.write(f"  Login    {username} / {password}")
+        if password is not None:
+            self.stdout.write(f"  Login    {username} / {password}")
+        else:
+            # Changed by someone since, or made before this command kept it: left as it is.
+            self.stdout.write(f"  Login    {username} (password kept as it is; to set a new one: "
+                              f".venv/bin/python manage.py demo --reset-password)")
         self.stdout.write(f"  Demo map {base_url}/maps/{journey_map.id}/")
+
+
+def _password_file(username: str) -> Path:
+    return Path(settings.STATE_DIR) / f"demo-password-{username}"
+
+
+def remember_password(username: str, password: str) -> None:
+    """Keep the password this command made, readable by this user only, so a later
+    run can print the login again while it still works."""
+    path = _password_file(username)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(password)
+
+
+def remembered_password(username: str) -> str | None:
+    try:
+        return _password_file(username).read_text().strip() or None
+    except OSError:
+        return None
 
 
 def add_sample_content(journey_map: JourneyMap, user) -> None:

@@ -24,7 +24,7 @@ function neighbourCell(board, cell, dRow, dCol) {
     col += dCol;
     const next = board.cellAt(row, col);
     if (!next) return null;
-    if (!next.classList.contains("lane-kind-line_of_visibility")) return next;
+    if (!next.classList.contains("lane-line")) return next;
   }
 }
 

@@ -23,6 +23,11 @@ export function find(doc, entity, id) {
 
 export const cellKey = (stage, lane) => `${stage}|${lane}`;
 
+// The service blueprint's lines (interaction, visibility, internal interaction):
+// lanes that hold nothing and draw a rule across the map.
+export const LINE_KINDS = new Set(["line_of_interaction", "line_of_visibility", "line_of_internal_interaction"]);
+export const isLine = (lane) => LINE_KINDS.has(lane.kind);
+
 // Which entity a lane holds: touchpoint lanes hold touchpoints, moment lanes
 // moments, the emotion lane emotion points; every other lane holds cards.
 export function laneEntity(lane) {
@@ -30,8 +35,7 @@ export function laneEntity(lane) {
     case "touchpoints": return "touchpoint";
     case "moments_of_truth": return "moment";
     case "emotion": return "emotion";
-    case "line_of_visibility": return null;
-    default: return "card";
+    default: return isLine(lane) ? null : "card";
   }
 }
 

@@ -5,7 +5,7 @@
 import { SHARED_COLOR, drawEmotionCurve } from "../lanes/emotion.js";
 import { EVALUATION_SYMBOL, attachmentSettings, channelName, volumeBadge } from "../ui/panel.js";
 import { linkedPersonas } from "../ui/personas.js";
-import { byPosition, cellKey, find, format, itemText, laneEntity, orderedStages, sorted } from "./model.js";
+import { byPosition, cellKey, find, format, isLine, itemText, laneEntity, orderedStages, sorted } from "./model.js";
 
 export const COL_WIDTH = 248;
 export const EMOTION_HEIGHT = 168;
@@ -140,6 +140,9 @@ export class Board {
     const doc = this.doc;
     this.stages = orderedStages(doc);
     this.lanes = sorted(doc, "lanes");
+    // Blueprints made before the line of interaction was a lane of its own get it
+    // drawn above their frontstage lane instead (CSS).
+    this.root.classList.toggle("has-line-of-interaction", this.lanes.some((l) => l.kind === "line_of_interaction"));
     const n = this.stages.length;
     this.root.style.setProperty("--stages", n);
     this.root.style.gridTemplateColumns = `var(--lane-width) repeat(${n}, ${COL_WIDTH}px) var(--add-width)`;
@@ -214,7 +217,7 @@ export class Board {
 
   rowSize(lane) {
     if (lane.kind === "emotion") return `${EMOTION_HEIGHT}px`;
-    if (lane.kind === "line_of_visibility") return "34px";
+    if (isLine(lane)) return "34px";
     return "minmax(96px, auto)";
   }
 
@@ -286,8 +289,9 @@ export class Board {
       this.root.append(header);
     }
     header.dataset.kind = lane.kind;
-    header.className = `lane-header lane-kind-${lane.kind}`;
-    if (lane.kind === "frontstage") header.dataset.lineLabel = this.s.lineOfInteraction;
+    header.className = `lane-header lane-kind-${lane.kind}${isLine(lane) ? " lane-line" : ""}`;
+    // Map content speaks the map's language, whatever the interface's.
+    if (lane.kind === "frontstage") header.dataset.lineLabel = this.s.mapLineOfInteraction || this.s.lineOfInteraction;
     const title = header.querySelector(".lane-title");
     if (title.textContent !== lane.title && !title.isContentEditable) title.textContent = lane.title;
     const prompt = header.querySelector(".lane-prompt");
@@ -311,11 +315,12 @@ export class Board {
   makeCell(stage, lane) {
     const kind = lane.kind;
     // A labelled group, not an ARIA gridcell: the CSS grid has no row elements.
-    const cell = el("div", `cell lane-kind-${kind}`, { role: "group", tabindex: "-1",
+    const cell = el("div", `cell lane-kind-${kind}${isLine(lane) ? " lane-line" : ""}`, { role: "group", tabindex: "-1",
       "data-stage": stage.id, "data-lane": lane.id, "data-entity": laneEntity(lane) || "",
       "data-key": cellKey(stage.id, lane.id) });
-    if (kind === "line_of_visibility") {
-      cell.innerHTML = '<span class="visibility-rule" aria-hidden="true"></span>';
+    if (isLine(lane)) {
+      const rule = kind === "line_of_visibility" ? "line-rule visibility-rule" : "line-rule";
+      cell.innerHTML = `<span class="${rule}" aria-hidden="true"></span>`;
       return cell;
     }
     const list = el("div", "cell-items");
@@ -332,7 +337,7 @@ export class Board {
   ensureActiveCell() {
     const active = this.root.querySelector('.cell[tabindex="0"]');
     if (active && active.isConnected) return;
-    const first = this.root.querySelector(".cell:not(.lane-kind-line_of_visibility)");
+    const first = this.root.querySelector(".cell:not(.lane-line)");
     if (first) first.tabIndex = 0;
   }
 

@@ -5,8 +5,16 @@ export class Toasts {
     this.host = host;
   }
 
-  show(message, { action = null, kind = "info", timeout = 5000 } = {}) {
+  // ``key``: a notice about the same thing replaces the one on screen rather than
+  // stacking (a double-click on a locked card is two clicks, but one notice).
+  show(message, { action = null, kind = "info", timeout = 5000, key = null } = {}) {
+    if (key) {
+      for (const old of this.host.querySelectorAll(".toast")) {
+        if (old.dataset.key === key) old.remove();
+      }
+    }
     const toast = document.createElement("div");
+    if (key) toast.dataset.key = key;
     toast.className = `toast toast-${kind}`;
     const text = document.createElement("span");
     text.textContent = message;
