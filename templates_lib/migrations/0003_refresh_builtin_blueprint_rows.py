@@ -12,7 +12,7 @@ def refresh(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("templates_lib", "0002_seed_builtin"),
-        ("maps", "0004_lane_kinds_blueprint_lines"),
+        ("maps", "0005_lane_kinds_blueprint_lines"),
     ]
 
     operations = [migrations.RunPython(refresh, migrations.RunPython.noop)]

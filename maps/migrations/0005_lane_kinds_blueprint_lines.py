@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('maps', '0003_sharing_invitations'),
+        ('maps', '0004_share_link_show_presence'),
     ]
 
     operations = [
