@@ -7,8 +7,8 @@ export const EVALUATIONS = ["delight", "neutral", "irritant"];
 // The shared curve is a dark neutral, drawn thicker; personas get hues far from it
 // and from each other. Keep in step with exports/services/marks.py.
 export const SHARED_CURVE_COLOR = "#1e293b";
-export const PERSONA_PALETTE = ["#7c3aed", "#ea580c", "#0891b2", "#db2777", "#65a30d", "#2563eb", "#b45309", "#c026d3"];
-const MIN_DISTANCE = 150;
+export const PERSONA_PALETTE = ["#7c3aed", "#ea580c", "#0891b2", "#db2777", "#65a30d", "#2563eb", "#854d0e"];
+const MIN_DISTANCE = 140;
 
 function rgb(hex) {
   let h = String(hex || "").replace("#", "");
