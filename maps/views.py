@@ -385,6 +385,7 @@ def editor_strings() -> dict[str, str]:
         "lineOfInteraction": _("Line of interaction"),
         # The whole map as cell summaries (semantic zoom).
         "overview": _("Overview"),
+        "overviewHint": _("Arrows move · Enter or a click shows a cell at full size"),
         "summaryOne": _("1 item"),
         "summaryMany": _("%(n)s items"),
         # Rejections the user can act on, by error code; others show the server's message.

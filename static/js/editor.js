@@ -955,10 +955,13 @@ const zoomFit = document.getElementById("zoom-fit");
 const READABLE_ZOOM = 0.7;
 let zoom = 1;
 let zoomBeforeOverview = 1;
+const keyHint = document.querySelector(".kbd-hint");
+const cardsHint = keyHint?.textContent;
 
 function showZoom() {
   zoomLevel.textContent = board.overview ? s.overview : `${Math.round(zoom * 100)}%`;
   zoomFit.setAttribute("aria-pressed", String(Boolean(board.overview)));
+  if (keyHint) keyHint.textContent = board.overview ? s.overviewHint : cardsHint;
 }
 
 function setZoom(value) {

@@ -112,6 +112,17 @@ async def test_the_editor_and_the_pdf_share_names_colours_faces_and_volumes(brow
     assert await tp.locator(".tp-volume").inner_text() == "80 % · 12k/month"
     assert "80% of customers · 12,000 a month" in paper["text"]
 
+    # The side panel's evaluation choices wear the same faces.
+    await tp.click()
+    choice = page.locator("#side-panel .eval-choice.eval-irritant")
+    await choice.wait_for()
+    assert await choice.locator(".eval-symbol").evaluate("(n) => getComputedStyle(n).backgroundImage") == (
+        await face.evaluate("(n) => getComputedStyle(n).backgroundImage"))
+    await page.locator("#side-panel .panel-evaluation").screenshot(
+        path=artifact("vocabulary/panel-evaluation.png"))
+    await page.keyboard.press("Escape")
+    await page.locator("#side-panel").wait_for(state="hidden")
+
     lane = page.locator(".lane-header.lane-kind-emotion")
     overlay = page.locator(".emotion-overlay")
     head, curve = await lane.bounding_box(), await overlay.bounding_box()
