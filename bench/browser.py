@@ -116,7 +116,7 @@ FRAMES_FOR = """async (ms) => {
 
 
 def setup(cards: int) -> dict[str, Any]:
-    bench_database("browser")
+    bench_database("browser" if cards == CARDS else f"browser_{cards}")  # a map of its own per size
     from rest_framework.authtoken.models import Token
 
     from maps.models import Membership, Role

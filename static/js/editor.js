@@ -1000,10 +1000,17 @@ function zoomToCell(cell) {
   zoom = 1;
   board.root.style.zoom = "1";
   showZoom();
-  const header = board.headers.get(cell.dataset.stage);
-  const top = header ? header.offsetTop + header.offsetHeight : 0;
-  scroller.scrollTo({ left: Math.max(0, cell.offsetLeft - board.corner.offsetWidth - 24),
-    top: Math.max(0, cell.offsetTop - top - 16) });
+  const place = () => {
+    // Where the sticky stage headers end (their offsetTop moves with the scroll).
+    const header = board.headers.get(cell.dataset.stage);
+    const top = header ? parseFloat(getComputedStyle(header).top) + header.offsetHeight : 0;
+    scroller.scrollTo({ left: Math.max(0, cell.offsetLeft - board.corner.offsetWidth - 24),
+      top: Math.max(0, cell.offsetTop - top - 16) });
+  };
+  place();
+  // Cells off screen keep the size they last had (content-visibility); once the
+  // cells now in view are laid out at full size, place the cell again.
+  requestAnimationFrame(() => requestAnimationFrame(place));
   for (const other of board.root.querySelectorAll('[tabindex="0"].cell, [tabindex="0"].item')) other.tabIndex = -1;
   cell.tabIndex = 0;
   cell.focus({ preventScroll: true });

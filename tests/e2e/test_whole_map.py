@@ -151,8 +151,10 @@ MEASURE = """() => {
   };
 }"""
 
-# Where a cell is against the scroller and its sticky headers, and whether it has the focus.
-CELL_PLACE = """(key) => {
+# Where a cell is against the scroller and its sticky headers, and whether it has the
+# focus, once the zoom has settled (a few frames: cells coming into view are laid out).
+CELL_PLACE = """async (key) => {
+  for (let i = 0; i < 4; i++) await new Promise((done) => requestAnimationFrame(done));
   const cell = document.querySelector(`.cell[data-key="${key}"]`);
   const r = cell.getBoundingClientRect();
   const box = document.getElementById('board-scroller').getBoundingClientRect();
@@ -160,7 +162,8 @@ CELL_PLACE = """(key) => {
   const laneHeader = document.querySelector(`.lane-header[data-lane="${cell.dataset.lane}"]`).getBoundingClientRect();
   return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, boxRight: box.right, boxBottom: box.bottom,
           headerBottom: header.bottom, laneRight: laneHeader.right, focused: document.activeElement === cell,
-          items: cell.querySelectorAll('.item').length, itemsShown: cell.querySelector('.item')?.getClientRects().length};
+          items: cell.querySelectorAll('.item').length, itemsShown: cell.querySelector('.item')?.getClientRects().length,
+          ownSize: cell.style.containIntrinsicSize === ''};
 }"""
 
 
@@ -219,7 +222,8 @@ async def test_the_whole_map_of_88_cards_shows_readable_summaries_that_fill_the_
     await page.wait_for_selector(".board:not(.is-overview)")
     assert await page.locator("#zoom-level").inner_text() == "100%"
     place = await page.evaluate(CELL_PLACE, target_key)
-    assert place["focused"] and place["itemsShown"]
+    # (on screen again, the cell is sized by its cards, not by the size kept for it)
+    assert place["focused"] and place["itemsShown"] and place["ownSize"]
     assert place["top"] >= place["headerBottom"] - 1 and place["top"] < place["boxBottom"] - 60
     assert place["left"] >= place["laneRight"] - 1 and place["left"] < place["boxRight"] - 100
     await page.screenshot(path=artifact("zoom/whole-map-88-cards-zoomed-to-a-cell.png"))

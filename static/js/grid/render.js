@@ -116,6 +116,7 @@ export class Board {
     for (const [id, node] of this.items) {
       if (node.dataset.entity !== "touchpoint") continue;
       const on = marked.has(id);
+      if (node.classList.contains("is-moment") !== on) this.summaryDirty.add(node.closest(".cell")?.dataset.key);
       node.classList.toggle("is-moment", on);
       const star = node.querySelector(".tp-star");
       star.hidden = !on;
@@ -266,12 +267,46 @@ export class Board {
   // Show the whole map as summaries in a scroller of this size ({width, height} in
   // px), or go back to cards (null). Called again when the scroller is resized.
   setOverview(size) {
+    const entering = size && !this.overview;
+    const leaving = !size && this.overview;
+    // Cells off screen are not laid out and keep the size they last had on screen
+    // (content-visibility: auto), which in the overview is a summary's. Their full
+    // sizes are read on the way in (cheap: off-screen cells are not laid out) and
+    // given back on the way out, until each is on screen again (see makeCell).
+    if (entering) this.fullSizes = new Map([...this.cells.values()].map((cell) => [cell, cell.offsetHeight]));
+    if (leaving) {
+      for (const [cell, height] of this.fullSizes || []) cell.style.containIntrinsicSize = `${COL_WIDTH}px ${height}px`;
+      this.fullSizes = null;
+      // Cells that stay on screen get no state change event: free them once laid out.
+      requestAnimationFrame(() => requestAnimationFrame(() => this.releaseSizes()));
+    }
     this.overview = size;
     this.root.classList.toggle("is-overview", Boolean(size));
+    // Cards are hidden there: the Tab stop (and the focus) on a card go to its cell.
+    const stop = size ? this.root.querySelector('.item[tabindex="0"]') : null;
+    if (stop) {
+      const cell = stop.closest(".cell");
+      const focused = stop.contains(document.activeElement);
+      stop.tabIndex = -1;
+      cell.tabIndex = 0;
+      if (focused) cell.focus({ preventScroll: true });
+    }
     if (!this.doc) return;
     this.sizeGrid();
     this.flushSummaries();
     this.drawEmotions();
+  }
+
+  // Cells on screen are sized by their cards: drop the size kept for them.
+  releaseSizes() {
+    const view = this.root.parentElement.getBoundingClientRect();
+    for (const cell of this.cells.values()) {
+      if (!cell.style.containIntrinsicSize) continue;
+      const box = cell.getBoundingClientRect();
+      if (box.bottom > view.top && box.top < view.bottom && box.right > view.left && box.left < view.right) {
+        cell.style.containIntrinsicSize = "";
+      }
+    }
   }
 
   flushSummaries() {
@@ -463,6 +498,10 @@ export class Board {
     const list = el("div", "cell-items");
     cell.append(list);
     this.measure(cell);
+    // Back on screen after the overview: its size comes from its cards again.
+    cell.addEventListener("contentvisibilityautostatechange", (event) => {
+      if (!event.skipped && cell.style.containIntrinsicSize) cell.style.containIntrinsicSize = "";
+    });
     if (this.canWrite && kind !== "emotion") {
       const add = el("button", "cell-add", { type: "button", tabindex: "-1", "aria-label": this.s.addCard, title: this.s.addCard });
       add.innerHTML = '<span aria-hidden="true">+</span>';
