@@ -163,7 +163,11 @@ CELL_PLACE = """async (key) => {
   return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, boxRight: box.right, boxBottom: box.bottom,
           headerBottom: header.bottom, laneRight: laneHeader.right, focused: document.activeElement === cell,
           items: cell.querySelectorAll('.item').length, itemsShown: cell.querySelector('.item')?.getClientRects().length,
-          ownSize: cell.style.containIntrinsicSize === ''};
+          ownSize: cell.style.containIntrinsicSize === '',
+          // what shows above the stage headers, across the screen: never a card scrolled under them
+          underHeaders: [...Array(20).keys()].map((i) => document.elementFromPoint(
+            laneHeader.right + 5 + i * (box.right - laneHeader.right - 10) / 19, header.top - 3)?.closest('.cell') ? 1 : 0)
+            .reduce((a, b) => a + b, 0)};
 }"""
 
 
@@ -224,6 +228,7 @@ async def test_the_whole_map_of_88_cards_shows_readable_summaries_that_fill_the_
     place = await page.evaluate(CELL_PLACE, target_key)
     # (on screen again, the cell is sized by its cards, not by the size kept for it)
     assert place["focused"] and place["itemsShown"] and place["ownSize"]
+    assert place["underHeaders"] == 0
     assert place["top"] >= place["headerBottom"] - 1 and place["top"] < place["boxBottom"] - 60
     assert place["left"] >= place["laneRight"] - 1 and place["left"] < place["boxRight"] - 100
     await page.screenshot(path=artifact("zoom/whole-map-88-cards-zoomed-to-a-cell.png"))
