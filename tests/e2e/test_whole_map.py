@@ -19,6 +19,7 @@ from asgiref.sync import sync_to_async
 
 from tests.conftest import artifact
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_accessibility import axe_script, violations  # noqa: F401  (axe_script: a fixture)
 from tests.e2e.test_editor import make_map, open_editor
 from tests.e2e.test_rich_lanes import channel_id, lane_of, persona
 
@@ -297,4 +298,34 @@ async def test_the_whole_map_of_1500_cards_stays_readable_and_fills_the_height(b
     assert place["focused"] and place["items"] == 5
     assert place["top"] >= place["headerBottom"] - 1 and place["bottom"] <= place["boxBottom"] + 1
     assert place["left"] >= place["laneRight"] - 1 and place["right"] <= place["boxRight"] + 1
+    assert not page.errors
+
+
+async def test_the_whole_map_speaks_french_and_passes_axe(browser, workshop, axe_script) -> None:  # noqa: F811
+    journey_map, _count = await sync_to_async(readable_map)(workshop)
+    page = await sign_in(browser, workshop.url, "ana", locale="fr-FR")
+    await page.context.add_init_script(path=str(axe_script))
+    await page.set_viewport_size(VIEWPORT)
+    await open_editor(page, workshop.url, journey_map.id)
+    await page.get_by_role("button", name="Toute la carte").click()
+    await page.wait_for_selector(".board.is-overview .cell-summary")
+    assert await page.locator("#zoom-level").inner_text() == "Vue d’ensemble"
+    assert await page.locator(".kbd-hint").inner_text() == (
+        "Flèches pour se déplacer · Entrée ou un clic montre une cellule en taille réelle")
+    tp_lane = await page.locator(".lane-header.lane-kind-touchpoints").get_attribute("data-lane")
+    description = await page.locator(f".cell[data-lane='{tp_lane}']").nth(2).get_attribute("aria-description")
+    assert "éléments" in description and ("Irritant" in description or "Enchantement" in description)
+    await page.screenshot(path=artifact("zoom/whole-map-fr.png"))
+    assert await violations(page) == []
+    # Home and End go to the first and last cell of the lane.
+    await page.locator(f".cell[data-lane='{tp_lane}']").nth(2).focus()
+    await page.keyboard.press("End")
+    assert await page.evaluate("() => document.activeElement.dataset.col") == "9"
+    await page.keyboard.press("Home")
+    assert await page.evaluate("() => [document.activeElement.dataset.col, document.activeElement.dataset.lane]") == [
+        "0", tp_lane]
+    # Back to the cards: the hint is the editing one again.
+    await page.get_by_role("button", name="Toute la carte").click()
+    await page.wait_for_selector(".board:not(.is-overview)")
+    assert "Entrée pour ajouter ou modifier" in await page.locator(".kbd-hint").inner_text()
     assert not page.errors

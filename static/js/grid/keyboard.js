@@ -43,11 +43,14 @@ export function installKeyboard(board, { onAdd, onEdit, onDelete, onMoveBy, onEm
       if (d) {
         event.preventDefault();
         focusNode(board, neighbourCell(board, cell, d[0], d[1]));
-      } else if (key === "Enter" || key === " ") {
+        return;
+      }
+      if (key === "Enter" || key === " ") {
         event.preventDefault();
         onZoomTo(cell);
+        return;
       }
-      return;
+      if (key !== "Home" && key !== "End") return; // the cards are not shown: nothing to edit or delete
     }
     const items = [...cell.querySelectorAll(".item")];
     if (item && event.altKey && key.startsWith("Arrow")) {

@@ -12,7 +12,7 @@ export const COL_WIDTH = 248;
 export const EMOTION_HEIGHT = 168;
 // The whole map as summaries (semantic zoom): sizes in px of its headers and the
 // smallest cells that still hold a readable summary.
-export const OVERVIEW = { laneWidth: 168, phaseHeight: 30, stageHeight: 62, minCol: 96, minRow: 64, minEmotion: 84,
+export const OVERVIEW = { laneWidth: 180, phaseHeight: 30, stageHeight: 62, minCol: 96, minRow: 64, minEmotion: 84,
   ruleHeight: 14, lineHeight: 15 };
 const FLASH_MS = 1400;
 const FLASH_TICK_MS = 350; // flashes start at once; their steps are batched
