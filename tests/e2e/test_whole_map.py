@@ -329,3 +329,39 @@ async def test_the_whole_map_speaks_french_and_passes_axe(browser, workshop, axe
     await page.wait_for_selector(".board:not(.is-overview)")
     assert "Entrée pour ajouter ou modifier" in await page.locator(".kbd-hint").inner_text()
     assert not page.errors
+
+
+async def test_a_share_viewer_sees_the_whole_map_without_the_hidden_lane(browser, workshop) -> None:
+    from maps import sharing
+
+    journey_map, _count = await sync_to_async(readable_map)(workshop)
+
+    def share() -> tuple[Any, str]:
+        from maps.selectors import map_document
+
+        hidden = lane_of(map_document(map_id=journey_map.id), "opportunities")
+        return sharing.share_link_create(map=journey_map, created_by=workshop.owner, label="for the wall",
+                                         hidden_lanes=[hidden]), hidden
+
+    created, hidden = await sync_to_async(share)()
+    # A visitor with the link: no account, read only.
+    context = await browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = await context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    await page.goto(f"{workshop.url}{created.path}")
+    await page.wait_for_selector(".stage-header")
+    await page.click("#zoom-fit")
+    await page.wait_for_selector(".board.is-overview .cell-summary")
+    seen = await page.evaluate(MEASURE)
+    await page.screenshot(path=artifact("zoom/whole-map-share-view.png"))
+    assert seen["gridHeight"] >= 0.95 * seen["scrollerHeight"] and min(seen["summaryText"]) >= 11
+    assert await page.locator(f"[data-lane='{hidden}']").count() == 0
+    assert await page.locator(".lane-header").count() == 5
+    cell = page.locator(".cell[data-entity='touchpoint']").nth(5)
+    key = await cell.get_attribute("data-key")
+    await cell.click()
+    await page.wait_for_selector(".board:not(.is-overview)")
+    place = await page.evaluate(CELL_PLACE, key)
+    assert place["focused"] and place["top"] >= place["headerBottom"] - 1 and place["top"] < place["boxBottom"] - 60
+    assert not page.errors
