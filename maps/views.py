@@ -425,6 +425,11 @@ def _interface_strings() -> dict[str, str]:
         "addressedByOne": _("Addressed by: %(text)s"),
         "addressedByMany": _("Addressed by %(n)s changes"),
         "lineOfInteraction": _("Line of interaction"),
+        # The whole map as cell summaries (semantic zoom).
+        "overview": _("Overview"),
+        "overviewHint": _("Arrows move · Enter or a click shows a cell at full size"),
+        "summaryOne": _("1 item"),
+        "summaryMany": _("%(n)s items"),
         # Rejections the user can act on, by error code; others show the server's message.
         "error_gone": _("someone deleted it in the meantime."),
         "error_parent_deleted": _("its stage or lane was deleted by someone else."),

@@ -21,8 +21,16 @@ from exports.services import layout as L
 
 logger = logging.getLogger(__name__)
 
-EVALUATION_COLORS = {"delight": "#15803d", "neutral": "#64748b", "irritant": "#dc2626"}
-NEUTRAL_CURVE = "#334155"
+# One vocabulary with the editor (static/js/lanes/marks.js): the evaluation faces are
+# the same SVG files, the curves the same palette.
+EVALUATIONS = ("delight", "neutral", "irritant")
+EVALUATION_COLORS = {"delight": "#15803d", "neutral": "#64748b", "irritant": "#dc2626"}  # the faces' fills
+# The shared curve is a dark neutral, drawn thicker; personas get hues far from it
+# and from each other.
+SHARED_CURVE_COLOR = "#1e293b"
+NEUTRAL_CURVE = SHARED_CURVE_COLOR
+PERSONA_PALETTE = ("#7c3aed", "#ea580c", "#0891b2", "#db2777", "#65a30d", "#2563eb", "#854d0e")
+_MIN_CURVE_DISTANCE = 140.0
 _HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 # ----------------------------------------------------------------------------- glyphs
@@ -84,20 +92,56 @@ def channel_icon(icon: str) -> str:
     return svg.replace("<svg ", '<svg class="icon" ', 1)
 
 
+def evaluation_file(evaluation: str) -> Path:
+    """The face of an evaluation, the file the editor shows too (static/img/evaluations)."""
+    return Path(settings.BASE_DIR) / "static" / "img" / "evaluations" / f"{evaluation}.svg"
+
+
+@functools.lru_cache(maxsize=4)
 def evaluation_svg(evaluation: str) -> str:
-    color = EVALUATION_COLORS.get(evaluation)
-    if not color:
+    """The evaluation's face (colour, and a mouth shape that reads without colour),
+    sized by CSS; "" for no evaluation. Trusted markup from the static files."""
+    if evaluation not in EVALUATIONS:
         return ""
-    mouth = {
-        "delight": "M7.5 13.5q4.5 4 9 0",
-        "neutral": "M8 14.5h8",
-        "irritant": "M7.5 16q4.5-4 9 0",
-    }[evaluation]
-    return (
-        f'<svg class="eval" viewBox="0 0 24 24"><circle cx="12" cy="12" r="10.5" fill="{color}"/>'
-        f'<circle cx="8.5" cy="9.5" r="1.4" fill="#fff"/><circle cx="15.5" cy="9.5" r="1.4" fill="#fff"/>'
-        f'<path d="{mouth}" stroke="#fff" stroke-width="1.8" fill="none" stroke-linecap="round"/></svg>'
-    )
+    svg = evaluation_file(evaluation).read_text(encoding="utf-8").strip()
+    svg = re.sub(r'\s(width|height)="[^"]*"', "", svg, count=2)
+    return svg.replace("<svg ", '<svg class="eval" ', 1)
+
+
+def _rgb(color: str) -> tuple[int, int, int] | None:
+    value = color.lstrip("#") if isinstance(color, str) else ""
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", value):
+        return None
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def color_distance(a: str, b: str) -> float:
+    """"Redmean" distance: a cheap approximation of how different two colours look."""
+    (r1, g1, b1), (r2, g2, b2) = _rgb(a) or (0, 0, 0), _rgb(b) or (0, 0, 0)
+    rm = (r1 + r2) / 2
+    dr, dg, db = r1 - r2, g1 - g2, b1 - b2
+    return math.sqrt((2 + rm / 256) * dr * dr + 4 * dg * dg + (2 + (255 - rm) / 256) * db * db)
+
+
+def curve_colors(personas: list[dict[str, Any]]) -> dict[str, str]:
+    """Each linked persona's curve colour, in link order: its own colour when it stands
+    apart from the shared curve and the personas before it, else the first palette hue
+    that does (as the editor draws them)."""
+    taken = [SHARED_CURVE_COLOR]
+    out: dict[str, str] = {}
+
+    def distinct(color: str) -> bool:
+        return _rgb(color) is not None and all(color_distance(color, other) >= _MIN_CURVE_DISTANCE for other in taken)
+
+    for persona in personas:
+        own = str(persona.get("color") or "").lower()
+        color = own if distinct(own) else next(
+            (c for c in PERSONA_PALETTE if distinct(c)), PERSONA_PALETTE[len(out) % len(PERSONA_PALETTE)])
+        taken.append(color)
+        out[str(persona["id"])] = color
+    return out
 
 
 STAR_SVG = (
@@ -176,8 +220,9 @@ def emotion_svg(curves: list[dict[str, Any]], first: int, count: int, col_w: flo
                      f'{label}</text>')
     labels = col_w >= 18.0
     radius = 11 if col_w >= 18.0 else 8
-    for curve in curves:
+    for curve in sorted(curves, key=lambda c: not c.get("shared")):  # the shared curve underneath
         color = safe_color(curve.get("color"))
+        stroke = 9 if curve.get("shared") else 6
         scores: dict[int, int] = curve["scores"]
         every = sorted(scores)
         if len(every) >= 2:
@@ -187,7 +232,7 @@ def emotion_svg(curves: list[dict[str, Any]], first: int, count: int, col_w: flo
             if len(keep) >= 2:
                 segment = slice(keep[0], keep[-1] + 1)
                 parts.append(f'<path d="{_smooth_path(points[segment], slopes[segment])}" fill="none" '
-                             f'stroke="{color}" stroke-width="6" stroke-linecap="round" stroke-linejoin="round" '
+                             f'stroke="{color}" stroke-width="{stroke}" stroke-linecap="round" stroke-linejoin="round" '
                              f'opacity="0.9"/>')
         for k in every:
             if not first <= k < first + count:

@@ -28,7 +28,14 @@ from django.utils.safestring import mark_safe
 from exports import printing
 from exports.services import layout as L
 from exports.services.appendix import PRIORITY_COLUMNS
-from exports.services.marks import STAR_SVG, channel_icon, emotion_svg, evaluation_svg, printable
+from exports.services.marks import (
+    STAR_SVG,
+    channel_icon,
+    curve_colors,
+    emotion_svg,
+    evaluation_svg,
+    printable,
+)
 from exports.services.sections import (
     Prepared,
     Section,
@@ -168,7 +175,8 @@ def render_html(prepared: Prepared, sections: list[Section] | None = None, *, la
             "lane_head_w": L.LANE_HEAD_W,
             "margin": L.MARGIN,
             "margin_bottom": L.MARGIN_BOTTOM,
-            "all_personas": doc.get("personas", []),
+            "all_personas": [{**p, "color": color} for p, color in
+                             zip(doc.get("personas", []), curve_colors(doc.get("personas", [])).values(), strict=True)],
             "teams": doc.get("teams", []),
             "today": formats.date_format(date.today(), "DATE_FORMAT"),
             "font_stack": '"DejaVu Sans", "Noto Sans CJK JP"' if cjk else '"DejaVu Sans"',

@@ -15,7 +15,13 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from exports.services import layout as L
-from exports.services.marks import EVALUATION_COLORS, NEUTRAL_CURVE, channel_icon, evaluation_svg
+from exports.services.marks import (
+    EVALUATION_COLORS,
+    SHARED_CURVE_COLOR,
+    channel_icon,
+    curve_colors,
+    evaluation_svg,
+)
 
 if TYPE_CHECKING:
     from exports.services.render import ExportOptions
@@ -139,7 +145,9 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
     phases = {p["id"]: p for p in doc.get("phases", [])}
     teams = {t["id"]: t for t in doc.get("teams", [])}
     channels = {c["id"]: c for c in doc.get("channels", [])}
-    personas = list(doc.get("personas", []))
+    # A persona wears its curve's colour on this map, on every page (as in the editor).
+    colors = curve_colors(doc.get("personas", []))
+    personas = [{**p, "color": colors[str(p["id"])]} for p in doc.get("personas", [])]
     geo = L.geometry(paper, len(stages))
     inner_w = geo.col_w - 2 * L.CELL_PAD_X - 0.3
     printed_cards = {c["id"]: c for c in doc.get("cards", []) if c["lane"] in lane_ids and c["stage"] in stage_index}
@@ -238,17 +246,21 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
             synthetic = {"id": "_emotion", "kind": "emotion", "title": _("Emotion curve"), "prompt": ""}
             row_specs.append((_lane_view(synthetic), "emotion", [[] for _s in stages]))
 
-        # Curves: one per persona (in persona colours) and one for "the customer".
+        # Curves: one per persona and the shared one ("All customers"), named and
+        # coloured as in the editor; in the editor's legend order.
         persona_by_id = {p["id"]: p for p in personas}
+        persona_rank = {p["id"]: i for i, p in enumerate(personas)}
         curves: dict[str | None, dict[str, Any]] = {}
         for emotion in emotions:
             key = emotion.get("persona")
             if key not in curves:
                 persona = persona_by_id.get(key or "")
-                curves[key] = {"color": (persona or {}).get("color") or NEUTRAL_CURVE,
-                               "name": persona["name"] if persona else _("Customer"), "scores": {}}
+                curves[key] = {"color": colors.get(key or "", SHARED_CURVE_COLOR) if persona else SHARED_CURVE_COLOR,
+                               "name": persona["name"] if persona else _("All customers"), "shared": not persona,
+                               "persona": key if persona else "",
+                               "rank": persona_rank.get(key or "", -1), "scores": {}}
             curves[key]["scores"][stage_index[emotion["stage"]]] = emotion["score"]
-        curve_list = sorted(curves.values(), key=lambda c: c["name"])
+        curve_list = sorted(curves.values(), key=lambda c: c["rank"])
         for lane, kind, _cells in row_specs:
             if kind == "emotion":
                 lane["curves"] = curve_list

@@ -7,10 +7,11 @@ import { focusNode, installKeyboard } from "./grid/keyboard.js";
 import { find, format, itemText, orderedStages, placeOf, sorted, textField, uuid } from "./grid/model.js";
 import { Board, EMOTION_HEIGHT } from "./grid/render.js";
 import { placeMarker, scoreAt, scoreLabel } from "./lanes/emotion.js";
+import { evaluationFace, volumeText } from "./lanes/marks.js";
 import { confirmDelete, contentOf, deletedView } from "./ui/deleted.js";
 import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover, menuButton, section } from "./ui/menu.js";
-import { EVALUATION_SYMBOL, SidePanel, csrfToken, volumeBadge } from "./ui/panel.js";
+import { SidePanel, csrfToken } from "./ui/panel.js";
 import { buildPicker, linkedPersonas, renderStrip } from "./ui/personas.js";
 import { ReadPanel } from "./ui/read-panel.js";
 import { locksFrom, renderPresence } from "./ui/presence.js";
@@ -566,13 +567,13 @@ function fillPriorities(list, entries) {
     meta.className = "prio-meta";
     const tags = [entry.stage_name];
     if (entry.kind === "moment") tags.push(`★ ${s.momentOfTruth}`);
-    if (entry.irritant) tags.push(`${EVALUATION_SYMBOL.irritant} ${s.eval_irritant}`);
     meta.textContent = tags.join(" · ");
+    if (entry.irritant) meta.append(" · ", evaluationFace("irritant"), ` ${s.eval_irritant}`);
     main.append(title, meta);
     const score = document.createElement("span");
     score.className = "prio-score";
     const tp = entry.touchpoint ? find(doc, "touchpoint", entry.touchpoint) : null;
-    const volume = tp ? volumeBadge(tp, s) : "";
+    const volume = tp ? volumeText(tp, s) : "";
     score.textContent = entry.kind === "moment" ? `${entry.importance} × ${entry.impact} = ${entry.weight}` : "";
     if (volume) {
       const badge = document.createElement("span");
@@ -1034,6 +1035,7 @@ board.root.addEventListener("click", (event) => {
 });
 
 installKeyboard(board, {
+  onZoomTo: (cell) => zoomToCell(cell),
   onAdd: startDraft,
   onEdit: startEdit,
   onDelete: (node) => deleteItem(node.dataset.entity, node.dataset.id),
@@ -1062,24 +1064,103 @@ if (config.highlightTeam) {
 
 const scroller = document.getElementById("board-scroller");
 const zoomLevel = document.getElementById("zoom-level");
+const zoomFit = document.getElementById("zoom-fit");
+// Below this zoom card text is under about 10 px: the whole map is shown as cell
+// summaries instead (semantic zoom), at sizes people can read.
+const READABLE_ZOOM = 0.7;
 let zoom = 1;
-function setZoom(value) {
-  zoom = Math.min(1.5, Math.max(0.2, Math.round(value * 100) / 100));
-  board.root.style.zoom = String(zoom);
-  zoomLevel.textContent = `${Math.round(zoom * 100)}%`;
+let zoomBeforeOverview = 1;
+const keyHint = document.querySelector(".kbd-hint");
+const cardsHint = keyHint?.textContent;
+
+function showZoom() {
+  zoomLevel.textContent = board.overview ? s.overview : `${Math.round(zoom * 100)}%`;
+  zoomFit.setAttribute("aria-pressed", String(Boolean(board.overview)));
+  if (keyHint) keyHint.textContent = board.overview ? s.overviewHint : cardsHint;
 }
-document.getElementById("zoom-in").addEventListener("click", () => setZoom(zoom + 0.1));
-document.getElementById("zoom-out").addEventListener("click", () => setZoom(zoom - 0.1));
-document.getElementById("zoom-fit").addEventListener("click", () => {
-  const width = board.root.scrollWidth / zoom;
-  const height = board.root.scrollHeight / zoom;
-  const fit = Math.min((scroller.clientWidth - 8) / width, (scroller.clientHeight - 8) / height, 1);
-  setZoom(fit);
+
+function setZoom(value) {
+  const next = Math.round(value * 100) / 100;
+  if (next < READABLE_ZOOM - 0.001) return showWholeMap();
+  if (board.overview) board.setOverview(null);
+  zoom = Math.min(1.5, next);
+  board.root.style.zoom = String(zoom);
+  showZoom();
+}
+
+const scrollerSize = () => ({ width: scroller.clientWidth, height: scroller.clientHeight });
+
+// The whole map: shrunk to fit while its cards stay readable, else as summaries
+// that fill the screen.
+function showWholeMap() {
+  if (board.overview) return;
+  board.root.style.zoom = "1";
+  const fit = Math.min((scroller.clientWidth - 8) / board.root.scrollWidth,
+    (scroller.clientHeight - 8) / board.root.scrollHeight, 1);
+  zoomBeforeOverview = zoom;
+  if (fit >= READABLE_ZOOM) {
+    zoom = Math.floor(fit * 100) / 100;
+    board.root.style.zoom = String(zoom);
+  } else {
+    board.setOverview(scrollerSize());
+  }
   scroller.scrollTo({ left: 0, top: 0 });
+  showZoom();
+}
+
+// Back to cards at full size, the chosen cell in view just under the sticky
+// headers, focused and lit for a moment.
+function zoomToCell(cell) {
+  board.setOverview(null);
+  zoom = 1;
+  board.root.style.zoom = "1";
+  showZoom();
+  const place = () => {
+    // Where the sticky stage headers end (their offsetTop moves with the scroll).
+    const header = board.headers.get(cell.dataset.stage);
+    const top = header ? parseFloat(getComputedStyle(header).top) + header.offsetHeight : 0;
+    scroller.scrollTo({ left: Math.max(0, cell.offsetLeft - board.corner.offsetWidth - 24),
+      top: Math.max(0, cell.offsetTop - top - 16) });
+  };
+  place();
+  // Cells off screen keep the size they last had (content-visibility); once the
+  // cells now in view are laid out at full size, place the cell again.
+  requestAnimationFrame(() => requestAnimationFrame(place));
+  for (const other of board.root.querySelectorAll('[tabindex="0"].cell, [tabindex="0"].item')) other.tabIndex = -1;
+  cell.tabIndex = 0;
+  cell.focus({ preventScroll: true });
+  cell.classList.add("is-zoom-target");
+  setTimeout(() => cell.classList.remove("is-zoom-target"), 1600);
+}
+
+// In the overview a click on a cell zooms to it; on a stage or lane header, to its
+// first cell.
+board.root.addEventListener("click", (event) => {
+  if (!board.overview || event.target.closest(".legend-chip")) return;
+  let cell = event.target.closest(".cell");
+  const stage = event.target.closest(".stage-header")?.dataset.stage;
+  const lane = event.target.closest(".lane-header")?.dataset.lane;
+  if (!cell && stage) cell = board.root.querySelector(`.cell[data-stage="${stage}"]:not(.lane-line)`);
+  if (!cell && lane) cell = board.root.querySelector(`.cell[data-lane="${lane}"]`);
+  if (!cell || cell.classList.contains("lane-line")) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  zoomToCell(cell);
+}, { capture: true });
+
+document.getElementById("zoom-in").addEventListener("click", () => setZoom(board.overview ? READABLE_ZOOM : zoom + 0.1));
+document.getElementById("zoom-out").addEventListener("click", () => setZoom(zoom - 0.1));
+zoomFit.addEventListener("click", () => {
+  if (board.overview) setZoom(Math.max(READABLE_ZOOM, zoomBeforeOverview));
+  else showWholeMap();
 });
+// The summaries follow the scroller's size (window resized, side panel opened).
+new ResizeObserver(() => {
+  if (board.overview) board.setOverview(scrollerSize());
+}).observe(scroller);
 document.addEventListener("keydown", (event) => {
   if (!(event.ctrlKey || event.metaKey) || event.target.closest?.("textarea, input")) return;
-  if (event.key === "=" || event.key === "+") { event.preventDefault(); setZoom(zoom + 0.1); }
+  if (event.key === "=" || event.key === "+") { event.preventDefault(); setZoom(board.overview ? READABLE_ZOOM : zoom + 0.1); }
   if (event.key === "-") { event.preventDefault(); setZoom(zoom - 0.1); }
 });
 

@@ -100,12 +100,13 @@ async def test_the_touchpoint_panel_edits_every_field_and_the_card_shows_them_li
     assert (tp.evaluation, tp.volume_share, tp.csat) == ("irritant", 80.0, 62.5)
     assert tp.evidence == [{"url": "https://example.com/survey.pdf", "label": "Survey Q3"}]
 
-    # Ben's card shows it all live: channel, evaluation as symbol and words, volume, scores.
+    # Ben's card shows it all live: channel, evaluation as a face and words, volume, scores.
     card = ben.locator(f".item[data-id='{TP}']")
     await ben.wait_for_selector(f".item[data-id='{TP}'] .tp-csat:has-text('CSAT 62.5 %')")
     assert await card.locator(".item-text").inner_text() == "Price comparison page"
     assert await card.get_attribute("data-channel-kind") == "digital"
-    assert await card.locator(".tp-eval").text_content() == "▼Irritant"
+    assert await card.locator(".tp-eval").text_content() == "Irritant"
+    assert await card.locator(".tp-eval .eval-face").get_attribute("data-evaluation") == "irritant"
     assert await card.locator(".tp-volume").inner_text() == "80 %"
     assert await card.locator(".tp-nps").inner_text() == "NPS -12"
     assert "Sales" in await card.inner_text()

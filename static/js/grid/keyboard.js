@@ -1,6 +1,7 @@
 // Keyboard: the grid is one Tab stop (roving tabindex); arrow keys move between
 // cells and the cards in them; Enter adds (on a cell) or edits (on a card);
 // Delete removes a card; Alt+arrows move the focused card to a neighbour cell.
+// In the whole-map overview the arrows go from cell to cell and Enter zooms in.
 
 function position(cell) {
   return { row: Number(cell.dataset.row), col: Number(cell.dataset.col) };
@@ -28,7 +29,7 @@ function neighbourCell(board, cell, dRow, dCol) {
   }
 }
 
-export function installKeyboard(board, { onAdd, onEdit, onDelete, onMoveBy, onEmotion, onFocusCell = null }) {
+export function installKeyboard(board, { onAdd, onEdit, onDelete, onMoveBy, onEmotion, onZoomTo, onFocusCell = null }) {
   board.root.addEventListener("keydown", (event) => {
     if (event.target.closest(".inline-editor, input, select, textarea")) return;
     // A focused button inside a card (its menu, a link to another card) acts as a button.
@@ -36,8 +37,22 @@ export function installKeyboard(board, { onAdd, onEdit, onDelete, onMoveBy, onEm
     const item = event.target.closest(".item");
     const cell = event.target.closest(".cell");
     if (!cell) return;
-    const items = [...cell.querySelectorAll(".item")];
     const key = event.key;
+    if (board.overview) {
+      const d = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] }[key];
+      if (d) {
+        event.preventDefault();
+        focusNode(board, neighbourCell(board, cell, d[0], d[1]));
+        return;
+      }
+      if (key === "Enter" || key === " ") {
+        event.preventDefault();
+        onZoomTo(cell);
+        return;
+      }
+      if (key !== "Home" && key !== "End") return; // the cards are not shown: nothing to edit or delete
+    }
+    const items = [...cell.querySelectorAll(".item")];
     if (item && event.altKey && key.startsWith("Arrow")) {
       event.preventDefault();
       const d = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] }[key];

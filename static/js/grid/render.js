@@ -2,13 +2,18 @@
 // DOM nodes are keyed by id and kept between frames: a change re-renders only
 // the items it names; structure changes re-place headers and cells, not cards.
 
-import { SHARED_COLOR, drawEmotionCurve } from "../lanes/emotion.js";
-import { EVALUATION_SYMBOL, attachmentSettings, channelName, volumeBadge } from "../ui/panel.js";
+import { drawEmotionCurve } from "../lanes/emotion.js";
+import { EVALUATIONS, SHARED_CURVE_COLOR, curveColors, evaluationFace, volumeText } from "../lanes/marks.js";
+import { attachmentSettings, channelName } from "../ui/panel.js";
 import { linkedPersonas } from "../ui/personas.js";
 import { byPosition, cellKey, find, format, isLine, itemText, laneEntity, orderedStages, sorted } from "./model.js";
 
 export const COL_WIDTH = 248;
 export const EMOTION_HEIGHT = 168;
+// The whole map as summaries (semantic zoom): sizes in px of its headers and the
+// smallest cells that still hold a readable summary.
+export const OVERVIEW = { laneWidth: 180, phaseHeight: 30, stageHeight: 62, minCol: 96, minRow: 64, minEmotion: 84,
+  ruleHeight: 14, lineHeight: 15 };
 const FLASH_MS = 1400;
 const FLASH_TICK_MS = 350; // flashes start at once; their steps are batched
 // A paperclip, drawn in the text colour (static markup, no user text).
@@ -53,6 +58,14 @@ export class Board {
     this.flashTimer = null;
     this.measuring = new Set(); // cells shown in full until their size is known (see measure())
     this.measureFrame = null;
+    // Semantic zoom: while the whole map is shown, the scroller's size in px and every
+    // cell as a summary. A summary is rebuilt only when its cell changed, and only
+    // while it is seen (changes in normal zoom just mark the cell).
+    this.overview = null;
+    this.colWidth = COL_WIDTH;
+    this.emotionHeight = EMOTION_HEIGHT;
+    this.summaries = new Map(); // cellKey -> summary element
+    this.summaryDirty = new Set(); // cellKeys whose summary is out of date
     this.corner = el("div", "corner", { role: "presentation" });
     this.addStageButton = null;
     this.addLaneButton = null;
@@ -79,6 +92,7 @@ export class Board {
       this.drawEmotions();
       this.markMoments();
       this.markTouchpointMoments();
+      this.flushSummaries();
       return;
     }
     const dirty = new Set();
@@ -93,6 +107,7 @@ export class Board {
       this.markMoments();
       this.markTouchpointMoments();
     }
+    this.flushSummaries();
   }
 
   // A star on touchpoints that are moments of truth (only a class per node changes).
@@ -101,6 +116,7 @@ export class Board {
     for (const [id, node] of this.items) {
       if (node.dataset.entity !== "touchpoint") continue;
       const on = marked.has(id);
+      if (node.classList.contains("is-moment") !== on) this.summaryDirty.add(node.closest(".cell")?.dataset.key);
       node.classList.toggle("is-moment", on);
       const star = node.querySelector(".tp-star");
       star.hidden = !on;
@@ -145,8 +161,7 @@ export class Board {
     this.root.classList.toggle("has-line-of-interaction", this.lanes.some((l) => l.kind === "line_of_interaction"));
     const n = this.stages.length;
     this.root.style.setProperty("--stages", n);
-    this.root.style.gridTemplateColumns = `var(--lane-width) repeat(${n}, ${COL_WIDTH}px) var(--add-width)`;
-    this.root.style.gridTemplateRows = `auto auto ${this.lanes.map((l) => this.rowSize(l)).join(" ")} auto`;
+    this.sizeGrid();
     this.corner.style.gridArea = "1 / 1 / 3 / 2";
     this.layoutPhases();
     this.root.classList.toggle("no-phases", !this.stages.some((stage) => stage.phase));
@@ -213,6 +228,169 @@ export class Board {
     }
     this.layoutAddButtons(n);
     this.ensureActiveCell();
+  }
+
+  // Column and row sizes: fixed columns and rows that grow with their cards; in the
+  // overview, columns and rows that share the scroller's width and height.
+  sizeGrid() {
+    const n = this.stages.length;
+    const style = this.root.style;
+    if (!this.overview) {
+      this.colWidth = COL_WIDTH;
+      this.emotionHeight = EMOTION_HEIGHT;
+      style.gridTemplateColumns = `var(--lane-width) repeat(${n}, ${COL_WIDTH}px) var(--add-width)`;
+      style.gridTemplateRows = `auto auto ${this.lanes.map((l) => this.rowSize(l)).join(" ")} auto`;
+      return;
+    }
+    const { width, height } = this.overview;
+    const phases = this.stages.some((stage) => stage.phase);
+    this.colWidth = Math.max(OVERVIEW.minCol, Math.floor((width - OVERVIEW.laneWidth) / Math.max(n, 1)));
+    const rules = this.lanes.filter(isLine).length;
+    const emotions = this.lanes.filter((l) => l.kind === "emotion").length;
+    const others = this.lanes.length - rules - emotions;
+    let free = height - (phases ? OVERVIEW.phaseHeight : 0) - OVERVIEW.stageHeight - rules * OVERVIEW.ruleHeight;
+    let row = Math.floor(free / Math.max(others + emotions, 1));
+    this.emotionHeight = Math.max(OVERVIEW.minEmotion, row);
+    if (emotions && others) {
+      free -= emotions * this.emotionHeight;
+      row = Math.floor(free / others);
+    }
+    row = Math.max(OVERVIEW.minRow, row);
+    const rows = this.lanes.map((l) => (isLine(l) ? OVERVIEW.ruleHeight
+      : l.kind === "emotion" ? this.emotionHeight : row));
+    style.gridTemplateColumns = `${OVERVIEW.laneWidth}px repeat(${n}, ${this.colWidth}px) 0px`;
+    style.gridTemplateRows = `${phases ? `${OVERVIEW.phaseHeight}px` : "0px"} ${OVERVIEW.stageHeight}px ${rows.map((h) => `${h}px`).join(" ")} 0px`;
+    // As many lines of first words as the row holds under the count and chips.
+    const lines = Math.floor((row - 42) / OVERVIEW.lineHeight);
+    style.setProperty("--summary-lines", String(Math.max(1, lines)));
+    // Touchpoint summaries give a line to their evaluation faces.
+    style.setProperty("--summary-lines-faces", String(Math.max(1, lines - 1)));
+  }
+
+  // Show the whole map as summaries in a scroller of this size ({width, height} in
+  // px), or go back to cards (null). Called again when the scroller is resized.
+  setOverview(size) {
+    const entering = size && !this.overview;
+    const leaving = !size && this.overview;
+    // Cells off screen are not laid out and keep the size they last had on screen
+    // (content-visibility: auto), which in the overview is a summary's. Their full
+    // sizes are read on the way in (cheap: off-screen cells are not laid out) and
+    // given back on the way out, until each is on screen again (see makeCell).
+    if (entering) this.fullSizes = new Map([...this.cells.values()].map((cell) => [cell, cell.offsetHeight]));
+    if (leaving) {
+      for (const [cell, height] of this.fullSizes || []) cell.style.containIntrinsicSize = `${COL_WIDTH}px ${height}px`;
+      this.fullSizes = null;
+      // Cells that stay on screen get no state change event: free them once laid out.
+      requestAnimationFrame(() => requestAnimationFrame(() => this.releaseSizes()));
+    }
+    this.overview = size;
+    this.root.classList.toggle("is-overview", Boolean(size));
+    // Cards are hidden there: the Tab stop (and the focus) on a card go to its cell.
+    const stop = size ? this.root.querySelector('.item[tabindex="0"]') : null;
+    if (stop) {
+      const cell = stop.closest(".cell");
+      const focused = stop.contains(document.activeElement);
+      stop.tabIndex = -1;
+      cell.tabIndex = 0;
+      if (focused) cell.focus({ preventScroll: true });
+    }
+    if (!this.doc) return;
+    this.sizeGrid();
+    this.flushSummaries();
+    this.drawEmotions();
+  }
+
+  // Cells on screen are sized by their cards: drop the size kept for them.
+  releaseSizes() {
+    const view = this.root.parentElement.getBoundingClientRect();
+    for (const cell of this.cells.values()) {
+      if (!cell.style.containIntrinsicSize) continue;
+      const box = cell.getBoundingClientRect();
+      if (box.bottom > view.top && box.top < view.bottom && box.right > view.left && box.left < view.right) {
+        cell.style.containIntrinsicSize = "";
+      }
+    }
+  }
+
+  flushSummaries() {
+    if (!this.overview) return;
+    for (const key of this.summaryDirty) {
+      const cell = this.cells.get(key);
+      if (cell) this.summarise(cell, key);
+    }
+    this.summaryDirty.clear();
+  }
+
+  // One cell's summary, from its item nodes (already in order): how many, the teams'
+  // colours, the touchpoints' evaluations, and the first words of the first item.
+  summarise(cell, key) {
+    const list = cell.querySelector(".cell-items");
+    if (!list || cell.dataset.entity === "emotion") return;
+    const items = [...list.children].filter((node) => node.dataset.id);
+    let summary = this.summaries.get(key);
+    if (!items.length) {
+      summary?.remove();
+      this.summaries.delete(key);
+      cell.removeAttribute("aria-description");
+      return;
+    }
+    if (!summary) {
+      summary = el("div", "cell-summary", { "aria-hidden": "true" });
+      this.summaries.set(key, summary);
+      list.after(summary);
+    }
+    const s = this.s;
+    const teams = new Map();
+    const evaluations = new Map();
+    for (const node of items) {
+      if (node.dataset.team) teams.set(node.dataset.team, (teams.get(node.dataset.team) || 0) + 1);
+      const evaluation = node.dataset.evaluation;
+      if (evaluation) evaluations.set(evaluation, (evaluations.get(evaluation) || 0) + 1);
+    }
+    const top = el("div", "sum-top");
+    const count = el("span", "sum-count");
+    count.textContent = String(items.length);
+    top.append(count);
+    const teamById = new Map((this.doc.teams || []).map((t) => [t.id, t]));
+    const byCount = [...teams].sort((a, b) => b[1] - a[1]);
+    if (byCount.length) {
+      const chips = el("span", "sum-teams");
+      for (const [id] of byCount.slice(0, 4)) {
+        const team = teamById.get(id);
+        if (!team) continue;
+        const chip = el("span", "sum-team", { title: team.name });
+        chip.style.setProperty("--team", team.color);
+        chips.append(chip);
+      }
+      if (byCount.length > 4) chips.append(document.createTextNode(`+${byCount.length - 4}`));
+      top.append(chips);
+    }
+    const told = [];
+    const faces = evaluations.size ? el("div", "sum-evals") : null;
+    if (faces) {
+      for (const evaluation of EVALUATIONS) {
+        const n = evaluations.get(evaluation);
+        if (!n) continue;
+        const label = `${s[`eval_${evaluation}`]}: ${n}`;
+        const part = el("span", "sum-eval");
+        part.append(evaluationFace(evaluation), document.createTextNode(String(n)));
+        part.title = label;
+        faces.append(part);
+        told.push(label);
+      }
+    }
+    if (cell.dataset.entity === "touchpoint" && items.some((node) => node.classList.contains("is-moment"))) {
+      top.append(el("span", "sum-star", { title: s.momentOfTruth }));
+    }
+    const first = items[0].querySelector(".item-text")?.textContent || "";
+    const text = el("p", "sum-text");
+    text.textContent = first.replace(/\s+/g, " ").trim().slice(0, 160);
+    summary.replaceChildren(...[top, faces, text].filter(Boolean));
+    summary.classList.toggle("has-faces", Boolean(faces));
+    summary.style.setProperty("--bar", items[0].style.getPropertyValue("--bar") || "#cbd5e1");
+    // What a screen reader hears on the cell (the summary itself is drawn for the eye).
+    const many = format(items.length === 1 ? s.summaryOne : s.summaryMany, { n: items.length });
+    cell.setAttribute("aria-description", [many, ...told, text.textContent].filter(Boolean).join(" · "));
   }
 
   rowSize(lane) {
@@ -326,6 +504,10 @@ export class Board {
     const list = el("div", "cell-items");
     cell.append(list);
     this.measure(cell);
+    // Back on screen after the overview: its size comes from its cards again.
+    cell.addEventListener("contentvisibilityautostatechange", (event) => {
+      if (!event.skipped && cell.style.containIntrinsicSize) cell.style.containIntrinsicSize = "";
+    });
     if (this.canWrite && kind !== "emotion") {
       const add = el("button", "cell-add", { type: "button", tabindex: "-1", "aria-label": this.s.addCard, title: this.s.addCard });
       add.innerHTML = '<span aria-hidden="true">+</span>';
@@ -405,7 +587,7 @@ export class Board {
     if (entity === "touchpoint") {
       // Channel, evaluation, volume and survey scores under the title.
       const meta = el("div", "tp-meta");
-      meta.innerHTML = '<span class="tp-channel"></span><span class="tp-star" hidden></span><span class="tp-eval"><span class="eval-symbol" aria-hidden="true"></span><span class="eval-text"></span></span><span class="tp-badge tp-volume"></span><span class="tp-badge tp-csat"></span><span class="tp-badge tp-nps"></span><span class="tp-badge tp-files" role="img" hidden>' + PAPERCLIP + '<span class="tp-files-n"></span></span>';
+      meta.innerHTML = '<span class="tp-channel"></span><span class="tp-star" hidden></span><span class="tp-eval"><span class="eval-face" aria-hidden="true"></span><span class="eval-text"></span></span><span class="tp-badge tp-volume"></span><span class="tp-badge tp-csat"></span><span class="tp-badge tp-nps"></span><span class="tp-badge tp-files" role="img" hidden>' + PAPERCLIP + '<span class="tp-files-n"></span></span>';
       node.querySelector(".item-main").after(meta);
     }
     if (entity === "card") {
@@ -509,9 +691,9 @@ export class Board {
     const chip = node.querySelector(".tp-eval");
     chip.hidden = !evaluation;
     chip.dataset.evaluation = evaluation;
-    chip.querySelector(".eval-symbol").textContent = evaluation ? EVALUATION_SYMBOL[evaluation] : "";
+    chip.querySelector(".eval-face").dataset.evaluation = evaluation;
     chip.querySelector(".eval-text").textContent = evaluation ? s[`eval_${evaluation}`] : "";
-    set(".tp-volume", volumeBadge(item, s), s.volume);
+    set(".tp-volume", volumeText(item, s), s.volume);
     set(".tp-csat", item.csat !== null && item.csat !== undefined ? `CSAT ${Math.round(item.csat * 10) / 10} %` : "");
     const nps = item.nps;
     set(".tp-nps", nps !== null && nps !== undefined ? `NPS ${nps > 0 ? "+" : ""}${nps}` : "");
@@ -539,6 +721,7 @@ export class Board {
 
   // Reorder one cell's children to the document order, moving only what is out of place.
   orderCell(key) {
+    this.summaryDirty.add(key);
     const cell = this.cells.get(key);
     if (!cell || !cell.firstElementChild) return;
     const [stage, lane] = key.split("|");
@@ -622,15 +805,19 @@ export class Board {
   drawEmotions() {
     if (this.emotionDrag) return; // redrawn when the drag ends
     const active = this.curve;
+    const personas = this.personas();
+    const colors = curveColors(personas);
     for (const [, host] of this.emotionHosts) {
       drawEmotionCurve(host, {
         stages: this.stages,
         emotions: this.doc.emotions || [],
-        personas: this.personas(),
-        colWidth: COL_WIDTH,
-        height: EMOTION_HEIGHT,
+        personas,
+        colors,
+        colWidth: this.colWidth,
+        height: this.emotionHeight,
         active,
-        editable: this.canWrite,
+        // In the overview a click on the lane zooms in; scores are set at full size.
+        editable: this.canWrite && !this.overview,
         s: this.s,
       });
     }
@@ -641,16 +828,17 @@ export class Board {
   // shared curve when it has points or no persona is linked; a chip picks the curve.
   drawLegends(active) {
     const personas = this.personas();
+    const colors = curveColors(personas);
     const shared = (this.doc.emotions || []).some((e) => !e.persona);
-    const entries = personas.map((p) => ({ id: p.id, name: p.name, color: p.color }));
-    if (shared || !personas.length) entries.unshift({ id: "", name: this.s.allCustomers, color: SHARED_COLOR });
+    const entries = personas.map((p) => ({ id: p.id, name: p.name, color: colors.get(p.id) }));
+    if (shared || !personas.length) entries.unshift({ id: "", name: this.s.allCustomers, color: SHARED_CURVE_COLOR, shared: true });
     for (const lane of this.lanes) {
       if (lane.kind !== "emotion") continue;
       const legend = this.headers.get(lane.id)?.querySelector(".emotion-legend");
       if (!legend) continue;
       legend.replaceChildren();
       for (const entry of entries) {
-        const chip = el("button", "legend-chip", { type: "button", "data-persona": entry.id,
+        const chip = el("button", `legend-chip${entry.shared ? " is-shared" : ""}`, { type: "button", "data-persona": entry.id,
           "aria-pressed": String(entry.id === active), title: this.s.showCurve });
         chip.style.setProperty("--persona", entry.color);
         const dot = el("span", "legend-dot", { "aria-hidden": "true" });

@@ -2,9 +2,9 @@
 // curve when no persona is chosen), a zero line, and score markers that editors
 // drag up and down. Drawn as SVG in pixel units of the grid (columns have a fixed width).
 
+import { SHARED_CURVE_COLOR, curveColors } from "./marks.js";
+
 const NS = "http://www.w3.org/2000/svg";
-const FACES = { "-3": "😣", "-2": "🙁", "-1": "😕", "0": "😐", "1": "🙂", "2": "😊", "3": "😄" };
-export const SHARED_COLOR = "#4338ca";
 export const PAD = 26;
 
 function svg(tag, attrs = {}) {
@@ -53,9 +53,11 @@ export const scoreLabel = (score) => (score > 0 ? `+${score}` : String(score));
  * Draw the curves of one emotion lane.
  * stages: sorted stages; emotions: all emotion points; personas: linked personas;
  * colWidth, height in px; active: the persona id (or "") whose curve is in front;
+ * colors: persona id -> curve colour (lanes/marks.js curveColors, as on paper);
  * editable: markers take the pointer (dragging is wired by the caller).
  */
-export function drawEmotionCurve(host, { stages, emotions, personas, colWidth, height, active = "", editable = false, s = {} }) {
+export function drawEmotionCurve(host, { stages, emotions, personas, colors = curveColors(personas), colWidth, height,
+  active = "", editable = false, s = {} }) {
   // A redraw replaces the markers: the one that had the keyboard focus gets it back.
   const focused = host.contains(document.activeElement) ? document.activeElement.closest?.(".emotion-point") : null;
   const refocus = focused ? { id: focused.dataset.id, stage: focused.dataset.stage, persona: focused.dataset.persona } : null;
@@ -92,9 +94,10 @@ export function drawEmotionCurve(host, { stages, emotions, personas, colWidth, h
     const points = series.get(persona);
     points.sort((a, b) => stageIndex.get(a.stage) - stageIndex.get(b.stage));
     const xy = points.map((p) => [stageIndex.get(p.stage) * colWidth + colWidth / 2, y(p.score)]);
-    const color = persona ? linked.get(persona)?.color || SHARED_COLOR : SHARED_COLOR;
+    const color = persona ? colors.get(persona) || SHARED_CURVE_COLOR : SHARED_CURVE_COLOR;
     const front = persona === active;
-    const group = svg("g", { class: `emotion-series${front ? " is-active" : ""}`, "data-persona": persona });
+    const group = svg("g", { class: `emotion-series${front ? " is-active" : ""}${persona ? "" : " is-shared"}`,
+      "data-persona": persona, "data-color": color });
     if (xy.length > 1) {
       if (!several || front) {
         const area = `${smoothPath(xy)} L${xy[xy.length - 1][0]},${y(0)} L${xy[0][0]},${y(0)} Z`;
@@ -199,5 +202,3 @@ export function placeMarker(g, score, height) {
   label.textContent = scoreLabel(score);
   label.setAttribute("fill", scoreColor(score));
 }
-
-export { FACES };

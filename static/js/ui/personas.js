@@ -3,6 +3,7 @@
 // colours come from the library (the page's config, refreshed by workspace frames).
 
 import { sorted } from "../grid/model.js";
+import { curveColors } from "../lanes/marks.js";
 
 // Personas on the map, in link order: the library entry for each live link.
 export function linkedPersonas(doc, library = []) {
@@ -40,13 +41,14 @@ function avatar(persona, avatarUrl) {
 export function renderStrip(host, { doc, library, s, canWrite, avatarUrl, libraryUrl, onAdd, onRemove }) {
   if (!host) return;
   const linked = linkedPersonas(doc, library);
+  const colors = curveColors(linked); // a persona wears its curve's colour on this map
   host.replaceChildren();
   host.append(el("span", "persona-strip-label", s.personas));
   if (!linked.length) host.append(el("span", "small muted strip-empty", s.noPersonaOnMap));
   for (const persona of linked) {
     const pill = el("span", "persona-pill");
     pill.dataset.persona = persona.id;
-    pill.style.setProperty("--persona", persona.color || "#7c3aed");
+    pill.style.setProperty("--persona", colors.get(persona.id));
     pill.title = [persona.name, persona.role, persona.quote ? `“${persona.quote}”` : ""].filter(Boolean).join("\n");
     const text = el("span", "pill-text");
     text.append(el("span", "pill-name", persona.name));

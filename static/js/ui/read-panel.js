@@ -4,7 +4,8 @@
 // User text only ever goes through textContent, never innerHTML.
 
 import { find, format } from "../grid/model.js";
-import { EVALUATION_SYMBOL, SidePanel, channelName, volumeBadge } from "./panel.js";
+import { evaluationFace, volumeText } from "../lanes/marks.js";
+import { SidePanel, channelName } from "./panel.js";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -62,9 +63,8 @@ export class ReadPanel extends SidePanel {
 
     const evaluation = el("p", `read-evaluation eval-${item.evaluation || "none"}`);
     if (item.evaluation) {
-      const symbol = el("span", "eval-symbol", EVALUATION_SYMBOL[item.evaluation]);
-      symbol.setAttribute("aria-hidden", "true");
-      evaluation.append(symbol, el("span", "", s[`eval_${item.evaluation}`]));
+      // The same face as on the card and on paper; its name follows in words.
+      evaluation.append(evaluationFace(item.evaluation), el("span", "", s[`eval_${item.evaluation}`]));
     } else {
       evaluation.append(el("span", "", s.notEvaluated));
     }
@@ -79,7 +79,7 @@ export class ReadPanel extends SidePanel {
       tag.style.setProperty("--team", team.color || "#64748b");
       this.fact(facts, s.ownerTeam, tag);
     }
-    this.fact(facts, s.volume, volumeBadge(item, s));
+    this.fact(facts, s.volume, volumeText(item, s) || null);
     this.fact(facts, "CSAT", present(item.csat) ? `${item.csat} %` : null);
     this.fact(facts, "NPS", item.nps);
     if (facts.childElementCount) this.content.append(facts);
