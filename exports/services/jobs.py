@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exports.models import Export, ExportFormat, ExportStatus
 from exports.services.layout import PAPERS
@@ -154,10 +156,9 @@ def export_request(
     from maps.selectors import map_document
 
     hidden = frozenset(str(lane) for lane in hidden_lanes)
-    if user is not None and getattr(user, "is_authenticated", False):
-        pending = Export.objects.filter(requested_by=user, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
-        if pending.count() >= MAX_PENDING_PER_USER:
-            raise OpError("rate_limited", "Too many exports in progress; wait for one to finish.")
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    if signed_in:
+        _refuse_over_pending_limit(user)  # early, before the document is read; checked again under the lock
     doc = map_document(map_id=map.id, hidden_lanes=hidden)
     if not isinstance(options, ExportOptions):
         options = clean_options(options, default_language=doc["map"]["language"] or "en",
@@ -165,10 +166,15 @@ def export_request(
     key = content_hash(doc, hidden_lanes=hidden, options=options)
     now = timezone.now()
     with transaction.atomic():
+        if signed_in:
+            # Count and insert under the user's row lock: concurrent requests by one
+            # person queue here, so each sees the others' rows and the limit holds.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+            _refuse_over_pending_limit(user)
         export = Export.objects.create(
             map_id=map.id,
             workspace_id=map.workspace_id,
-            requested_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+            requested_by=user if signed_in else None,
             share_link_id=getattr(share_link, "id", share_link),
             format=options.format,
             options=options.as_dict(),
@@ -183,6 +189,13 @@ def export_request(
         transaction.on_commit(lambda: notify(export))
     transaction.on_commit(_reap_quietly)
     return export
+
+
+def _refuse_over_pending_limit(user: Any) -> None:
+    pending = Export.objects.filter(requested_by=user, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+    if pending.count() >= MAX_PENDING_PER_USER:
+        raise OpError("rate_limited", _("Too many exports in progress (at most %(limit)s); wait for one to "
+                                        "finish.") % {"limit": MAX_PENDING_PER_USER})
 
 
 def _reuse(export: Export) -> bool:
