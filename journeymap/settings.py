@@ -206,6 +206,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 # Files attached to touchpoints: the largest accepted, in bytes (25 MiB by default).
 ATTACHMENT_MAX_BYTES = env.int("JOURNEYMAP_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+# Images (attachments, persona pictures) declaring more pixels than this are refused
+# from their header, before anything decodes them.
+IMAGE_MAX_PIXELS = env.int("JOURNEYMAP_IMAGE_MAX_PIXELS", default=50_000_000)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 

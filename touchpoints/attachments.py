@@ -41,10 +41,19 @@ from django.core.signing import Signer
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from maps.errors import OpError
 from maps.models import JourneyMap
-from touchpoints.filetypes import KINDS, FileKind, NotAccepted, accepted_kind, extension
+from touchpoints.filetypes import (
+    KINDS,
+    FileKind,
+    NotAccepted,
+    accepted_kind,
+    extension,
+    image_dimensions,
+    megapixels,
+)
 from touchpoints.models import ATTACHMENTS_DIR, Attachment, Touchpoint
 
 MAX_PER_TOUCHPOINT = 20
@@ -166,6 +175,22 @@ def clean_name(raw: Any, kind: FileKind | None = None) -> str:
     return name
 
 
+def check_image_pixels(handle: Any, *, field: str) -> tuple[int, int]:
+    """The image's (width, height) from its header, if within IMAGE_MAX_PIXELS;
+    raises ``invalid`` naming ``field`` otherwise, before anything decodes it."""
+    limit = getattr(settings, "IMAGE_MAX_PIXELS", 50_000_000)
+    size = image_dimensions(handle)
+    if size is None or not all(size):
+        raise OpError("invalid", _("The image's dimensions cannot be read from its header."), field=field)
+    width, height = size
+    if width * height > limit:
+        raise OpError("invalid", _("The image is %(width)s × %(height)s pixels (%(megapixels)s megapixels); images "
+                                   "of at most %(limit)s megapixels are accepted.") % {
+            "width": width, "height": height, "megapixels": megapixels(width * height),
+            "limit": megapixels(limit)}, field=field)
+    return width, height
+
+
 def checked_upload(upload: Any) -> FileKind:
     """The kind of an uploaded file after checking its size and content; raises
     OpError naming the ``file`` field."""
@@ -178,10 +203,13 @@ def checked_upload(upload: Any) -> FileKind:
     if upload.size == 0:
         raise OpError("invalid", "file is empty", field="file")
     try:
-        return accepted_kind(upload.file, name=str(upload.name or ""),
+        kind = accepted_kind(upload.file, name=str(upload.name or ""),
                              declared=getattr(upload, "content_type", "") or "")
     except NotAccepted as exc:
         raise OpError("invalid", f"file is not accepted: {exc}", field="file") from None
+    if kind.group == "image":
+        check_image_pixels(upload.file, field="file")
+    return kind
 
 
 def _thumbnail(handle: Any) -> tuple[bytes, str] | None:
