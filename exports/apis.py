@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.http import FileResponse, Http404
@@ -19,6 +18,7 @@ from exports.selectors import export_for_member, exports_for_map
 from exports.services import download_path, export_request
 from exports.services.jobs import file_path
 from exports.services.layout import PAPERS
+from journeymap.downloads import content_disposition, safe_file_name
 from maps.selectors import map_role
 
 ERROR = inline_serializer(
@@ -161,10 +161,11 @@ def file_response(export: Export) -> FileResponse:
     path = file_path(export.file)
     if not path.exists():
         raise Gone()
-    title = re.sub(r"[^\w\- ]+", "", export.map.title if export.map_id else "map", flags=re.UNICODE).strip()
-    name = f"{(title or 'journey-map')[:80]}.{export.format}"
+    title = safe_file_name(export.map.title if export.map_id else "", default="journey-map")
+    name = f"{title[:80].rstrip()}.{export.format}"
     content_type = "application/pdf" if export.format == "pdf" else "image/png"
     handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -150,3 +150,22 @@ def test_the_reaper_runs_a_job_whose_worker_died_and_gives_up_after_three_attemp
     assert reap_expired() == 0
     export.refresh_from_db()
     assert export.status == "failed" and "giving up" in export.error
+
+
+def test_the_download_keeps_the_maps_title_as_its_file_name_in_utf8(in_process, workspace, owner):
+    from urllib.parse import unquote
+
+    journey_map, _doc = build_map(workspace, owner, stages=2, title="Résiliation d’abonnement : mobile/fixe")
+    client = APIClient()
+    client.force_authenticate(owner)
+    response = client.post(f"/api/v1/maps/{journey_map.id}/exports/", {"format": "pdf", "personas": False},
+                           format="json")
+    body = wait_until_finished(client, response.json()["id"], 120)
+    assert body["status"] == "done", body
+    download = client.get(f"/api/v1/exports/{body['id']}/download/")
+    header = download["Content-Disposition"]
+    # RFC 6266: the exact title in UTF-8 (apostrophe and accents kept, the slash made
+    # a space), and an ASCII fallback for clients that do not read filename*.
+    assert header.startswith('attachment; filename="Resiliation d\'abonnement mobile fixe.pdf"; ')
+    encoded = header.split("filename*=UTF-8''", 1)[1]
+    assert unquote(encoded) == "Résiliation d’abonnement mobile fixe.pdf"

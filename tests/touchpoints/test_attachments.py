@@ -297,7 +297,7 @@ def test_an_upload_is_stored_under_a_random_name_listed_through_the_write_path_a
         assert download["Content-Type"] == "image/png"
         assert download["X-Content-Type-Options"] == "nosniff"
         assert download["Content-Disposition"].startswith("inline; filename=")
-        assert "sandbox" in download["Content-Security-Policy"]
+        assert download["Content-Security-Policy"].startswith("sandbox;")
     thumbnail = client_for(viewer).get(item["thumbnail_url"])
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] in ("image/png", "image/jpeg")
     assert preview_size(response_bytes(thumbnail)) == (320, 200)
@@ -327,6 +327,35 @@ def test_office_documents_are_downloaded_not_opened(grid: Any, tp: str, editor: 
     download = client_for(editor).get(response.json()["url"])
     assert download["Content-Disposition"].startswith("attachment; filename=")
     assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.parametrize(("name", "content", "content_type", "disposition"), [
+    ("Résiliation d’abonnement.pdf", samples.PDF, "application/pdf", "attachment"),
+    ("Entretien « client » n°2.png", None, "image/png", "inline"),
+    ("Appel 12.mp3", samples.MP3, "audio/mpeg", "inline"),
+    ("Enquête.docx", None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
+])
+def test_every_download_is_sandboxed_pdfs_download_and_names_travel_in_utf8(
+        grid: Any, tp: str, editor: Any, name: str, content: bytes | None, content_type: str,
+        disposition: str) -> None:
+    from urllib.parse import unquote
+
+    content = content if content is not None else (samples.png() if name.endswith("png") else samples.ooxml("docx"))
+    item = upload(client_for(editor), grid, tp, name, content, content_type).json()
+    for url in (item["url"], f"{item['url']}?download=1"):
+        response = client_for(editor).get(url, HTTP_RANGE="bytes=0-3" if url == item["url"] else "")
+        assert response.status_code in (200, 206)
+        policy = response["Content-Security-Policy"]
+        assert policy.startswith("sandbox;") and "default-src 'none'" in policy and "script-src" not in policy
+        header = response["Content-Disposition"]
+        expected = "attachment" if url.endswith("download=1") else disposition
+        assert header.split(";")[0] == expected
+        # RFC 6266: an ASCII fallback, and the exact name in UTF-8.
+        fallback = re.search(r'filename="([^"]*)"', header).group(1)
+        assert fallback.isascii() and fallback.rsplit(".", 1)[1] == name.rsplit(".", 1)[1]
+        assert unquote(re.search(r"filename\*=UTF-8''(\S+)", header).group(1)) == name
+    if name.startswith("Résiliation"):
+        assert 'filename="Resiliation d\'abonnement.pdf"' in header
 
 
 def test_deleting_the_touchpoint_stops_serving_its_files_and_restoring_serves_them_again(
