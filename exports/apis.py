@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from exports.models import Export, ExportFormat, ExportStatus
 from exports.selectors import export_for_member, exports_for_map
 from exports.services import download_path, export_request
-from exports.services.jobs import file_path
+from exports.services.jobs import failure_message, file_path
 from exports.services.layout import PAPERS
 from journeymap.downloads import content_disposition, safe_file_name
 from maps.selectors import map_role
@@ -53,12 +53,16 @@ class ExportCreateSerializer(serializers.Serializer):
 class ExportSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     map = serializers.UUIDField(source="map_id", read_only=True)
+    error = serializers.SerializerMethodField(help_text="Why it failed, in the request's language; empty otherwise.")
 
     class Meta:
         model = Export
         fields = ["id", "map", "format", "status", "progress", "download_url", "options", "info", "error",
                   "file_size", "snapshot_seq", "created_at", "finished_at"]
         read_only_fields = fields
+
+    def get_error(self, export: Export) -> str:
+        return failure_message(export.error)
 
     def get_download_url(self, export: Export) -> str | None:
         if export.status != ExportStatus.DONE:

@@ -155,6 +155,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tests give each run its own queue so parallel runs on one Redis never share work.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="journeymap")
+# `celery -A journeymap worker` with no --pool runs this pool. Not prefork: its
+# children are daemonic and may not start the export render helpers. One export
+# at a time per worker process; the helpers render its pages in parallel.
+CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="solo")
 # Without Redis, exports run on one in-process background thread (PDFium is not
 # thread-safe, so never more than one).
 EXPORTS_IN_PROCESS = not REDIS_URL

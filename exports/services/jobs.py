@@ -28,6 +28,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exports.models import Export, ExportFormat, ExportStatus
 from exports.services.layout import PAPERS
@@ -45,6 +46,21 @@ REAP_INTERVAL_SECONDS = 10
 MAX_PENDING_PER_USER = 5
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+# What people read in an export's ``error`` (translated when shown, see
+# ``failure_message``); the technical reason goes to the logs only.
+FAILED_MESSAGE = gettext_noop("The export could not be made. Please try again; if it fails again, tell your "
+                              "administrator.")
+GAVE_UP_MESSAGE = gettext_noop("The export stopped several times before finishing. Please ask for it again.")
+FAILURE_MESSAGES = (FAILED_MESSAGE, GAVE_UP_MESSAGE)
+
+
+def failure_message(stored: str) -> str:
+    """The stored ``error`` in the active language. Anything else (a row written by
+    an earlier version, which stored the exception) reads as the generic message."""
+    if not stored:
+        return ""
+    return _(stored if stored in FAILURE_MESSAGES else FAILED_MESSAGE)
 
 
 class TransientExportError(Exception):
@@ -343,11 +359,11 @@ def run_export(export_id: Any, *, worker: str = "") -> Export | None:
     except TRANSIENT_ERRORS as exc:
         _release(export.id, attempt)
         raise TransientExportError(str(exc)) from exc
-    except Exception as exc:
+    except Exception:
+        # The traceback is for the logs; people read a sentence.
         logger.exception("export %s failed", export.id)
-        message = f"{type(exc).__name__}: {exc}"[:500]
         Export.objects.filter(id=export.id, attempts=attempt).update(
-            status=ExportStatus.FAILED, error=message, finished_at=timezone.now(), lease_expires_at=None)
+            status=ExportStatus.FAILED, error=FAILED_MESSAGE, finished_at=timezone.now(), lease_expires_at=None)
         export.refresh_from_db()
         notify(export)
         return export
@@ -382,9 +398,9 @@ def reap_expired(*, limit: int = 50) -> int:
     expired = Q(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], lease_expires_at__lt=now)
     for export in Export.objects.filter(expired, attempts__gte=MAX_ATTEMPTS)[:limit]:
         gave_up = Export.objects.filter(expired, id=export.id).update(
-            status=ExportStatus.FAILED, finished_at=now, lease_expires_at=None,
-            error=f"The export stopped {export.attempts} times before finishing; giving up.")
+            status=ExportStatus.FAILED, finished_at=now, lease_expires_at=None, error=GAVE_UP_MESSAGE)
         if gave_up:
+            logger.warning("export %s stopped %s times before finishing; giving up", export.id, export.attempts)
             export.refresh_from_db()
             notify(export)
     requeued = 0

@@ -15,6 +15,7 @@ rendered again in one piece with WeasyPrint's own page counters.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -194,6 +195,10 @@ def render_processes() -> int:
     """Helper processes to render with (0: render in this process). Started on first
     use; a Celery worker starts them when it is ready (exports.tasks)."""
     wanted = int(getattr(settings, "EXPORT_RENDER_PROCESSES", 1))
+    if multiprocessing.current_process().daemon:
+        # A daemonic process (a prefork pool child, if someone asks for that pool)
+        # may not start children: render here rather than fail every export.
+        return 0
     if wanted > 1 and printing.POOL.size != wanted:
         printing.POOL.start(wanted)
     return printing.POOL.size
