@@ -77,17 +77,18 @@ def _fewer_collections() -> Iterator[None]:
         gc.collect()
 
 
-def _pdf(html: str, base_url: str) -> tuple[bytes, int]:
+def _pdf(html: str, base_url: str, zoom: float) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=base_url).render(font_config=_fonts())
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(zoom=zoom), len(document.pages)
 
 
-def pdf_part(html: str, base_url: str) -> tuple[bytes, int]:
-    """One part's PDF and its number of pages."""
+def pdf_part(html: str, base_url: str, zoom: float = 1.0) -> tuple[bytes, int]:
+    """One part's PDF and its number of pages; ``zoom`` scales pages and content
+    alike (a page laid out at 365 mm prints at 420 mm with zoom 1.15)."""
     with _fewer_collections():
-        return _pdf(html, base_url)
+        return _pdf(html, base_url, zoom)
 
 
 def png_part(html: str, base_url: str, scale: float, width_px: int, final: bool) -> dict[str, Any]:
