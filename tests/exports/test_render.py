@@ -388,3 +388,32 @@ def test_a_full_map_keeps_the_densest_layout_rather_than_spill_a_lane_onto_a_pag
     assert [re.search(r"Stages \d+–\d+ of 7", p["text"]).group() for p in grids] == ["Stages 1–4 of 7",
                                                                                         "Stages 5–7 of 7"]
     assert info["zoom"] == 1.0
+
+
+# ----------------------------------------------------------------------------- where it renders
+
+
+def _render_in_a_daemon(queue) -> None:  # noqa: ANN001
+    from exports.services.render import render_pdf, render_processes
+
+    try:
+        data, _info = render_pdf(synthetic_document(stages=3, lanes=3, cards=6),
+                                 ExportOptions(paper="A4", personas=False))
+        queue.put(("ok", render_processes(), data[:5]))
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        queue.put(("error", repr(exc), b""))
+
+
+def test_a_daemonic_process_renders_by_itself_rather_than_fail(settings):
+    """A prefork pool child is daemonic and may not start helpers: it renders alone."""
+    import multiprocessing
+
+    settings.EXPORT_RENDER_PROCESSES = 2
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_render_in_a_daemon, args=(queue,), daemon=True)
+    process.start()
+    try:
+        assert queue.get(timeout=120) == ("ok", 0, b"%PDF-")
+    finally:
+        process.join(30)
