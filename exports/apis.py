@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.http import FileResponse, Http404
@@ -17,8 +16,9 @@ from rest_framework.views import APIView
 from exports.models import Export, ExportFormat, ExportStatus
 from exports.selectors import export_for_member, exports_for_map
 from exports.services import download_path, export_request
-from exports.services.jobs import file_path
+from exports.services.jobs import failure_message, file_path
 from exports.services.layout import PAPERS
+from journeymap.downloads import content_disposition, safe_file_name
 from maps.selectors import map_role
 
 ERROR = inline_serializer(
@@ -53,12 +53,16 @@ class ExportCreateSerializer(serializers.Serializer):
 class ExportSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     map = serializers.UUIDField(source="map_id", read_only=True)
+    error = serializers.SerializerMethodField(help_text="Why it failed, in the request's language; empty otherwise.")
 
     class Meta:
         model = Export
         fields = ["id", "map", "format", "status", "progress", "download_url", "options", "info", "error",
                   "file_size", "snapshot_seq", "created_at", "finished_at"]
         read_only_fields = fields
+
+    def get_error(self, export: Export) -> str:
+        return failure_message(export.error)
 
     def get_download_url(self, export: Export) -> str | None:
         if export.status != ExportStatus.DONE:
@@ -161,10 +165,11 @@ def file_response(export: Export) -> FileResponse:
     path = file_path(export.file)
     if not path.exists():
         raise Gone()
-    title = re.sub(r"[^\w\- ]+", "", export.map.title if export.map_id else "map", flags=re.UNICODE).strip()
-    name = f"{(title or 'journey-map')[:80]}.{export.format}"
+    title = safe_file_name(export.map.title if export.map_id else "", default="journey-map")
+    name = f"{title[:80].rstrip()}.{export.format}"
     content_type = "application/pdf" if export.format == "pdf" else "image/png"
     handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name)
     response["Cache-Control"] = "private, no-store"
     return response

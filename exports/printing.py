@@ -8,8 +8,9 @@ is the only way to use more than one core for one export.
 
 The helpers are spawned (not forked: the worker has threads and open database
 connections), import only WeasyPrint and PDFium, warm their fonts once and keep a
-font configuration for every later render. They exit on their own when their
-parent dies, so a SIGKILLed worker leaves no orphan behind.
+font configuration for every later render. They exit at once when their parent
+dies (a parent-death signal, and a thread woken by the pipe to the parent closing),
+so a SIGKILLed worker leaves no orphan behind.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import math
 import multiprocessing
 import os
+import signal
 import struct
 import sys
 import threading
@@ -75,17 +77,18 @@ def _fewer_collections() -> Iterator[None]:
         gc.collect()
 
 
-def _pdf(html: str, base_url: str) -> tuple[bytes, int]:
+def _pdf(html: str, base_url: str, zoom: float) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=base_url).render(font_config=_fonts())
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(zoom=zoom), len(document.pages)
 
 
-def pdf_part(html: str, base_url: str) -> tuple[bytes, int]:
-    """One part's PDF and its number of pages."""
+def pdf_part(html: str, base_url: str, zoom: float = 1.0) -> tuple[bytes, int]:
+    """One part's PDF and its number of pages; ``zoom`` scales pages and content
+    alike (a page laid out at 365 mm prints at 420 mm with zoom 1.15)."""
     with _fewer_collections():
-        return _pdf(html, base_url)
+        return _pdf(html, base_url, zoom)
 
 
 def png_part(html: str, base_url: str, scale: float, width_px: int, final: bool) -> dict[str, Any]:
@@ -245,14 +248,48 @@ def assemble_png(segments: list[dict[str, Any]], width: int, dpi: int) -> tuple[
 # ----------------------------------------------------------------------------- helper processes
 
 
+# How often a helper also checks its parent's pid (the sentinel below normally
+# tells at once; this covers a parent that left the pipe open in another child).
+PARENT_POLL_SECONDS = 0.2
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGKILL to this process when the thread that spawned
+    it exits (the pool spawns from long-lived threads only: a worker's main or task
+    thread, never a passing one)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not glibc/musl: the watchers below still work
+        logger.debug("prctl(PR_SET_PDEATHSIG) unavailable", exc_info=True)
+
+
 def _watch_parent(parent: int) -> None:
+    """Exit as soon as the worker is gone: its end of the pipe we were spawned with
+    closes when it dies (however it dies), which wakes this thread at once; the pid
+    check is a fallback."""
+    import multiprocessing.connection
+
+    sentinel = getattr(multiprocessing.parent_process(), "sentinel", None)
     while True:
-        time.sleep(0.5)
+        if sentinel is not None:
+            if multiprocessing.connection.wait([sentinel], timeout=PARENT_POLL_SECONDS):
+                os._exit(0)  # the worker died (SIGKILL): nobody will ask for our result
+        else:
+            time.sleep(PARENT_POLL_SECONDS)
         if os.getppid() != parent:
-            os._exit(0)  # the worker died (SIGKILL): nobody will ask for our result
+            os._exit(0)
 
 
 def _helper_start(parent: int) -> None:
+    _die_with_parent()
+    if os.getppid() != parent:  # the worker died before the line above took effect
+        os._exit(0)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
     warm()
 
@@ -383,7 +420,9 @@ class RenderPool:
             self.stop()
             for future in pending:
                 future.cancel()
-            threading.Thread(target=self.start, args=(size,), daemon=True).start()
+            # Spawned from this (long-lived) thread, not a passing one: a helper's
+            # parent-death signal follows the thread that spawned it.
+            self.start(size)
         for index, args in enumerate(made):
             if index not in done:
                 yield index, function(*args)

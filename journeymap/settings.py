@@ -156,6 +156,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tests give each run its own queue so parallel runs on one Redis never share work.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="journeymap")
+# `celery -A journeymap worker` with no --pool runs this pool. Not prefork: its
+# children are daemonic and may not start the export render helpers. One export
+# at a time per worker process; the helpers render its pages in parallel.
+CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="solo")
 # Without Redis, exports run on one in-process background thread (PDFium is not
 # thread-safe, so never more than one).
 EXPORTS_IN_PROCESS = not REDIS_URL
@@ -209,6 +213,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 # Files attached to touchpoints: the largest accepted, in bytes (25 MiB by default).
 ATTACHMENT_MAX_BYTES = env.int("JOURNEYMAP_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+# Images (attachments, persona pictures) declaring more pixels than this are refused
+# from their header, before anything decodes them.
+IMAGE_MAX_PIXELS = env.int("JOURNEYMAP_IMAGE_MAX_PIXELS", default=50_000_000)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 

@@ -410,6 +410,7 @@ class BatchWriter:
             if key in spec.refs:
                 self.live_ref(spec, key, value)
         self.check_addresses(op)
+        self.check_attachments(op)
 
         if spec.name == "emotion":
             upsert = self.emotion_upsert(op)
@@ -436,6 +437,7 @@ class BatchWriter:
             if key in spec.refs:
                 self.live_ref(spec, key, value)
         self.check_addresses(op)
+        self.check_attachments(op)
         update_fields = [spec.attname(key) for key in op.fields]
         for key, value in op.fields.items():
             setattr(obj, spec.attname(key), value)
@@ -523,6 +525,13 @@ class BatchWriter:
     def check_addresses(self, op: ParsedOp) -> None:
         if op.fields.get("addresses") and op.fields["addresses"] == op.id:
             raise OpError("invalid", "a card cannot address itself", field="addresses")
+
+    def check_attachments(self, op: ParsedOp) -> None:
+        """A touchpoint's attachment entries must be signed for it, in this workspace."""
+        if op.spec.name == "touchpoint" and op.fields.get("attachments"):
+            from touchpoints.attachments import check_place
+
+            check_place(op.fields["attachments"], workspace_id=self.map.workspace_id, touchpoint_id=op.id)
 
     def tombstone(self, spec: EntitySpec, where: dict[str, Any]) -> list[tuple[str, str]]:
         rows = spec.model.objects.filter(map_id=self.map.id, deleted_by_seq__isnull=True, **where)

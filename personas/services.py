@@ -3,6 +3,7 @@ pushed, on commit, to every map that follows it."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
@@ -86,6 +87,11 @@ def avatar_checked(upload: Any) -> tuple[bytes, str]:
         raise OpError("invalid", "the avatar must be a PNG, JPEG, GIF or WebP image", field="avatar")
     if declared and declared != kind and not (declared == "image/jpg" and kind == "image/jpeg"):
         raise OpError("invalid", f"the avatar's content is {kind}, not {declared}", field="avatar")
+    # Every page that shows the persona decodes its picture (and so does the PDF
+    # renderer): a few KiB declaring a billion pixels is refused from its header.
+    from touchpoints.attachments import check_image_pixels
+
+    check_image_pixels(io.BytesIO(data), field="avatar")
     return data, kind
 
 

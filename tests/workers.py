@@ -1,4 +1,5 @@
-"""A real Celery worker process for tests: `celery -A journeymap worker --pool=solo`.
+"""A real Celery worker process for tests: `celery -A journeymap worker`, the command
+people type (no --pool: the app's configured pool), on this session's own queue.
 
 Use the ``celery_worker`` fixture (a started worker) or ``worker_factory`` (start
 more, kill one with SIGKILL). Each test session has its own queue (CELERY_QUEUE),
@@ -33,7 +34,7 @@ class Worker:
         self.lines: list[str] = []
         self.ready = threading.Event()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "journeymap", "worker", "--pool=solo", "-Q", env["CELERY_QUEUE"],
+            [sys.executable, "-m", "celery", "-A", "journeymap", "worker", "-Q", env["CELERY_QUEUE"],
              "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )

@@ -20,6 +20,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from journeymap.downloads import content_disposition
 from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
 from maps.apis.common import (
     MAP_ID,
@@ -49,8 +50,13 @@ TOUCHPOINT_ID = path_id("touchpoint_id", "The touchpoint.")
 ATTACHMENT_ID = path_id("attachment_id", "The attachment.")
 # A multipart body carries a little more than the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
-# Opened in the browser; the rest (office files) is downloaded.
-INLINE_GROUPS = {"image", "pdf", "audio", "video"}
+# Opened in the browser: kinds that cannot run anything. PDFs (which may carry
+# scripts and forms) and office files are downloaded.
+INLINE_GROUPS = {"image", "audio", "video"}
+# Every file is served sandboxed: were a browser to render one as a document,
+# nothing in it may run, load, submit or frame.
+ATTACHMENT_CSP = ("sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; "
+                  "frame-ancestors 'self'")
 
 
 def _urls(map_id: Any, touchpoint_id: Any, entry: dict[str, Any]) -> dict[str, Any]:
@@ -143,8 +149,10 @@ class AttachmentDownloadView(ApiView):
                     OpenApiParameter("download", OpenApiTypes.BOOL, description="Save rather than open.")],
         summary="The file itself",
         description="Members of the map's workspace only, and only while a live touchpoint lists the file. "
-                    "Served with the type read from its bytes, `X-Content-Type-Options: nosniff` and a "
-                    "Content-Disposition carrying its name. A `Range` header asking for one byte range "
+                    "Served with the type read from its bytes, `X-Content-Type-Options: nosniff`, a sandboxing "
+                    "Content-Security-Policy and a Content-Disposition carrying its name (RFC 6266: an ASCII "
+                    "`filename` and the UTF-8 `filename*`); images, audio and video open inline, PDFs and "
+                    "office files download. A `Range` header asking for one byte range "
                     "(`bytes=a-b`, `bytes=a-`, `bytes=-n`) is answered 206 with that part, one starting past "
                     "the end 416 with `Content-Range: bytes */size`; several ranges or a header that does not "
                     "parse get the whole file.",
@@ -195,9 +203,6 @@ class AttachmentDownloadView(ApiView):
         response["Accept-Ranges"] = "bytes"
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=300"
-        # Nothing in the file may run: no scripts, no plug-ins, no frames. (PDFs keep
-        # the browser's viewer, which a sandboxed document would block.)
-        policy = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; " \
-                 "frame-ancestors 'self'"
-        response["Content-Security-Policy"] = policy if kind and kind.group == "pdf" else f"{policy}; sandbox"
+        response["Content-Security-Policy"] = ATTACHMENT_CSP
+        response["Content-Disposition"] = content_disposition(attachment.name, attachment=not inline)
         return response

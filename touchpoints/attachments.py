@@ -9,9 +9,12 @@ frame. The bytes are not: they are checked here (size, then content against the
 declared type and extension, ``touchpoints.filetypes``), stored under MEDIA_ROOT
 with a random name, and described by an ``Attachment`` row.
 
-Entries are minted only here: each carries a signature of its fields, and the op
-validator (``check_entries``) refuses any entry it did not sign, so an op may drop
-or reorder entries but never invent one or change what it says a file is.
+Entries are minted only here: each carries a signature of its fields and of its
+place (workspace and touchpoint), and the write path (``check_place``) refuses any
+entry not signed for the touchpoint it is listed on, so an op may drop or reorder
+entries but never invent one, change what it says a file is, or bring one from
+another touchpoint or workspace. A copy of a map re-signs its entries for the
+copy's touchpoints (``entries_for_place``).
 
 A file is served only to members of the workspace, and only while a live
 touchpoint of that map lists it: deleting the touchpoint (or its stage or lane)
@@ -38,10 +41,19 @@ from django.core.signing import Signer
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from maps.errors import OpError
 from maps.models import JourneyMap
-from touchpoints.filetypes import KINDS, FileKind, NotAccepted, accepted_kind, extension
+from touchpoints.filetypes import (
+    KINDS,
+    FileKind,
+    NotAccepted,
+    accepted_kind,
+    extension,
+    image_dimensions,
+    megapixels,
+)
 from touchpoints.models import ATTACHMENTS_DIR, Attachment, Touchpoint
 
 MAX_PER_TOUCHPOINT = 20
@@ -60,26 +72,37 @@ SWEEP_GRACE_DEFAULT = timedelta(hours=24)
 # --- entries --------------------------------------------------------------------------
 
 
-def _signed_value(entry: dict[str, Any]) -> str:
-    return "|".join(str(entry[key]) for key in ("id", "name", "content_type", "size"))
+def _signed_value(entry: dict[str, Any], *, workspace_id: Any, touchpoint_id: Any) -> str:
+    # The place is signed with the file: an entry copied out of another workspace's
+    # document (or off another touchpoint) does not verify where it is pasted.
+    return "|".join([str(workspace_id), str(touchpoint_id),
+                     *(str(entry[key]) for key in ("id", "name", "content_type", "size"))])
+
+
+def _sign(entry: dict[str, Any], *, workspace_id: Any, touchpoint_id: Any) -> dict[str, Any]:
+    fields = {key: entry[key] for key in ("id", "name", "content_type", "size")}
+    value = _signed_value(fields, workspace_id=workspace_id, touchpoint_id=touchpoint_id)
+    return {**fields, "sig": Signer(salt=_SIGNER_SALT).signature(value)}
 
 
 def make_entry(attachment: Attachment) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": str(attachment.id), "name": attachment.name,
-                             "content_type": attachment.content_type, "size": attachment.size}
-    entry["sig"] = Signer(salt=_SIGNER_SALT).signature(_signed_value(entry))
-    return entry
+    """The entry of a freshly stored file, signed for the touchpoint it was uploaded to."""
+    entry = {"id": str(attachment.id), "name": attachment.name, "content_type": attachment.content_type,
+             "size": attachment.size}
+    return _sign(entry, workspace_id=attachment.workspace_id, touchpoint_id=attachment.touchpoint_id)
 
 
-def _signature_ok(entry: dict[str, Any]) -> bool:
+def _signature_ok(entry: dict[str, Any], *, workspace_id: Any, touchpoint_id: Any) -> bool:
     signer = Signer(salt=_SIGNER_SALT)
-    value = _signed_value(entry)
+    value = _signed_value(entry, workspace_id=workspace_id, touchpoint_id=touchpoint_id)
     return any(constant_time_compare(entry["sig"], signer.signature(value, key))
                for key in [signer.key, *signer.fallback_keys])
 
 
 def check_entries(value: Any) -> list[dict[str, Any]]:
-    """The op validator of a touchpoint's ``attachments``: entries this module made."""
+    """The op validator of a touchpoint's ``attachments``: the shape of each entry.
+    Its signature depends on where it is listed, so ``check_place`` verifies it
+    once the write path knows the map's workspace and the touchpoint."""
     from maps.entities import FieldInvalid
 
     if not isinstance(value, list) or len(value) > MAX_PER_TOUCHPOINT:
@@ -92,13 +115,31 @@ def check_entries(value: Any) -> list[dict[str, Any]]:
         if not all(isinstance(item[key], str) for key in ("id", "name", "content_type", "sig")) or isinstance(
                 item["size"], bool) or not isinstance(item["size"], int):
             raise FieldInvalid("attachment entries have string id, name, content_type, sig and an integer size")
-        if not _signature_ok(item):
-            raise FieldInvalid("attachments are added by uploading a file, not written directly")
         if item["id"] in seen:
             raise FieldInvalid("lists the same attachment twice")
         seen.add(item["id"])
         clean.append({key: item[key] for key in ENTRY_KEYS})
     return clean
+
+
+def check_place(entries: list[dict[str, Any]], *, workspace_id: Any, touchpoint_id: Any) -> None:
+    """Every entry was signed by this module for this touchpoint of this workspace:
+    an op may drop or reorder entries, never invent one, alter one or bring one
+    from elsewhere. Raises ``invalid`` naming ``attachments``."""
+    for entry in entries:
+        if not _signature_ok(entry, workspace_id=workspace_id, touchpoint_id=touchpoint_id):
+            raise OpError("invalid", "attachments are added by uploading a file to this touchpoint, not written "
+                                     "or copied in", field="attachments")
+
+
+def entries_for_place(entries: list[dict[str, Any]], *, source_workspace_id: Any, source_touchpoint_id: Any,
+                      workspace_id: Any, touchpoint_id: Any) -> list[dict[str, Any]]:
+    """The entries of a touchpoint signed for another touchpoint (a copy of the map
+    in the same workspace); entries that do not verify where they come from are
+    left out."""
+    return [_sign(entry, workspace_id=workspace_id, touchpoint_id=touchpoint_id) for entry in entries
+            if isinstance(entry, dict) and set(entry) == set(ENTRY_KEYS)
+            and _signature_ok(entry, workspace_id=source_workspace_id, touchpoint_id=source_touchpoint_id)]
 
 
 def public_entry(entry: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +175,22 @@ def clean_name(raw: Any, kind: FileKind | None = None) -> str:
     return name
 
 
+def check_image_pixels(handle: Any, *, field: str) -> tuple[int, int]:
+    """The image's (width, height) from its header, if within IMAGE_MAX_PIXELS;
+    raises ``invalid`` naming ``field`` otherwise, before anything decodes it."""
+    limit = getattr(settings, "IMAGE_MAX_PIXELS", 50_000_000)
+    size = image_dimensions(handle)
+    if size is None or not all(size):
+        raise OpError("invalid", _("The image's dimensions cannot be read from its header."), field=field)
+    width, height = size
+    if width * height > limit:
+        raise OpError("invalid", _("The image is %(width)s × %(height)s pixels (%(megapixels)s megapixels); images "
+                                   "of at most %(limit)s megapixels are accepted.") % {
+            "width": width, "height": height, "megapixels": megapixels(width * height),
+            "limit": megapixels(limit)}, field=field)
+    return width, height
+
+
 def checked_upload(upload: Any) -> FileKind:
     """The kind of an uploaded file after checking its size and content; raises
     OpError naming the ``file`` field."""
@@ -146,10 +203,13 @@ def checked_upload(upload: Any) -> FileKind:
     if upload.size == 0:
         raise OpError("invalid", "file is empty", field="file")
     try:
-        return accepted_kind(upload.file, name=str(upload.name or ""),
+        kind = accepted_kind(upload.file, name=str(upload.name or ""),
                              declared=getattr(upload, "content_type", "") or "")
     except NotAccepted as exc:
         raise OpError("invalid", f"file is not accepted: {exc}", field="file") from None
+    if kind.group == "image":
+        check_image_pixels(upload.file, field="file")
+    return kind
 
 
 def _thumbnail(handle: Any) -> tuple[bytes, str] | None:

@@ -246,3 +246,96 @@ def describe(content_type: str) -> str:
         return labels[content_type]
     kind = KINDS.get(content_type)
     return f"a {kind.group} ({kind.extensions[0].upper()})" if kind else content_type
+
+
+# --- image dimensions, from the header -------------------------------------------------------
+
+# A JPEG's frame header follows its metadata segments (EXIF, ICC profiles): look
+# this far for it, segment by segment, without decoding anything.
+JPEG_SCAN_BYTES = 1024 * 1024
+# Start-of-frame markers (C4 DHT, C8 JPG and CC DAC share the range but are not frames).
+_JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def image_dimensions(handle: IO[bytes]) -> tuple[int, int] | None:
+    """(width, height) of a PNG, JPEG, GIF or WebP image read from its header, or
+    None when the header does not say. Nothing is decoded: a file of a few KiB can
+    declare 30,000 x 30,000 pixels, and its size must be refused before any decoder
+    (ours, a browser's, the PDF renderer's) allocates for it. The handle is rewound."""
+    handle.seek(0)
+    try:
+        head = handle.read(64)
+        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR" and len(head) >= 24:
+            return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        if head[:6] in (b"GIF87a", b"GIF89a") and len(head) >= 10:
+            return _gif_dimensions(handle, head)
+        if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+            return _webp_dimensions(head)
+        if head.startswith(b"\xff\xd8"):
+            handle.seek(0)
+            return _jpeg_dimensions(handle.read(JPEG_SCAN_BYTES))
+        return None
+    finally:
+        handle.seek(0)
+
+
+def _gif_dimensions(handle: IO[bytes], head: bytes) -> tuple[int, int] | None:
+    """The logical screen, widened by the first frame if it reaches past it
+    (decoders allocate for the frames they draw)."""
+    width, height = int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+    handle.seek(0)
+    data = handle.read(JPEG_SCAN_BYTES)
+    at = 13 + (3 << ((data[10] & 0x07) + 1) if data[10] & 0x80 else 0)
+    while at < len(data):
+        block = data[at]
+        if block == 0x21:  # an extension: label, then sub-blocks up to an empty one
+            at += 2
+            while at < len(data) and data[at]:
+                at += data[at] + 1
+            at += 1
+        elif block == 0x2C and at + 9 <= len(data):  # the first image descriptor
+            left, top, w, h = (int.from_bytes(data[at + 1 + 2 * i:at + 3 + 2 * i], "little") for i in range(4))
+            return max(width, left + w), max(height, top + h)
+        else:
+            break
+    return width, height
+
+
+def _webp_dimensions(head: bytes) -> tuple[int, int] | None:
+    chunk = head[12:16]
+    if chunk == b"VP8X" and len(head) >= 30:
+        return int.from_bytes(head[24:27], "little") + 1, int.from_bytes(head[27:30], "little") + 1
+    if chunk == b"VP8L" and len(head) >= 25 and head[20] == 0x2F:
+        bits = int.from_bytes(head[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8 " and len(head) >= 30 and head[23:26] == b"\x9d\x01\x2a":
+        return int.from_bytes(head[26:28], "little") & 0x3FFF, int.from_bytes(head[28:30], "little") & 0x3FFF
+    return None
+
+
+def _jpeg_dimensions(data: bytes) -> tuple[int, int] | None:
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # no length
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2:at + 4], "big")
+        if marker in _JPEG_FRAMES:
+            if at + 9 > len(data):
+                return None
+            return int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")
+        if marker in (0xD9, 0xDA) or length < 2:  # end of image or scan data before any frame header
+            return None
+        at += 2 + length
+    return None
+
+
+def megapixels(pixels: int) -> str:
+    """Millions of pixels, to three significant digits at most ("900", "2.5", "0.003")."""
+    return f"{pixels / 1_000_000:.3g}" if pixels < 1_000_000_000 else f"{pixels / 1_000_000:.0f}"

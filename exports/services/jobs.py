@@ -23,9 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exports.models import Export, ExportFormat, ExportStatus
 from exports.services.layout import PAPERS
@@ -43,6 +46,21 @@ REAP_INTERVAL_SECONDS = 10
 MAX_PENDING_PER_USER = 5
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+# What people read in an export's ``error`` (translated when shown, see
+# ``failure_message``); the technical reason goes to the logs only.
+FAILED_MESSAGE = gettext_noop("The export could not be made. Please try again; if it fails again, tell your "
+                              "administrator.")
+GAVE_UP_MESSAGE = gettext_noop("The export stopped several times before finishing. Please ask for it again.")
+FAILURE_MESSAGES = (FAILED_MESSAGE, GAVE_UP_MESSAGE)
+
+
+def failure_message(stored: str) -> str:
+    """The stored ``error`` in the active language. Anything else (a row written by
+    an earlier version, which stored the exception) reads as the generic message."""
+    if not stored:
+        return ""
+    return _(stored if stored in FAILURE_MESSAGES else FAILED_MESSAGE)
 
 
 class TransientExportError(Exception):
@@ -154,10 +172,9 @@ def export_request(
     from maps.selectors import map_document
 
     hidden = frozenset(str(lane) for lane in hidden_lanes)
-    if user is not None and getattr(user, "is_authenticated", False):
-        pending = Export.objects.filter(requested_by=user, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
-        if pending.count() >= MAX_PENDING_PER_USER:
-            raise OpError("rate_limited", "Too many exports in progress; wait for one to finish.")
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    if signed_in:
+        _refuse_over_pending_limit(user)  # early, before the document is read; checked again under the lock
     doc = map_document(map_id=map.id, hidden_lanes=hidden)
     if not isinstance(options, ExportOptions):
         options = clean_options(options, default_language=doc["map"]["language"] or "en",
@@ -165,10 +182,15 @@ def export_request(
     key = content_hash(doc, hidden_lanes=hidden, options=options)
     now = timezone.now()
     with transaction.atomic():
+        if signed_in:
+            # Count and insert under the user's row lock: concurrent requests by one
+            # person queue here, so each sees the others' rows and the limit holds.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+            _refuse_over_pending_limit(user)
         export = Export.objects.create(
             map_id=map.id,
             workspace_id=map.workspace_id,
-            requested_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+            requested_by=user if signed_in else None,
             share_link_id=getattr(share_link, "id", share_link),
             format=options.format,
             options=options.as_dict(),
@@ -183,6 +205,13 @@ def export_request(
         transaction.on_commit(lambda: notify(export))
     transaction.on_commit(_reap_quietly)
     return export
+
+
+def _refuse_over_pending_limit(user: Any) -> None:
+    pending = Export.objects.filter(requested_by=user, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+    if pending.count() >= MAX_PENDING_PER_USER:
+        raise OpError("rate_limited", _("Too many exports in progress (at most %(limit)s); wait for one to "
+                                        "finish.") % {"limit": MAX_PENDING_PER_USER})
 
 
 def _reuse(export: Export) -> bool:
@@ -330,11 +359,11 @@ def run_export(export_id: Any, *, worker: str = "") -> Export | None:
     except TRANSIENT_ERRORS as exc:
         _release(export.id, attempt)
         raise TransientExportError(str(exc)) from exc
-    except Exception as exc:
+    except Exception:
+        # The traceback is for the logs; people read a sentence.
         logger.exception("export %s failed", export.id)
-        message = f"{type(exc).__name__}: {exc}"[:500]
         Export.objects.filter(id=export.id, attempts=attempt).update(
-            status=ExportStatus.FAILED, error=message, finished_at=timezone.now(), lease_expires_at=None)
+            status=ExportStatus.FAILED, error=FAILED_MESSAGE, finished_at=timezone.now(), lease_expires_at=None)
         export.refresh_from_db()
         notify(export)
         return export
@@ -369,9 +398,9 @@ def reap_expired(*, limit: int = 50) -> int:
     expired = Q(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], lease_expires_at__lt=now)
     for export in Export.objects.filter(expired, attempts__gte=MAX_ATTEMPTS)[:limit]:
         gave_up = Export.objects.filter(expired, id=export.id).update(
-            status=ExportStatus.FAILED, finished_at=now, lease_expires_at=None,
-            error=f"The export stopped {export.attempts} times before finishing; giving up.")
+            status=ExportStatus.FAILED, finished_at=now, lease_expires_at=None, error=GAVE_UP_MESSAGE)
         if gave_up:
+            logger.warning("export %s stopped %s times before finishing; giving up", export.id, export.attempts)
             export.refresh_from_db()
             notify(export)
     requeued = 0

@@ -26,6 +26,10 @@ PAPERS: dict[str, tuple[float, float]] = {
     "A1": (841.0, 594.0),
 }
 
+# The most that everything may grow on each paper compared with A4 (A3 is 1.41
+# times A4 across); ``sections.prepare`` takes it when it costs no extra page.
+PAPER_ZOOM: dict[str, float] = {"A4": 1.0, "A3": 1.15, "A2": 1.4, "A1": 1.7}
+
 MARGIN = 10.0
 MARGIN_BOTTOM = 13.0  # room for the page number in the margin box
 LANE_HEAD_W = 44.0
@@ -39,6 +43,8 @@ MIN_SPLIT_LINES = 3
 # A lane that does not fit in what is left of a page moves whole to the next page
 # only when less than this share of the page is left; otherwise it continues there.
 KEEP_WHOLE_BELOW = 0.4
+# A lane may grow up to this many times its content's height to fill its page.
+MAX_STRETCH = 1.8
 EMOTION_H = 34.0
 VISIBILITY_H = 7.0
 INTERACTION_H = 6.0
@@ -248,25 +254,40 @@ class GridPage:
 
 @dataclass
 class Geometry:
+    """A page as laid out. Larger papers are laid out smaller than they are and
+    printed with ``zoom`` (width * zoom is the paper's width): type and marks grow
+    with the paper instead of shrinking to specks on an A1 poster."""
+
     paper: str
     width: float
     height: float
     per_band: int
     col_w: float
+    zoom: float = 1.0
 
 
-def geometry(paper: str, stage_count: int) -> Geometry:
+def geometry(paper: str, stage_count: int, *, zoom: float = 1.0) -> Geometry:
+    """The page of ``paper`` laid out at 1/``zoom`` of its size, printed at ``zoom``."""
     if paper == "fit":
         n = max(stage_count, 1)
         return Geometry("fit", 2 * MARGIN + LANE_HEAD_W + n * STAGE_W, 0.0, n, STAGE_W)
-    width, height = PAPERS[paper]
+    width, height = (side / zoom for side in PAPERS[paper])
     usable = width - 2 * MARGIN - LANE_HEAD_W
-    per_band = max(int(usable // STAGE_W), 1)
-    # Spread a short map over the page instead of leaving a white right half.
-    per_band = min(per_band, max(stage_count, 1))
-    col_w = usable / per_band if stage_count >= per_band else STAGE_W
-    col_w = min(col_w, usable / max(per_band, 1))
-    return Geometry(paper, width, height, per_band, col_w)
+    most = max(int(usable // STAGE_W), 1)
+    # As few bands as the paper allows, with the stages shared evenly between them
+    # (7 stages where 6 fit: 4 + 3, not 6 + 1), each band as wide as the page.
+    count = max(stage_count, 1)
+    per_band = math.ceil(count / math.ceil(count / most))
+    return Geometry(paper, width, height, per_band, usable / per_band, zoom)
+
+
+def band_sizes(stage_count: int, per_band: int) -> list[int]:
+    """How many stages each band holds: at most ``per_band``, the fewest bands,
+    sizes differing by one at most (the larger first)."""
+    count = max(stage_count, 1)
+    bands = math.ceil(count / max(per_band, 1))
+    base, extra = divmod(count, bands)
+    return [base + 1 if index < extra else base for index in range(bands)]
 
 
 def lane_header_height(lane: dict[str, Any], *, continued: bool, show_prompt: bool) -> float:
@@ -334,7 +355,9 @@ def paginate(
     """Pages for every band; ``lane_rows`` is (lane, kind, items per stage of the whole map)."""
     pages: list[GridPage] = []
     for band in bands:
-        col_w = geo.col_w
+        # A band with fewer stages than the widest spreads them over the page's width
+        # (cards were measured at the narrower width: the estimate only errs tall).
+        col_w = geo.col_w if geo.paper == "fit" else geo.col_w * geo.per_band / max(len(band.stages), 1)
         stage_h = stage_header_height(band.stages, col_w)
         head_h = stage_h + (PHASE_ROW_H if any(p["title"] for p in band.phases) else 0.0)
         if geo.paper == "fit":
@@ -410,14 +433,34 @@ def paginate(
             height = geo.height
             if geo.paper == "fit":
                 height = MARGIN + MARGIN_BOTTOM + body_top + head_h + sum(r.height for r in prows) + 2.0
+            else:
+                fill_height(prows, body_h)
             pages.append(GridPage(band, prows, geo.width, height, col_w, stage_h))
     return pages
 
 
+def fill_height(rows: list[Row], body_h: float) -> None:
+    """Give a page's lanes the height left under them, so the grid reaches the foot
+    of the page instead of stopping halfway; the lanes together grow at most
+    MAX_STRETCH times their content (a page holding a lane or two stays a short
+    grid, not two giant boxes). Curves and lines keep their height."""
+    stretchable = [row for row in rows if row.kind == "cells"]
+    content = sum(row.height for row in stretchable)
+    left = body_h - sum(row.height for row in rows)
+    if not stretchable or content <= 0 or left <= 0:
+        return
+    # The same extra height for every lane: an even grid reads as designed, where
+    # growing each lane in proportion would balloon the fullest one.
+    extra = min(left, content * (MAX_STRETCH - 1)) / len(stretchable)
+    for row in stretchable:
+        row.height += extra
+
+
 def make_bands(stages: list[dict[str, Any]], phases: dict[str, dict[str, Any]], per_band: int) -> list[Band]:
     bands: list[Band] = []
-    for index, start in enumerate(range(0, max(len(stages), 1), per_band)):
-        chunk = stages[start:start + per_band]
+    start = 0
+    for index, size in enumerate(band_sizes(len(stages), per_band)):
+        chunk = stages[start:start + size]
         runs: list[dict[str, Any]] = []
         for col, stage in enumerate(chunk):
             phase = phases.get(stage.get("phase") or "")
@@ -428,4 +471,5 @@ def make_bands(stages: list[dict[str, Any]], phases: dict[str, dict[str, Any]], 
                 runs.append({"key": key, "title": phase["title"] if phase else "",
                              "color": (phase or {}).get("color") or "", "start": col, "span": 1})
         bands.append(Band(index, chunk, start + 1, start + len(chunk), runs))
+        start += size
     return bands

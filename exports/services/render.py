@@ -15,6 +15,7 @@ rendered again in one piece with WeasyPrint's own page counters.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 # Part of the content hash: bump it when the printed output changes, so earlier
 # files are not reused for a different design.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 PNG_MAX_PIXELS = 50_000_000
 Progress = Callable[[int], None]
@@ -202,6 +203,10 @@ def render_processes() -> int:
     """Helper processes to render with (0: render in this process). Started on first
     use; a Celery worker starts them when it is ready (exports.tasks)."""
     wanted = int(getattr(settings, "EXPORT_RENDER_PROCESSES", 1))
+    if multiprocessing.current_process().daemon:
+        # A daemonic process (a prefork pool child, if someone asks for that pool)
+        # may not start children: render here rather than fail every export.
+        return 0
     if wanted > 1 and printing.POOL.size != wanted:
         printing.POOL.start(wanted)
     return printing.POOL.size
@@ -226,7 +231,8 @@ def _render_parts(prepared: Prepared, runs: list[list[Section]], report: Progres
     Each part's HTML is written just before it is handed out."""
     base_url = str(settings.BASE_DIR)
     costs = [sum(s.cost for s in run) for run in runs]
-    calls = ((render_html(prepared, run, labels=True), base_url) for run in runs)
+    zoom = prepared.geo.zoom
+    calls = ((render_html(prepared, run, labels=True), base_url, zoom) for run in runs)
     results: list[Any] = [None] * len(runs)
     done = 0.0
     total = sum(costs) or 1.0
@@ -242,7 +248,7 @@ def _whole(prepared: Prepared) -> tuple[bytes, int]:
     did not fill the pages we expected."""
     sections = [replace(s, height=s.page.height if s.page else s.height, first=True, last=True)
                 if s.kind == "poster" else s for s in prepared.sections]
-    return printing.pdf_part(render_html(prepared, sections), str(settings.BASE_DIR))
+    return printing.pdf_part(render_html(prepared, sections), str(settings.BASE_DIR), prepared.geo.zoom)
 
 
 def render_pdf(doc: dict[str, Any], options: ExportOptions, progress: Progress | None = None,
@@ -276,7 +282,7 @@ def render_pdf(doc: dict[str, Any], options: ExportOptions, progress: Progress |
     report(95)
     info = {"pages": page_count, "paper": prepared.context["paper"],
             "bands": len({p.band.index for p in prepared.pages}), "parts": 1 if whole else len(runs),
-            "one_piece": whole}
+            "one_piece": whole, "zoom": prepared.geo.zoom}
     return data, info
 
 

@@ -129,12 +129,33 @@ def excerpt(text: str, length: int = 60) -> str:
 # ----------------------------------------------------------------------------- the grid
 
 
+# Maps laid out on more pages than this keep the densest layout (zoom 1): trying
+# larger type costs a layout per try, and a big map gains more from density.
+ZOOM_TRY_MAX_PAGES = 16
+
+
 def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = None) -> Prepared:
-    """Lay the document out into sections (the estimates, no HTML yet)."""
+    """Lay the document out into sections (the estimates, no HTML yet).
+
+    On a paper that scales its content (``layout.PAPER_ZOOM``) the largest type that
+    needs no more pages than the densest layout is used: a small map fills its
+    page with readable type, and no band spills a lane or two onto a page of its own."""
+    paper = paper or options.paper
+    densest = _prepare(doc, options, paper=paper, zoom=1.0)
+    largest = L.PAPER_ZOOM.get(paper, 1.0)
+    if largest <= 1.0 or len(densest.sections) > ZOOM_TRY_MAX_PAGES:
+        return densest
+    for zoom in (largest, round((1.0 + largest) / 2, 3)):
+        prepared = _prepare(doc, options, paper=paper, zoom=zoom)
+        if len(prepared.sections) <= len(densest.sections):
+            return prepared
+    return densest
+
+
+def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: float) -> Prepared:
     from django.utils.translation import gettext as _
 
     language = options.language
-    paper = paper or options.paper
     stages = list(doc.get("stages", []))
     lanes = list(doc.get("lanes", []))
     if options.lanes is not None:
@@ -148,7 +169,7 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
     # A persona wears its curve's colour on this map, on every page (as in the editor).
     colors = curve_colors(doc.get("personas", []))
     personas = [{**p, "color": colors[str(p["id"])]} for p in doc.get("personas", [])]
-    geo = L.geometry(paper, len(stages))
+    geo = L.geometry(paper, len(stages), zoom=zoom)
     inner_w = geo.col_w - 2 * L.CELL_PAD_X - 0.3
     printed_cards = {c["id"]: c for c in doc.get("cards", []) if c["lane"] in lane_ids and c["stage"] in stage_index}
 
@@ -279,6 +300,7 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
         body_top = L.PAGE_HEAD_H if paper != "fit" else _poster_strip_height(doc, geo)
         pages = L.paginate(bands, row_specs, geo, body_top=body_top)
 
+        # The poster prints at its size, so its appendix pages do too (one zoom per document).
         appendix_geo = geo if paper != "fit" else L.geometry(APPENDIX_PAPER, len(stages))
         entries = priority_entries(doc, lane_ids, stage_index, channels, language)
 

@@ -17,6 +17,7 @@ from maps.errors import OpError
 from maps.models import JourneyMap, MapKind, Role
 from maps.operations import Actor, actor_for, apply
 from maps.selectors import map_document
+from touchpoints.attachments import entries_for_place
 
 # Parents before children: a create may only reference what exists already.
 COPY_ORDER = ("phase", "stage", "lane", "persona_link", "card", "touchpoint", "moment", "emotion")
@@ -72,6 +73,12 @@ def copy_ops(document: dict[str, Any], entities: tuple[str, ...] = COPY_ORDER) -
                 fields["position"] = item["position"]
             new = str(uuid.uuid4())
             id_map[item["id"]] = new
+            if entity == "touchpoint" and fields.get("attachments"):
+                # Entries are signed for their touchpoint: the copy's are signed for the new one.
+                workspace_id = document["map"]["workspace"]
+                fields["attachments"] = entries_for_place(
+                    fields["attachments"], source_workspace_id=workspace_id, source_touchpoint_id=item["id"],
+                    workspace_id=workspace_id, touchpoint_id=new)
             ops.append({"op": "create", "entity": entity, "id": new, "fields": fields})
     for card_id, target in addresses:
         if card_id in id_map and target in id_map:

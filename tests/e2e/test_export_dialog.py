@@ -198,3 +198,21 @@ async def test_progress_still_arrives_by_polling_when_the_socket_stays_silent(br
     assert await page.locator("#export-bar").evaluate("bar => bar.value") == 100
     response = await page.request.get(await page.locator("#export-download").evaluate("a => a.href"))
     assert (await response.body()).startswith(b"%PDF-")
+
+
+async def test_the_downloaded_file_keeps_the_french_title_with_its_accents_and_apostrophe(browser, workshop) -> None:
+    journey_map = await sync_to_async(make_map)(workshop, language="fr", title="Résiliation d’abonnement")
+    page = await sign_in(browser, workshop.url, "ben", locale="fr-FR")
+    await open_editor(page, workshop.url, journey_map.id)
+    await page.click("#export-button")
+    await page.click("#export-submit")
+    link = page.locator("#export-download")
+    await link.wait_for(state="visible", timeout=90_000)
+    async with page.expect_download() as info:
+        await link.click()
+    download = await info.value
+    assert download.suggested_filename == "Résiliation d’abonnement.pdf"
+    path = await download.path()
+    with open(path, "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    await shot(page, "export-dialog-done-fr")

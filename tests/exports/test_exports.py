@@ -81,6 +81,49 @@ def test_an_export_requested_over_rest_is_rendered_by_a_worker_with_every_text_i
     assert len(image.convert("RGB").getcolors(1_000_000) or []) > 50  # colour bars, curves, icons
 
 
+def test_the_worker_command_people_type_renders_with_helpers_and_a_failure_reads_as_a_sentence(
+        celery_worker, workspace, owner):
+    import uuid
+
+    from exports.services import enqueue
+    from maps.selectors import map_document
+
+    # tests.workers starts exactly `celery -A journeymap worker` plus its queue and name: no --pool.
+    assert not any(arg.startswith(("--pool", "-P")) for arg in celery_worker.process.args)
+    journey_map, doc = build_map(workspace, owner, stages=3)
+    client = client_for(owner)
+    response = client.post(f"/api/v1/maps/{journey_map.id}/exports/", {"format": "pdf", "paper": "A4"}, format="json")
+    assert response.status_code == 202, response.content
+    body = wait_until_finished(client, response.json()["id"], 120)
+    assert body["status"] == "done", (body, celery_worker.lines[-30:])
+    assert body["error"] == ""
+    assert celery_worker.helpers(), "the worker renders with its helper processes"
+    assert not any("daemonic processes" in line for line in celery_worker.lines)
+    pages = pdf_pages(download(client, body))
+    assert all(squash(s["name"]) in squash("".join(p["text"] for p in pages)) for s in doc["stages"])
+
+    # A render that fails (a row asking for a paper size the renderer does not have, as a damaged row would):
+    # people read a sentence in their language; the traceback is in the worker's log.
+    broken = Export.objects.create(map_id=journey_map.id, workspace_id=workspace.id, requested_by=owner,
+                                   format="pdf", options={"format": "pdf", "paper": "B9"},
+                                   snapshot=map_document(map_id=journey_map.id), snapshot_seq=0,
+                                   content_hash=f"broken-{uuid.uuid4().hex}")
+    enqueue(broken.id)
+    failed = wait_until_finished(client, str(broken.id), 60)
+    assert failed["status"] == "failed", failed
+    assert failed["error"] == ("The export could not be made. Please try again; if it fails again, tell your "
+                               "administrator.")
+    french = client.get(f"/api/v1/exports/{broken.id}/", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert french["error"].startswith("L’export n’a pas pu être réalisé.")
+    assert "Error" not in Export.objects.get(id=broken.id).error
+    assert wait_for(lambda: any("Traceback" in line for line in celery_worker.lines), 5), celery_worker.lines[-20:]
+
+    # A row stored by an earlier version, with the exception in it, reads as the sentence too.
+    Export.objects.filter(id=broken.id).update(error="AssertionError: daemonic processes are not allowed to "
+                                                     "have children")
+    assert client.get(f"/api/v1/exports/{broken.id}/").json()["error"] == failed["error"]
+
+
 def test_a_worker_killed_mid_render_is_replaced_and_the_export_finishes_once(worker_factory, workspace, owner,
                                                                              settings):
     journey_map, _doc = build_map(workspace, owner, stages=24, cards_per_cell=6)
@@ -110,6 +153,28 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_export_finishes_once(wor
     assert export.attempts == 2 and second.name in export.worker
     files = export_files(settings.MEDIA_ROOT)
     assert len(files) == 1 and files[0].name == f"{export.content_hash}.pdf"
+
+
+def test_render_helpers_exit_within_a_second_of_their_worker_being_killed(worker_factory, workspace, owner):
+    journey_map, _doc = build_map(workspace, owner, stages=24, cards_per_cell=6)
+    client = client_for(owner)
+    # Idle helpers (started when the worker is ready) and busy ones (mid-render).
+    for busy in (False, True):
+        worker = worker_factory()
+        helpers = wait_for(worker.helpers, 30)
+        assert helpers, "the worker starts its render helpers when it is ready"
+        if busy:
+            response = client.post(f"/api/v1/maps/{journey_map.id}/exports/", {"format": "pdf", "paper": "A3"},
+                                   format="json")
+            export_id = response.json()["id"]
+            assert wait_for(lambda export_id=export_id: Export.objects.filter(
+                id=export_id, status="running", progress__gte=15).exists(), 60, 0.05)
+            helpers = worker.helpers()
+        worker.kill()
+        killed_at = time.monotonic()
+        gone = wait_for(lambda pids=helpers: not any(alive(pid) for pid in pids), 1.0, 0.02)
+        elapsed = time.monotonic() - killed_at
+        assert gone, f"busy={busy}: helpers {[p for p in helpers if alive(p)]} still alive {elapsed:.2f} s later"
 
 
 def test_a_script_in_card_text_prints_as_text_the_same_content_reuses_the_file_and_outsiders_see_nothing(

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from exports.models import Export
 from exports.services import prune_exports
+from exports.services.jobs import GAVE_UP_MESSAGE
 from tests.exports.helpers import build_map, pdf_pages, squash, wait_until_finished
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,4 +150,23 @@ def test_the_reaper_runs_a_job_whose_worker_died_and_gives_up_after_three_attemp
     Export.objects.filter(id=export.id).update(status="running", attempts=3, lease_expires_at=past)
     assert reap_expired() == 0
     export.refresh_from_db()
-    assert export.status == "failed" and "giving up" in export.error
+    assert export.status == "failed" and export.error == GAVE_UP_MESSAGE  # a sentence people read, no count
+
+
+def test_the_download_keeps_the_maps_title_as_its_file_name_in_utf8(in_process, workspace, owner):
+    from urllib.parse import unquote
+
+    journey_map, _doc = build_map(workspace, owner, stages=2, title="Résiliation d’abonnement : mobile/fixe")
+    client = APIClient()
+    client.force_authenticate(owner)
+    response = client.post(f"/api/v1/maps/{journey_map.id}/exports/", {"format": "pdf", "personas": False},
+                           format="json")
+    body = wait_until_finished(client, response.json()["id"], 120)
+    assert body["status"] == "done", body
+    download = client.get(f"/api/v1/exports/{body['id']}/download/")
+    header = download["Content-Disposition"]
+    # RFC 6266: the exact title in UTF-8 (apostrophe and accents kept, the slash made
+    # a space), and an ASCII fallback for clients that do not read filename*.
+    assert header.startswith('attachment; filename="Resiliation d\'abonnement mobile fixe.pdf"; ')
+    encoded = header.split("filename*=UTF-8''", 1)[1]
+    assert unquote(encoded) == "Résiliation d’abonnement mobile fixe.pdf"

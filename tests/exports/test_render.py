@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from exports.services.render import ExportOptions, prepare, render_html, render_pdf, render_png
 from tests.exports.helpers import pdf_pages, squash, synthetic_document
 
@@ -163,7 +165,8 @@ def test_parts_rendered_apart_print_the_same_pages_as_the_document_in_one_piece(
     doc = synthetic_document(stages=12, lanes=9, cards=200)
     data, info = render_pdf(doc, ExportOptions(paper="A3"))
     assert info["parts"] > 1
-    whole, count = printing.pdf_part(render_html(prepare(doc, ExportOptions(paper="A3"))), str(settings.BASE_DIR))
+    prepared = prepare(doc, ExportOptions(paper="A3"))
+    whole, count = printing.pdf_part(render_html(prepared), str(settings.BASE_DIR), prepared.geo.zoom)
     apart, together = pdf_pages(data), pdf_pages(whole)
     assert count == len(apart) == info["pages"]
     assert [squash(p["text"]) for p in apart] == [squash(p["text"]) for p in together]
@@ -322,3 +325,95 @@ def test_the_pages_of_a_large_map_are_saved_for_people_to_look_at():
     assert png_info["dpi_lowered"] and image.width * image.height <= 50_000_000
     image.crop((0, 0, min(image.width, 2400), min(image.height, 1600))).save(artifact("exports/poster-corner.png"))
     image.resize((image.width // 5, image.height // 5)).save(artifact("exports/poster.png"))
+
+
+# ----------------------------------------------------------------------------- bands use the page
+
+
+def test_stages_are_shared_evenly_between_the_fewest_bands():
+    from exports.services.layout import band_sizes, geometry
+
+    assert geometry("A3", 7).per_band == 4  # six fit across an A3 page: 4 + 3, not 6 + 1
+    assert band_sizes(7, geometry("A3", 7).per_band) == [4, 3]
+    assert band_sizes(13, geometry("A3", 13).per_band) == [5, 4, 4]
+    assert band_sizes(12, geometry("A3", 12).per_band) == [6, 6]
+    assert band_sizes(6, geometry("A3", 6).per_band) == [6]
+    assert band_sizes(5, geometry("A4", 5).per_band) == [3, 2]  # four fit on A4
+    assert band_sizes(60, geometry("A3", 60).per_band) == [6] * 10
+
+
+def grid_bottom(data: bytes, index: int) -> float:
+    """How far down the page (0-1) the grid's last drawn line is, above the footer."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        image = pdf[index].render(scale=1).to_pil().convert("L")
+    finally:
+        pdf.close()
+    width, height = image.size
+    footer = int(height * 0.95)  # the page number and title in the bottom margin
+    for y in range(footer - 1, 0, -1):
+        row = image.crop((int(width * 0.1), y, int(width * 0.9), y + 1))
+        if row.getextrema()[0] < 245:
+            return y / height
+    return 0.0
+
+
+def test_a_seven_stage_map_prints_as_two_balanced_bands_that_fill_their_pages():
+    doc = synthetic_document(stages=7, lanes=8, cards=14, language="fr")
+    data, info = render_pdf(doc, ExportOptions(paper="A3", language="fr", personas=False))
+    pages = pdf_pages(data)
+    assert_printed_inside(doc, pages)
+    grids = [i for i, p in enumerate(pages) if "Étapes" in p["text"]]
+    labels = [re.search(r"Étapes \d+ à \d+ sur 7", pages[i]["text"]).group() for i in grids]
+    assert labels == ["Étapes 1 à 4 sur 7", "Étapes 5 à 7 sur 7"]  # one page per band, 4 + 3
+    assert info["bands"] == 2
+    # The paper is used: type a little larger than on A4 when it costs no page, and
+    # the grid reaching the foot of each page.
+    assert info["zoom"] > 1
+    assert pages[grids[0]]["width"] == pytest.approx(420 / 25.4 * 72, rel=0.002)  # still A3
+    for index in grids:
+        assert grid_bottom(data, index) > 0.88, f"page {index + 1} stops at {grid_bottom(data, index):.0%}"
+    for number, index in enumerate(grids, start=1):
+        save_page(data, index, f"bands-7-stages-{number}")
+
+
+def test_a_full_map_keeps_the_densest_layout_rather_than_spill_a_lane_onto_a_page_of_its_own():
+    doc = synthetic_document(stages=7, lanes=8, cards=40)
+    data, info = render_pdf(doc, ExportOptions(paper="A3", personas=False))
+    pages = pdf_pages(data)
+    assert_printed_inside(doc, pages)
+    grids = [p for p in pages if "Stages" in p["text"]]
+    assert [re.search(r"Stages \d+–\d+ of 7", p["text"]).group() for p in grids] == ["Stages 1–4 of 7",
+                                                                                        "Stages 5–7 of 7"]
+    assert info["zoom"] == 1.0
+
+
+# ----------------------------------------------------------------------------- where it renders
+
+
+def _render_in_a_daemon(queue) -> None:  # noqa: ANN001
+    from exports.services.render import render_pdf, render_processes
+
+    try:
+        data, _info = render_pdf(synthetic_document(stages=3, lanes=3, cards=6),
+                                 ExportOptions(paper="A4", personas=False))
+        queue.put(("ok", render_processes(), data[:5]))
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        queue.put(("error", repr(exc), b""))
+
+
+def test_a_daemonic_process_renders_by_itself_rather_than_fail(settings):
+    """A prefork pool child is daemonic and may not start helpers: it renders alone."""
+    import multiprocessing
+
+    settings.EXPORT_RENDER_PROCESSES = 2
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_render_in_a_daemon, args=(queue,), daemon=True)
+    process.start()
+    try:
+        assert queue.get(timeout=120) == ("ok", 0, b"%PDF-")
+    finally:
+        process.join(30)

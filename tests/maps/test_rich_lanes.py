@@ -229,8 +229,15 @@ def test_an_avatar_that_is_not_what_it_claims_or_too_big_is_refused(settings: An
 def test_an_avatar_whose_content_matches_its_type_is_accepted(settings: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from maps.errors import OpError
     from personas.services import avatar_checked
+    from tests.touchpoints import samples
 
-    settings.AVATAR_MAX_BYTES = 200
-    data, kind = avatar_checked(SimpleUploadedFile("me.jpg", JPEG, content_type="image/jpeg"))
-    assert (data, kind) == (JPEG, "image/jpeg")
+    # A real JPEG: its size is read from its frame header (a bare signature is refused).
+    picture = samples.jpeg()
+    settings.AVATAR_MAX_BYTES = len(picture)
+    data, kind = avatar_checked(SimpleUploadedFile("me.jpg", picture, content_type="image/jpeg"))
+    assert (data, kind) == (picture, "image/jpeg")
+    with pytest.raises(OpError) as refused:
+        avatar_checked(SimpleUploadedFile("me.jpg", JPEG, content_type="image/jpeg"))
+    assert (refused.value.code, refused.value.field) == ("invalid", "avatar")

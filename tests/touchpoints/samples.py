@@ -18,6 +18,23 @@ def png(width: int = 64, height: int = 40, color: tuple[int, int, int] = (37, 99
     return out.getvalue()
 
 
+def huge_png(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A valid PNG declaring ``width`` x ``height`` pixels in about 100 KiB: one-bit
+    grey, every row zero, which deflate squeezes to almost nothing. Decoding it
+    would take ``width * height`` bytes or more."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    row = b"\x00" * (1 + (width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+
+
 def jpeg() -> bytes:
     from PIL import Image
 

@@ -159,6 +159,91 @@ def test_an_op_cannot_invent_or_alter_an_attachment_entry(grid: Any, tp: str, ed
     assert check_entries([entry]) == [entry]
 
 
+def test_an_entry_copied_from_another_workspace_or_touchpoint_is_refused_by_the_write_path(
+        grid: Any, tp: str, editor: Any, outsider: Any) -> None:
+    from maps.models import Membership
+    from tests.conftest import Grid
+    from tests.factories import MapFactory
+
+    item = upload(client_for(editor), grid, tp, "interview.png", samples.png(), "image/png")
+    assert item.status_code == 201, item.content
+    entry = Touchpoint.objects.get(id=tp).attachments[0]
+
+    # An outsider reads the entry in a document of theirs (a leak, an export) and
+    # pastes it onto a touchpoint of their own workspace.
+    theirs = Membership.objects.get(user=outsider).workspace
+    their_map = MapFactory(workspace=theirs)
+    stage, lane, their_tp = (str(uuid.uuid4()) for _ in range(3))
+    their_grid = Grid(their_map, [stage], [lane])
+    assert their_grid.push(outsider, [
+        {"op": "create", "entity": "stage", "id": stage, "fields": {"name": "S"}},
+        {"op": "create", "entity": "lane", "id": lane, "fields": {"title": "L"}},
+        {"op": "create", "entity": "touchpoint", "id": their_tp, "fields": {
+            "stage": stage, "lane": lane, "title": "Mine", "attachments": [entry]}},
+    ]).status == "rejected"
+    assert their_grid.push(outsider, [
+        {"op": "create", "entity": "stage", "id": stage, "fields": {"name": "S"}},
+        {"op": "create", "entity": "lane", "id": lane, "fields": {"title": "L"}},
+        {"op": "create", "entity": "touchpoint", "id": their_tp, "fields": {"stage": stage, "lane": lane,
+                                                                             "title": "Mine"}},
+    ]).status == "ok"
+    ack = their_grid.push(outsider, [{"op": "update", "entity": "touchpoint", "id": their_tp,
+                                      "fields": {"attachments": [entry]}}])
+    assert ack.status == "rejected"
+    assert (ack.error["code"], ack.error["field"]) == ("invalid", "attachments")
+    assert Touchpoint.objects.get(id=their_tp).attachments == []
+
+    # Nor onto another touchpoint of the same map, by a member.
+    other_tp = str(uuid.uuid4())
+    ack = grid.push(editor, [{"op": "create", "entity": "touchpoint", "id": other_tp, "fields": {
+        "stage": grid.stages[1], "lane": grid.lanes[1], "title": "Other", "attachments": [entry]}}])
+    assert (ack.status, ack.error["code"], ack.error["field"]) == ("rejected", "invalid", "attachments")
+    # Over REST too: a clear 400 naming the field.
+    response = client_for(editor).post(f"/api/v1/maps/{grid.map.id}/operations/", {
+        "batch_id": "paste", "ops": [{"op": "create", "entity": "touchpoint", "id": other_tp, "fields": {
+            "stage": grid.stages[1], "lane": grid.lanes[1], "title": "Other", "attachments": [entry]}}]},
+        format="json")
+    assert response.status_code == 400, response.content
+    frame = response.json()
+    assert (frame["status"], frame["error"]["code"], frame["error"]["field"]) == ("rejected", "invalid", "attachments")
+    # Where it belongs, it still is an ordinary edit.
+    assert grid.push(editor, [{"op": "update", "entity": "touchpoint", "id": tp,
+                               "fields": {"attachments": [entry]}}]).status == "ok"
+
+
+@pytest.mark.parametrize("copy", ["duplicate", "future_state"])
+def test_a_copied_map_lists_and_serves_its_attachments_and_can_reorder_them(
+        grid: Any, tp: str, owner: Any, editor: Any, copy: str) -> None:
+    from maps.services import copy as copies
+
+    first = upload(client_for(editor), grid, tp, "a.png", samples.png(), "image/png").json()
+    second = upload(client_for(editor), grid, tp, "b.pdf", samples.PDF, "application/pdf").json()
+    made = (copies.map_duplicate if copy == "duplicate" else copies.map_future_state)(
+        source=grid.map, title="Copy", actor_user=owner)
+    copied = Touchpoint.objects.get(map=made, title="Order page", deleted_by_seq__isnull=True)
+    entries = copied.attachments
+    assert [e["id"] for e in entries] == [first["id"], second["id"]]
+    for item in (first, second):
+        url = f"/api/v1/maps/{made.id}/touchpoints/{copied.id}/attachments/{item['id']}/download/"
+        assert client_for(editor).get(url).status_code == 200
+    # Signed for their new place: an editor of the copy reorders them like any field.
+    ack = apply_on(made, editor, [{"op": "update", "entity": "touchpoint", "id": str(copied.id),
+                                   "fields": {"attachments": entries[::-1]}}])
+    assert ack.status == "ok", ack.error
+    # And the original's entries are not valid on the copy.
+    original = Touchpoint.objects.get(id=tp).attachments
+    ack = apply_on(made, editor, [{"op": "update", "entity": "touchpoint", "id": str(copied.id),
+                                   "fields": {"attachments": original}}])
+    assert (ack.status, ack.error["field"]) == ("rejected", "attachments")
+
+
+def apply_on(journey_map: Any, user: Any, ops: list[dict[str, Any]]) -> Any:
+    from maps.operations import actor_for, apply
+
+    return apply(map_id=journey_map.id, actor=actor_for(user, journey_map.workspace_id),
+                 batch_id=f"t-{uuid.uuid4()}", ops=ops)
+
+
 def test_a_touchpoint_of_another_map_or_deleted_takes_no_attachment(grid: Any, tp: str, editor: Any,
                                                                     outsider: Any) -> None:
     from tests.factories import MapFactory
@@ -212,7 +297,7 @@ def test_an_upload_is_stored_under_a_random_name_listed_through_the_write_path_a
         assert download["Content-Type"] == "image/png"
         assert download["X-Content-Type-Options"] == "nosniff"
         assert download["Content-Disposition"].startswith("inline; filename=")
-        assert "sandbox" in download["Content-Security-Policy"]
+        assert download["Content-Security-Policy"].startswith("sandbox;")
     thumbnail = client_for(viewer).get(item["thumbnail_url"])
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] in ("image/png", "image/jpeg")
     assert preview_size(response_bytes(thumbnail)) == (320, 200)
@@ -242,6 +327,35 @@ def test_office_documents_are_downloaded_not_opened(grid: Any, tp: str, editor: 
     download = client_for(editor).get(response.json()["url"])
     assert download["Content-Disposition"].startswith("attachment; filename=")
     assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.parametrize(("name", "content", "content_type", "disposition"), [
+    ("Résiliation d’abonnement.pdf", samples.PDF, "application/pdf", "attachment"),
+    ("Entretien « client » n°2.png", None, "image/png", "inline"),
+    ("Appel 12.mp3", samples.MP3, "audio/mpeg", "inline"),
+    ("Enquête.docx", None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
+])
+def test_every_download_is_sandboxed_pdfs_download_and_names_travel_in_utf8(
+        grid: Any, tp: str, editor: Any, name: str, content: bytes | None, content_type: str,
+        disposition: str) -> None:
+    from urllib.parse import unquote
+
+    content = content if content is not None else (samples.png() if name.endswith("png") else samples.ooxml("docx"))
+    item = upload(client_for(editor), grid, tp, name, content, content_type).json()
+    for url in (item["url"], f"{item['url']}?download=1"):
+        response = client_for(editor).get(url, HTTP_RANGE="bytes=0-3" if url == item["url"] else "")
+        assert response.status_code in (200, 206)
+        policy = response["Content-Security-Policy"]
+        assert policy.startswith("sandbox;") and "default-src 'none'" in policy and "script-src" not in policy
+        header = response["Content-Disposition"]
+        expected = "attachment" if url.endswith("download=1") else disposition
+        assert header.split(";")[0] == expected
+        # RFC 6266: an ASCII fallback, and the exact name in UTF-8.
+        fallback = re.search(r'filename="([^"]*)"', header).group(1)
+        assert fallback.isascii() and fallback.rsplit(".", 1)[1] == name.rsplit(".", 1)[1]
+        assert unquote(re.search(r"filename\*=UTF-8''(\S+)", header).group(1)) == name
+    if name.startswith("Résiliation"):
+        assert 'filename="Resiliation d\'abonnement.pdf"' in header
 
 
 def test_deleting_the_touchpoint_stops_serving_its_files_and_restoring_serves_them_again(
@@ -420,3 +534,23 @@ def test_the_count_on_a_card_is_worded_in_the_page_language() -> None:
         with translation.override(language):
             strings = attachment_panel()["strings"]
         assert (strings["attachmentCountOne"], strings["attachmentCountMany"] % {"n": 3}) == (one, many)
+
+
+def test_entries_signed_before_places_were_signed_are_re_signed_for_their_touchpoint(grid: Any, tp: str,
+                                                                                       editor: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+    from django.core.signing import Signer
+
+    upload(client_for(editor), grid, tp, "a.png", samples.png(), "image/png")
+    entry = Touchpoint.objects.get(id=tp).attachments[0]
+    old_value = "|".join(str(entry[key]) for key in ("id", "name", "content_type", "size"))
+    legacy = {**entry, "sig": Signer(salt="touchpoints.attachment-entry").signature(old_value)}
+    forged = {**legacy, "id": str(uuid.uuid4())}
+    Touchpoint.objects.filter(id=tp).update(attachments=[legacy, forged])
+
+    migration = importlib.import_module("touchpoints.migrations.0003_attachment_entries_signed_for_their_place")
+    migration.resign(apps, None)
+
+    assert Touchpoint.objects.get(id=tp).attachments == [entry]
