@@ -218,8 +218,10 @@ def test_a_copied_map_lists_and_serves_its_attachments_and_can_reorder_them(
 
     first = upload(client_for(editor), grid, tp, "a.png", samples.png(), "image/png").json()
     second = upload(client_for(editor), grid, tp, "b.pdf", samples.PDF, "application/pdf").json()
-    made = (copies.map_duplicate if copy == "duplicate" else copies.map_future_state)(
-        source=grid.map, title="Copy", actor_user=owner)
+    if copy == "duplicate":
+        made = copies.map_duplicate(source=grid.map, title="Copy", actor_user=owner)
+    else:  # a future state takes its touchpoints along only when asked for everything
+        made = copies.map_future_state(source=grid.map, title="Copy", actor_user=owner, content="everything")
     copied = Touchpoint.objects.get(map=made, title="Order page", deleted_by_seq__isnull=True)
     entries = copied.attachments
     assert [e["id"] for e in entries] == [first["id"], second["id"]]
