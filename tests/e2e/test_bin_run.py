@@ -129,7 +129,7 @@ async def test_bin_run_twice_keeps_people_signed_in_and_shows_friendly_error_pag
     guest_page = await guest.new_page()
     assert (await guest_page.goto(share_url)).status == 200
     await page.click("form.inline-form button.btn-danger-quiet")
-    await friendly_404(guest_page, share_url, "Cette page n’existe pas")
+    await friendly_404(guest_page, share_url, "Cette carte n’est plus disponible")
     await guest_page.screenshot(path=artifact("workshop/revoked-link-404-fr.png"))
     await friendly_404(page, f"{bin_run.url}/no/such/page/", "This page is not here")
     await page.screenshot(path=artifact("workshop/unknown-page-404-en.png"))

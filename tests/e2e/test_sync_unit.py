@@ -122,7 +122,9 @@ async def test_two_browser_clients_on_a_real_server_converge(
     from maps import tickets
     from maps.models import Card
 
-    server = await asyncio.to_thread(daphne_server)
+    # The test page comes from another port than daphne: a foreign Origin, which the
+    # socket refuses unless it is trusted, as a deployment would list it.
+    server = await asyncio.to_thread(daphne_server, CSRF_TRUSTED_ORIGINS=static_server)
     map_id = str(grid.map.id)
 
     def new_ticket() -> str:

@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 DEBUG_PAGE_MARKS = ("URLconf", "Using the URLconf", "Django tried these URL patterns", "Traceback", "DEBUG = True")
 
 
-def looks_friendly(response, *phrases: str) -> str:
+def looks_friendly(response, *phrases: str, card: str = "auth-card error-card") -> str:
     body = response.content.decode()
     for mark in DEBUG_PAGE_MARKS:
         assert mark not in body
     for phrase in phrases:
         assert phrase in body, phrase
-    assert 'class="auth-card error-card"' in body  # the app's look, not a bare text page
+    assert f'class="{card}' in body  # the app's look, not a bare text page
     return body
 
 
@@ -34,7 +34,8 @@ def test_an_unknown_address_gets_the_friendly_404_in_the_browser_language(langua
     assert f'<html lang="{language}">' in body
 
 
-@pytest.mark.parametrize(("language", "heading"), [("en", "This page is not here"), ("fr", "Cette page n’existe pas")])
+@pytest.mark.parametrize(("language", "heading"), [("en", "This map is no longer available"),
+                                                   ("fr", "Cette carte n’est plus disponible")])
 def test_a_revoked_share_link_gets_the_friendly_404(grid, owner, language, heading):
     # owner: shared the map, then withdrew the link; the person who got it opens it.
     created = sharing.share_link_create(map=grid.map, created_by=owner, label="for Support")
@@ -42,7 +43,8 @@ def test_a_revoked_share_link_gets_the_friendly_404(grid, owner, language, headi
     sharing.share_link_revoke(link=created.link)
     response = Client(HTTP_ACCEPT_LANGUAGE=language).get(created.path)
     assert response.status_code == 404
-    body = looks_friendly(response, heading)
+    # A dead link has a page of its own: it says the map is gone, not that the address is wrong.
+    body = looks_friendly(response, heading, card="auth-card share-ended")
     assert "Delivery journey" not in body
 
 
