@@ -88,15 +88,16 @@ async def browser() -> AsyncIterator[Any]:
             await instance.close()
 
 
-async def sign_in(browser: Any, base_url: str, username: str, *, locale: str = "en-GB") -> Any:
+async def sign_in(browser: Any, base_url: str, username: str, *, locale: str = "en-GB",
+                  password: str = PASSWORD, viewport: dict[str, int] | None = None) -> Any:
     """A fresh browser context signed in as ``username``; returns its page."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
+    context = await browser.new_context(viewport=viewport or {"width": 1400, "height": 900}, locale=locale)
     page = await context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     await page.goto(f"{base_url}/accounts/login/")
     await page.fill("#id_username", username)
-    await page.fill("#id_password", PASSWORD)
+    await page.fill("#id_password", password)
     await page.click("form[action$='/accounts/login/'] button[type=submit]")
     await page.wait_for_url(f"{base_url}/")
     return page

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import artifact
-from tests.e2e.conftest import wait_synced
+from tests.e2e.conftest import sign_in, wait_synced
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -98,15 +98,8 @@ async def test_bin_run_twice_keeps_people_signed_in_and_shows_friendly_error_pag
     assert (Path(bin_run.env["JOURNEYMAP_STATE_DIR"]) / "secret_key").stat().st_mode & 0o077 == 0
 
     # A facilitator signs in over plain http (so the cookies must not be Secure-only).
-    context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
-    page = await context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    await page.goto(f"{bin_run.url}/accounts/login/")
-    await page.fill("#id_username", username)
-    await page.fill("#id_password", password)
-    await page.click("form[action$='/accounts/login/'] button[type=submit]")
-    await page.wait_for_url(f"{bin_run.url}/")
+    page = await sign_in(browser, bin_run.url, username, password=password, viewport={"width": 1280, "height": 800})
+    context = page.context
     await page.get_by_text("Online order to delivery").first.wait_for()
     # Static files come from whitenoise with DEBUG off: the page is styled.
     topbar_display = await page.evaluate("getComputedStyle(document.querySelector('.topbar')).display")
