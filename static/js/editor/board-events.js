@@ -3,6 +3,7 @@
 import { installDnd } from "../grid/dnd.js";
 import { focusNode, installKeyboard } from "../grid/keyboard.js";
 
+// actions: the functions of the other editor modules that the board's events call.
 export function installBoardEvents(ctx, actions) {
   const { board, panel } = ctx;
   const currentDoc = () => ctx.currentDoc();

@@ -4,6 +4,7 @@
 import { focusNode } from "../grid/keyboard.js";
 import { find, placeOf, textField, uuid } from "../grid/model.js";
 
+// The write functions the other modules are handed; all go through commit().
 export function createCommands(ctx) {
   const { config, s, board, toasts, undo } = ctx;
   const currentDoc = () => ctx.currentDoc();
@@ -84,6 +85,7 @@ export function createCommands(ctx) {
   return { commit, createItem, updateItem, deleteItem, moveItem, runUndo, runRedo, flashOps };
 }
 
+// The toolbar's undo and redo buttons and their keys (Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl/Cmd+Y).
 export function installUndoControls(ctx, { runUndo, runRedo }) {
   const { config, undo } = ctx;
 

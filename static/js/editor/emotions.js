@@ -6,6 +6,7 @@ import { EMOTION_HEIGHT } from "../grid/render.js";
 import { placeMarker, scoreAt, scoreLabel } from "../lanes/emotion.js";
 import { menuButton, section } from "../ui/menu.js";
 
+// Installs the board's emotion listeners; returns the picker the board events open.
 export function installEmotions(ctx, { commit, updateItem, deleteItem, runUndo }) {
   const { config, s, board, toasts, popover, undo } = ctx;
   const currentDoc = () => ctx.currentDoc();

@@ -5,6 +5,7 @@ import { editText } from "../grid/editing.js";
 import { find, orderedStages, placeOf, sorted, uuid } from "../grid/model.js";
 import { confirmDelete, contentOf } from "../ui/deleted.js";
 
+// Returns what the board events, the menus and drag and drop call.
 export function createHeaders(ctx, { commit, updateItem, runUndo }) {
   const { config, s, board, toasts } = ctx;
   const currentDoc = () => ctx.currentDoc();

@@ -5,6 +5,7 @@ import { editText } from "../grid/editing.js";
 import { focusNode } from "../grid/keyboard.js";
 import { find, format, itemText, textField } from "../grid/model.js";
 
+// Returns what the board events and the menus call: open, edit, draft and move by keys.
 export function createItemEditing(ctx, { createItem, updateItem, deleteItem, moveItem }) {
   const { config, s, board, toasts, panel } = ctx;
   const currentDoc = () => ctx.currentDoc();

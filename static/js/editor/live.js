@@ -4,6 +4,7 @@
 import { format, sorted } from "../grid/model.js";
 import { locksFrom, renderPresence } from "../ui/presence.js";
 
+// Connects once; the context's sync is set as soon as the sync module is built.
 export function connectLive(ctx, { exportDialog, drawStrip, drawPicker, flashOps }) {
   const { config, s, board, toasts, panel } = ctx;
   const currentDoc = () => ctx.currentDoc();

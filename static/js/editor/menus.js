@@ -5,6 +5,7 @@ import { menuButton, section } from "../ui/menu.js";
 
 const COLORS = ["", "#fef3c7", "#dcfce7", "#dbeafe", "#fce7f3", "#ede9fe", "#fee2e2", "#e0f2fe"];
 
+// Returns openMenu for the board's "…" buttons.
 export function createMenus(ctx, { updateItem, deleteItem, openPanel, markMoment, renameHeader, deleteHeader, stepHeader }) {
   const { s, board, popover } = ctx;
   const currentDoc = () => ctx.currentDoc();

@@ -5,6 +5,7 @@ import { format, sorted, uuid } from "../grid/model.js";
 import { csrfToken } from "../ui/panel.js";
 import { buildPicker, linkedPersonas, renderStrip } from "../ui/personas.js";
 
+// Draws the strip now; returns drawStrip and drawPicker for the live frames to call.
 export function installPersonas(ctx, { commit, runUndo }) {
   const { config, s, toasts, popover } = ctx;
   const currentDoc = () => ctx.currentDoc();

@@ -5,6 +5,8 @@ import { focusNode } from "../grid/keyboard.js";
 import { find, format, uuid } from "../grid/model.js";
 import { evaluationFace, volumeText } from "../lanes/marks.js";
 
+// Adds the moment section to the touchpoint panel and the Priorities button; returns
+// markMoment for the menus.
 export function installPriorities(ctx, { commit, deleteItem }) {
   const { config, s, board, panel } = ctx;
   const currentDoc = () => ctx.currentDoc();

@@ -3,6 +3,7 @@
 import { format } from "../grid/model.js";
 import { deletedView } from "../ui/deleted.js";
 
+// Installs the toolbar's "Recently deleted" button.
 export function installRecentlyDeleted(ctx, { commit, runUndo }) {
   const { config, s, board, toasts, panel } = ctx;
 

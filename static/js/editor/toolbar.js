@@ -1,6 +1,7 @@
 // The toolbar's team filter and zoom: zooming out past readable card text shows the
 // whole map as cell summaries (semantic zoom), and a click there zooms back to a cell.
 
+// Installs the team filter and the zoom controls; returns zoomToCell for the keyboard.
 export function installToolbar(ctx) {
   const { config, s, board } = ctx;
 
