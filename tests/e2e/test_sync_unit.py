@@ -1,7 +1,8 @@
 """The browser sync module (static/js/sync/), tested in a real Chromium.
 
-The JS tests run in the page with a fake socket and fake timers; this file
-serves the static directory, opens the page and fails with the JS failures.
+The JS tests (tests/js/sync/) run in the page with a fake socket and fake timers;
+this file serves them beside the static directory, opens the page and fails with
+the JS failures.
 It also checks that the JS ``applyOps`` and ``maps.document.apply_ops`` rebuild
 the same document from the same canonical-op fixtures.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import functools
 import json
 import os
 import threading
@@ -25,8 +25,12 @@ from maps.document import apply_ops
 from tests.conftest import need_service
 from tests.servers import daphne_server  # noqa: F401  (fixture)
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
-FIXTURES = STATIC / "js" / "sync" / "tests" / "fixtures.json"
+ROOT = Path(__file__).resolve().parents[2]
+# The modules under test at /static/ as the app serves them; their tests at /tests/,
+# kept out of static/ so that collectstatic does not ship them.
+MOUNTS = {"/static/": ROOT / "static", "/tests/": ROOT / "tests" / "js"}
+FIXTURES = ROOT / "tests" / "js" / "sync" / "fixtures.json"
+TESTS_PAGE = "/tests/sync/index.html"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,13 +47,20 @@ CHROMIUM_ARGS = [
 class QuietHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".json": "application/json"}
 
+    def translate_path(self, path: str) -> str:
+        for prefix, folder in MOUNTS.items():
+            if path.startswith(prefix):
+                self.directory = str(folder)
+                return super().translate_path(path[len(prefix) - 1:])
+        return str(ROOT / "nothing-here")  # anything else: 404
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         pass
 
 
 @pytest.fixture(scope="module")
 def static_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(STATIC)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -77,7 +88,7 @@ async def page(static_server: str) -> AsyncIterator[Any]:
 
 
 async def test_every_browser_unit_test_of_the_sync_module_passes(page: Any, static_server: str) -> None:
-    await page.goto(f"{static_server}/js/sync/tests/index.html")
+    await page.goto(f"{static_server}{TESTS_PAGE}")
     await page.wait_for_function("window.__results && window.__results.done", timeout=60_000)
     results = await page.evaluate("window.__results")
     failures = [r for r in results["results"] if not r["ok"]]
@@ -90,10 +101,10 @@ async def test_every_browser_unit_test_of_the_sync_module_passes(page: Any, stat
 
 async def test_js_apply_ops_rebuilds_the_same_document_as_the_python_one(page: Any, static_server: str) -> None:
     fixtures = json.loads(FIXTURES.read_text())["cases"]
-    await page.goto(f"{static_server}/js/sync/tests/index.html")
+    await page.goto(f"{static_server}{TESTS_PAGE}")
     from_js = await page.evaluate(
         """async () => {
-            const { applyOps, cloneDocument } = await import("../document.js");
+            const { applyOps, cloneDocument } = await import("/static/js/sync/document.js");
             const { cases } = await (await fetch("./fixtures.json")).json();
             return cases.map((fixture) => {
                 const doc = cloneDocument(fixture.doc);
@@ -131,10 +142,10 @@ async def test_two_browser_clients_on_a_real_server_converge(
         return tickets.issue(tickets.make_payload(map_id=map_id, user_id=owner.pk, role="owner"))
 
     await page.expose_function("newTicket", new_ticket)
-    await page.goto(f"{static_server}/js/sync/tests/index.html")
+    await page.goto(f"{static_server}{TESTS_PAGE}")
     outcome = await page.evaluate(
         """async ({ url, stage, lane }) => {
-            const { MapSync } = await import("../index.js");
+            const { MapSync } = await import("/static/js/sync/index.js");
             const open = () => {
                 const sync = new MapSync({ url, getTicket: () => window.newTicket() });
                 sync.start();

@@ -7,7 +7,7 @@ import {
   compareStrings,
   shareDocument,
   sortedItems,
-} from "../document.js";
+} from "/static/js/sync/document.js";
 import { assert, test } from "./runner.js";
 
 const S1 = "00000000-0000-4000-8000-000000000011";

@@ -1,4 +1,4 @@
-import { MapSync } from "../index.js";
+import { MapSync } from "/static/js/sync/index.js";
 import { FakeClock, fakeSocketClass, settle } from "./fakes.js";
 import { assert, test } from "./runner.js";
 

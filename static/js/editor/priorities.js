@@ -1,0 +1,179 @@
+// Moments of truth (on a stage or a touchpoint) and the priorities view that ranks
+// them with the irritants, each entry a way back to its place on the grid.
+
+import { focusNode } from "../grid/keyboard.js";
+import { find, format, uuid } from "../grid/model.js";
+import { evaluationFace, volumeText } from "../lanes/marks.js";
+
+// Adds the moment section to the touchpoint panel and the Priorities button; returns
+// markMoment for the menus.
+export function installPriorities(ctx, { commit, deleteItem }) {
+  const { config, s, board, panel } = ctx;
+  const currentDoc = () => ctx.currentDoc();
+
+  // Mark a stage (touchpoint null) or a touchpoint as a moment of truth, or open the
+  // one it already has; its importance, impact, valence and rationale are in the panel.
+  function markMoment(stage, touchpoint) {
+    const doc = currentDoc();
+    const existing = (doc.moments || []).find((m) => m.stage === stage && (m.touchpoint || null) === (touchpoint || null));
+    if (existing) {
+      panel.open("moment", existing.id, { returnTo: board.items.get(touchpoint) || board.headers.get(stage) });
+      return;
+    }
+    if (!config.canWrite) return;
+    const id = uuid();
+    const title = touchpoint ? find(doc, "touchpoint", touchpoint)?.title : find(doc, "stage", stage)?.name;
+    const fields = { stage, title: (title || s.momentOfTruth).slice(0, 200), valence: "mixed", importance: 3, impact: 3 };
+    if (touchpoint) fields.touchpoint = touchpoint;
+    commit([{ op: "create", entity: "moment", id, fields }], [{ kind: "create", entity: "moment", id }]);
+    requestAnimationFrame(() => panel.open("moment", id, { returnTo: board.items.get(touchpoint) || board.headers.get(stage) }));
+  }
+
+  // In the touchpoint panel: whether it is a moment of truth, and a way to change that.
+  panel.extras.touchpoint = (p, item, host) => {
+    const moment = (currentDoc().moments || []).find((m) => m.touchpoint === item.id);
+    const box = document.createElement("div");
+    box.className = `panel-moment${moment ? " is-moment" : ""}`;
+    const text = document.createElement("p");
+    text.className = "panel-moment-text";
+    text.textContent = moment
+      ? format(s.momentSummary, { importance: moment.importance, impact: moment.impact, weight: moment.importance * moment.impact })
+      : s.notMoment;
+    box.append(text);
+    if (config.canWrite || moment) {
+      const open = document.createElement("button");
+      open.type = "button";
+      open.className = "btn btn-small mark-moment";
+      open.textContent = moment ? s.editMoment : s.markMoment;
+      open.addEventListener("click", () => markMoment(item.stage, item.id));
+      box.append(open);
+    }
+    if (moment && config.canWrite) {
+      const unmark = document.createElement("button");
+      unmark.type = "button";
+      unmark.className = "btn btn-small btn-quiet unmark-moment";
+      unmark.textContent = s.unmarkMoment;
+      unmark.addEventListener("click", () => deleteItem("moment", moment.id, s.deleted));
+      box.append(unmark);
+    }
+    host.append(box);
+  };
+
+  let prioritiesBy = "weight";
+  let prioritiesTimer = null;
+
+  function openPriorities(button) {
+    let list = null;
+    let status = null;
+    const load = async () => {
+      try {
+        const response = await fetch(`/maps/${config.mapId}/priorities/?by=${prioritiesBy}`, { credentials: "same-origin" });
+        if (!response.ok) throw new Error(String(response.status));
+        const data = await response.json();
+        if (list?.isConnected) fillPriorities(list, data.entries);
+        if (status) status.textContent = "";
+      } catch {
+        if (status) status.textContent = s.prioritiesFailed;
+      }
+    };
+    panel.openView("priorities", {
+      kicker: s.priorities,
+      build(body) {
+        const intro = document.createElement("p");
+        intro.className = "small muted priorities-intro";
+        intro.textContent = s.prioritiesIntro;
+        const order = document.createElement("div");
+        order.className = "segmented priorities-order";
+        order.setAttribute("role", "radiogroup");
+        order.setAttribute("aria-label", s.prioritiesOrder);
+        for (const [value, label] of [["weight", s.byImpact], ["volume", s.byVolume]]) {
+          const wrap = document.createElement("label");
+          const radio = document.createElement("input");
+          radio.type = "radio";
+          radio.name = "priorities-by";
+          radio.value = value;
+          radio.checked = value === prioritiesBy;
+          radio.addEventListener("change", () => { prioritiesBy = value; load(); });
+          wrap.append(radio, ` ${label}`);
+          order.append(wrap);
+        }
+        status = document.createElement("p");
+        status.className = "small priorities-status";
+        status.setAttribute("role", "status");
+        list = document.createElement("ol");
+        list.className = "priorities-list";
+        body.append(intro, order, status, list);
+        load();
+      },
+      refresh(doc, changed) {
+        if (!changed.full && !changed.items.some((c) => ["moment", "touchpoint", "stage"].includes(c.entity))) return;
+        clearTimeout(prioritiesTimer);
+        prioritiesTimer = setTimeout(load, 250);
+      },
+    }, { returnTo: button });
+  }
+
+  function fillPriorities(list, entries) {
+    const doc = currentDoc();
+    list.replaceChildren();
+    if (!entries.length) {
+      const empty = document.createElement("li");
+      empty.className = "priorities-empty small muted";
+      empty.textContent = s.prioritiesEmpty;
+      list.append(empty);
+      return;
+    }
+    for (const entry of entries) {
+      const li = document.createElement("li");
+      li.className = `prio-item prio-${entry.kind}${entry.irritant ? " is-irritant" : ""}`;
+      li.dataset.id = entry.id;
+      const link = document.createElement("button");
+      link.type = "button";
+      link.className = "prio-link";
+      const rank = document.createElement("span");
+      rank.className = "prio-rank";
+      rank.textContent = String(entry.rank);
+      const main = document.createElement("span");
+      main.className = "prio-main";
+      const title = document.createElement("span");
+      title.className = "prio-title";
+      title.textContent = entry.title;
+      const meta = document.createElement("span");
+      meta.className = "prio-meta";
+      const tags = [entry.stage_name];
+      if (entry.kind === "moment") tags.push(`★ ${s.momentOfTruth}`);
+      meta.textContent = tags.join(" · ");
+      if (entry.irritant) meta.append(" · ", evaluationFace("irritant"), ` ${s.eval_irritant}`);
+      main.append(title, meta);
+      const score = document.createElement("span");
+      score.className = "prio-score";
+      const tp = entry.touchpoint ? find(doc, "touchpoint", entry.touchpoint) : null;
+      const volume = tp ? volumeText(tp, s) : "";
+      score.textContent = entry.kind === "moment" ? `${entry.importance} × ${entry.impact} = ${entry.weight}` : "";
+      if (volume) {
+        const badge = document.createElement("span");
+        badge.className = "tp-badge tp-volume";
+        badge.textContent = volume;
+        score.append(badge);
+      }
+      link.append(rank, main, score);
+      link.addEventListener("click", () => showOnGrid(entry));
+      li.append(link);
+      list.append(li);
+    }
+  }
+
+  // Back to the grid: scroll the touchpoint (or the stage) into view and flash it.
+  function showOnGrid(entry) {
+    const node = (entry.touchpoint && board.items.get(entry.touchpoint)) || board.items.get(entry.id)
+      || board.headers.get(entry.stage);
+    if (!node) return;
+    node.scrollIntoView({ block: "center", inline: "center" });
+    if (node.classList.contains("item")) focusNode(board, node);
+    board.flash([node.dataset.id || entry.stage]);
+  }
+
+  document.getElementById("priorities-button")?.addEventListener("click", (event) => openPriorities(event.currentTarget));
+
+  return { markMoment };
+}
