@@ -11,9 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from maps.errors import OpError
 from maps.models import JourneyMap, Role, Workspace
-from maps.operations import Ack
 from maps.selectors import map_role, membership_role
 from maps.serializers import ErrorSerializer
 
@@ -86,13 +84,6 @@ def workspace_for(request: Request, workspace_id: Any, *, write: bool = False,
     if write and role not in WRITE_ROLES:
         raise exceptions.PermissionDenied("Viewers cannot change this workspace.")
     return workspace, role
-
-
-def raise_for(ack: Ack) -> None:
-    """Turn a rejected ack into the REST error of the table."""
-    if ack.status == "rejected" and ack.error:
-        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"),
-                      op_index=ack.error.get("op_index"))
 
 
 _DESCRIPTIONS = {

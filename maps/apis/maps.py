@@ -25,7 +25,6 @@ from maps.apis.common import (
     body_object,
     errors,
     map_for,
-    raise_for,
     workspace_for,
 )
 from maps.models import JourneyMap, MapKind
@@ -42,7 +41,7 @@ from maps.serializers import (
     OperationsPageSerializer,
     OperationsRequestSerializer,
 )
-from maps.services import map_archive, map_create
+from maps.services import map_archive, map_create, map_edit
 from maps.services.copy import FUTURE_STATE_DEFAULT, map_duplicate, map_future_state
 
 TAG = ["maps"]
@@ -144,10 +143,8 @@ class MapDetailView(ApiView):
         if archived is False and journey_map.archived:
             journey_map = map_archive(journey_map=journey_map, archived=False)
         if data:
-            ack = apply(map_id=journey_map.id, actor=actor_for(request.user, journey_map.workspace_id),
-                        batch_id=batch_id_for(request),
-                        ops=[{"op": "update", "entity": "map", "id": str(journey_map.id), "fields": data}])
-            raise_for(ack)
+            map_edit(journey_map, request.user, [{"op": "update", "entity": "map", "id": str(journey_map.id),
+                                                  "fields": data}], batch_id=batch_id_for(request))
         if archived is True and not journey_map.archived:
             journey_map = map_archive(journey_map=journey_map)
         journey_map.refresh_from_db()

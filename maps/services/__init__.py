@@ -5,13 +5,33 @@ Map *content* changes only through ``maps.operations.apply``.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
 
 from maps.errors import OpError
 from maps.models import JourneyMap, MapKind, Membership, Role, Team, Workspace
-from maps.operations import Actor, actor_for, apply, new_id
+from maps.operations import MAX_OPS_PER_BATCH, Ack, Actor, actor_for, apply, new_id
+
+
+def map_edit(journey_map: JourneyMap, user: Any, ops: list[dict[str, Any]], *, batch_id: str | None = None,
+             role: str | None = None, max_ops: int | None = MAX_OPS_PER_BATCH) -> Ack:
+    """Apply ``ops`` to the map as ``user`` (``None``: the system) through the write
+    path; the committed ack, or the refusal raised as an ``OpError``.
+
+    For callers that build ops themselves (REST item views, services): a refusal
+    there is an error to report, not an ack to forward (the socket and
+    ``operations/`` forward acks, so they call ``apply``). ``role``: the caller's
+    already checked role, if any; ``max_ops=None`` for whole-map batches.
+    """
+    actor = actor_for(user, journey_map.workspace_id) if user is not None else Actor()
+    ack = apply(map_id=journey_map.id, actor=actor, batch_id=batch_id or f"edit:{uuid.uuid4()}", ops=ops,
+                role=role, max_ops=max_ops)
+    if ack.status == "rejected" and ack.error:
+        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"),
+                      op_index=ack.error.get("op_index"))
+    return ack
 
 
 def workspace_create(*, name: str, owner: Any) -> Workspace:
@@ -61,16 +81,7 @@ def map_create(
     if structure:
         ops = structure_ops(structure)
         if ops:
-            ack = apply(
-                map_id=journey_map.id,
-                actor=actor_for(actor_user, workspace.id) if actor_user else Actor(),
-                batch_id=f"init:{journey_map.id}",
-                ops=ops,
-                role=Role.OWNER,
-                max_ops=None,
-            )
-            if ack.status == "rejected":
-                raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+            map_edit(journey_map, actor_user, ops, batch_id=f"init:{journey_map.id}", role=Role.OWNER, max_ops=None)
     journey_map.refresh_from_db()
     return journey_map
 

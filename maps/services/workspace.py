@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from maps import realtime
 from maps.errors import OpError
 from maps.models import JourneyMap, Membership, Role, Team, Workspace
-from maps.operations import actor_for, apply
+from maps.services import map_edit
 
 
 def broadcast_workspace_item(map_ids: Iterable[Any], entity: str, item: dict[str, Any]) -> None:
@@ -105,10 +105,8 @@ def clear_references(*, workspace_id: Any, actor_user: Any, rows: list[tuple[Any
                 {"op": "update", "entity": entity, "id": str(item_id), "fields": {field_name: None}}
             )
     for map_id, ops in by_map.items():
-        ack = apply(map_id=map_id, actor=actor_for(actor_user, workspace_id), batch_id=f"clear:{uuid.uuid4()}",
-                    ops=ops, role=Role.OWNER, max_ops=None)
-        if ack.status == "rejected":
-            raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+        map_edit(JourneyMap(id=map_id, workspace_id=workspace_id), actor_user, ops,
+                 batch_id=f"clear:{uuid.uuid4()}", role=Role.OWNER, max_ops=None)
 
 
 # --- members ------------------------------------------------------------------------

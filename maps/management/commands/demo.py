@@ -17,7 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from maps.models import JourneyMap, Membership, Role, Team, Workspace
-from maps.services import team_create, workspace_create
+from maps.operations import new_id
+from maps.services import map_edit, team_create, workspace_create
 
 
 class Command(BaseCommand):
@@ -96,7 +97,6 @@ def remembered_password(username: str) -> str | None:
 
 def add_sample_content(journey_map: JourneyMap, user) -> None:
     """A few cards, touchpoints and an emotion curve, so the demo map reads like one."""
-    from maps.operations import actor_for, apply, new_id
     from maps.selectors import map_document
 
     doc = map_document(map_id=journey_map.id)
@@ -131,5 +131,4 @@ def add_sample_content(journey_map: JourneyMap, user) -> None:
         for s, score in enumerate((1, -1, 2, -3, 1, 2)[: len(stages)]):
             ops.append({"op": "create", "entity": "emotion", "id": new_id(),
                         "fields": {"stage": stages[s], "score": score}})
-    apply(map_id=journey_map.id, actor=actor_for(user, journey_map.workspace_id), batch_id="demo:sample",
-          ops=ops, max_ops=None)
+    map_edit(journey_map, user, ops, batch_id="demo:sample", max_ops=None)
