@@ -1,6 +1,8 @@
-"""Writes that are not map content: workspaces, members, teams, maps themselves.
+"""Writes of workspaces and of maps themselves (create, edit, archive); teams,
+members and channels are in ``maps.services.workspace``.
 
-Map *content* changes only through ``maps.operations.apply``.
+Map *content* changes only through ``maps.operations.apply``; services that build
+ops call it through ``map_edit``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from maps.errors import OpError
-from maps.models import JourneyMap, MapKind, Membership, Role, Team, Workspace
+from maps.models import JourneyMap, MapKind, Membership, Role, Workspace
 from maps.operations import MAX_OPS_PER_BATCH, Ack, Actor, actor_for, apply, new_id
 
 
@@ -39,17 +41,6 @@ def workspace_create(*, name: str, owner: Any) -> Workspace:
         workspace = Workspace.objects.create(name=name)
         Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
     return workspace
-
-
-def membership_set(*, workspace: Workspace, user: Any, role: str, team: Team | None = None) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
-        workspace=workspace, user=user, defaults={"role": role, "team": team}
-    )
-    return membership
-
-
-def team_create(*, workspace: Workspace, name: str, color: str = "#4f46e5") -> Team:
-    return Team.objects.create(workspace=workspace, name=name, color=color)
 
 
 def map_create(

@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand
 
 from maps.models import JourneyMap, Membership, Role, Team, Workspace
 from maps.operations import new_id
-from maps.services import map_edit, team_create, workspace_create
+from maps.services import map_edit, workspace_create
+from maps.services.workspace import team_add
 
 
 class Command(BaseCommand):
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         if workspace is None:
             workspace = workspace_create(name="Demo workspace", owner=user)
             for name, color in (("Marketing", "#db2777"), ("Sales", "#2563eb"), ("Support", "#059669")):
-                team_create(workspace=workspace, name=name, color=color)
+                team_add(workspace=workspace, name=name, color=color)
             support = Team.objects.get(workspace=workspace, name="Support")
             Membership.objects.filter(workspace=workspace, user=user).update(team=support, role=Role.OWNER)
         if not JourneyMap.objects.filter(workspace=workspace).exists():
