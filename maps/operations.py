@@ -21,7 +21,7 @@ from fractional_indexing import FIError, generate_key_between, validate_order_ke
 
 from journeymap import strict
 from maps import realtime
-from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, serialize, uuid_string
+from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, Validator, serialize, uuid_string
 from maps.errors import OpError
 from maps.models import JourneyMap, Membership, Operation, Role
 from maps.rows import exists, rows_for, statement_cursor
@@ -34,6 +34,18 @@ MAX_BATCH_ID = 100
 # Keys longer than this are replaced by a fresh, shorter one (``rebased``).
 MAX_POSITION_LENGTH = 48
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldInvalid("must be true or false")
+    return value
+
+
+# Fields only services write (``service_fields=True``), never a client's batch:
+# archiving a map also ends its share links, which ``maps.services.map_update``
+# arranges around the op.
+SERVICE_FIELDS: dict[str, dict[str, Validator]] = {"map": {"archived": flag}}
 
 
 @dataclass
@@ -101,7 +113,8 @@ class ParsedOp:
     if_version: int | None
 
 
-def parse_batch(batch_id: Any, ops: Any, *, max_ops: int | None = MAX_OPS_PER_BATCH) -> list[ParsedOp]:
+def parse_batch(batch_id: Any, ops: Any, *, max_ops: int | None = MAX_OPS_PER_BATCH,
+                service_fields: bool = False) -> list[ParsedOp]:
     if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_BATCH_ID:
         raise OpError("invalid", f"batch_id must be a non-empty string of at most {MAX_BATCH_ID} characters",
                       field="batch_id")
@@ -111,10 +124,10 @@ def parse_batch(batch_id: Any, ops: Any, *, max_ops: int | None = MAX_OPS_PER_BA
         raise OpError("invalid", "ops must be a non-empty list", field="ops")
     if max_ops is not None and len(ops) > max_ops:
         raise OpError("invalid", f"a batch holds at most {max_ops} ops", field="ops")
-    return [parse_op(index, raw) for index, raw in enumerate(ops)]
+    return [parse_op(index, raw, service_fields=service_fields) for index, raw in enumerate(ops)]
 
 
-def parse_op(index: int, raw: Any) -> ParsedOp:
+def parse_op(index: int, raw: Any, *, service_fields: bool = False) -> ParsedOp:
     def fail(message: str, field_name: str | None = None) -> OpError:
         return OpError("invalid", message, field=field_name, op_index=index)
 
@@ -149,11 +162,12 @@ def parse_op(index: int, raw: Any) -> ParsedOp:
     if spec.name == "emotion" and kind == "move":
         raise fail("an emotion point is not moved: update its score", "op")
 
+    validators = {**spec.fields, **SERVICE_FIELDS.get(spec.name, {})} if service_fields else spec.fields
     allowed: set[str]
     if kind == "create":
         allowed = set(spec.fields) | (set(PLACEMENT_KEYS) if spec.ordered else set())
     elif kind == "update":
-        allowed = set(spec.fields) - set(spec.container)
+        allowed = set(validators) - set(spec.container)
     elif kind == "move":
         allowed = set(spec.container) | set(PLACEMENT_KEYS)
     else:
@@ -173,7 +187,7 @@ def parse_op(index: int, raw: Any) -> ParsedOp:
             elif key == "position":
                 placement[key] = check_position(value)
             else:
-                clean[key] = spec.fields[key](value)
+                clean[key] = validators[key](value)
         except FieldInvalid as exc:
             raise fail(f"{key} {exc}", key) from None
     if kind == "create":
@@ -199,7 +213,8 @@ def check_position(value: Any) -> str:
 
 
 def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | None = None,
-          max_ops: int | None = MAX_OPS_PER_BATCH, parsed: list[ParsedOp] | None = None) -> Ack:
+          max_ops: int | None = MAX_OPS_PER_BATCH, parsed: list[ParsedOp] | None = None,
+          service_fields: bool = False) -> Ack:
     """Validate, authorise and commit one batch; return its ack.
 
     Locking: the map row is locked (``UPDATE ... RETURNING seq``) for the whole transaction, so
@@ -207,14 +222,15 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
     ``ops`` frame is handed to the channel layer on commit, never before.
     ``role`` may be given by a caller that already checked membership (the socket
     re-checks on connect and when memberships change); otherwise it is read here.
-    ``max_ops=None`` is for internal callers only (copying a whole map in one batch).
+    ``max_ops=None`` is for internal callers only (copying a whole map in one batch);
+    so is ``service_fields=True`` (the map's ``archived``, see ``SERVICE_FIELDS``).
     ``parsed`` is ``parse_batch(batch_id, ops)`` when the caller already ran it (the
     socket does, to refuse a batch that can never succeed before it spends a token).
     """
     safe_batch_id = batch_id if isinstance(batch_id, str) else str(batch_id)[:MAX_BATCH_ID]
     try:
         if parsed is None:
-            parsed = parse_batch(batch_id, ops, max_ops=max_ops)
+            parsed = parse_batch(batch_id, ops, max_ops=max_ops, service_fields=service_fields)
         request_hash = batch_hash(ops)
         try:
             map_id = uuid.UUID(str(map_id))
@@ -295,12 +311,15 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
     # A caller that checked membership itself passes the role; otherwise the one
     # read by the locking statement counts.
     _authorise(actor, role if role is not None else member_role)
-    if archived:
-        raise OpError("gone", "this map is archived")
-    writer = BatchWriter(JourneyMap(id=map_id, workspace_id=workspace_id, seq=seq), seq, actor, now)
+    writer = BatchWriter(JourneyMap(id=map_id, workspace_id=workspace_id, seq=seq), seq, actor, now,
+                         archived=archived)
     canonical: list[dict[str, Any]] = []
     rebased = False
     for op in parsed:
+        # An archived map takes no op but the one that brings it back (a refusal of
+        # the map, not of an op: no op_index).
+        if writer.archived and not unarchives(op):
+            raise OpError("gone", "this map is archived")
         try:
             committed, op_rebased = writer.apply(op)
         except OpError as error:
@@ -328,13 +347,15 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
 class BatchWriter:
     """Applies the ops of one batch inside the locked transaction."""
 
-    def __init__(self, journey_map: JourneyMap, seq: int, actor: Actor, now: Any):
+    def __init__(self, journey_map: JourneyMap, seq: int, actor: Actor, now: Any, *, archived: bool = False):
         # ``journey_map`` carries only id and workspace_id: the row itself is
         # read (already locked) only when an op updates the map's own fields.
         self.map = journey_map
         self.seq = seq
         self.actor = actor
         self.now = now
+        # Followed through the batch: archiving may be one of its ops.
+        self.archived = archived
 
     # -- lookups -------------------------------------------------------------------
 
@@ -442,6 +463,8 @@ class BatchWriter:
         obj.version += 1
         obj.updated_at = self.now
         rows_for(spec.model).update(obj, [*update_fields, "version", "updated_at"])
+        if spec.name == "map":
+            self.archived = obj.archived
         fields = {key: serialize(spec, obj)[key] for key in op.fields}
         fields["version"] = obj.version
         return {"op": "update", "entity": spec.name, "id": op.id, "fields": fields}, False
@@ -662,6 +685,10 @@ class BatchWriter:
             j = sibling("before")
             return between(positions[j - 1] if j > 0 else None, positions[j]), False
         return between(positions[-1] if positions else None, None), False
+
+
+def unarchives(op: ParsedOp) -> bool:
+    return op.spec.name == "map" and op.fields.get("archived") is False
 
 
 def full_fields(spec: EntitySpec, obj: Any) -> dict[str, Any]:

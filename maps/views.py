@@ -22,7 +22,7 @@ from maps.forms import MapFromTemplateForm, MapSearchForm, WorkspaceForm
 from maps.models import Card, JourneyMap, MapKind, MapPersona, Membership, Role, Stage, Workspace
 from maps.selectors import map_document, map_role
 from maps.services import copy as copy_services
-from maps.services import workspace_create
+from maps.services import map_archive, workspace_create
 from personas.selectors import persona_item, persona_list
 from templates_lib.models import MapTemplate
 from touchpoints.models import Touchpoint
@@ -212,10 +212,8 @@ def map_future_state(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def map_archive_toggle(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
-    from maps.services import map_archive
-
     journey_map = _map_for_write(request, map_id)
-    map_archive(journey_map=journey_map, archived=not journey_map.archived)
+    map_archive(journey_map=journey_map, user=request.user, archived=not journey_map.archived)
     if journey_map.archived:
         messages.success(request, _("“%(title)s” was archived.") % {"title": journey_map.title})
     else:

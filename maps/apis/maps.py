@@ -41,7 +41,7 @@ from maps.serializers import (
     OperationsPageSerializer,
     OperationsRequestSerializer,
 )
-from maps.services import map_archive, map_create, map_edit
+from maps.services import map_archive, map_create, map_update
 from maps.services.copy import FUTURE_STATE_DEFAULT, map_duplicate, map_future_state
 
 TAG = ["maps"]
@@ -138,23 +138,15 @@ class MapDetailView(ApiView):
         journey_map, _ = map_for(request, map_id, write=True)
         serializer = MapUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        archived = data.pop("archived", None)
-        if archived is False and journey_map.archived:
-            journey_map = map_archive(journey_map=journey_map, archived=False)
-        if data:
-            map_edit(journey_map, request.user, [{"op": "update", "entity": "map", "id": str(journey_map.id),
-                                                  "fields": data}], batch_id=batch_id_for(request))
-        if archived is True and not journey_map.archived:
-            journey_map = map_archive(journey_map=journey_map)
-        journey_map.refresh_from_db()
+        journey_map = map_update(journey_map=journey_map, user=request.user,
+                                 fields=dict(serializer.validated_data), batch_id=batch_id_for(request))
         return Response(MapSerializer(journey_map).data)
 
     @extend_schema(tags=TAG, operation_id="maps_destroy", parameters=[MAP_ID], summary="Archive a map",
                    responses={204: OpenApiResponse(description="Archived."), **errors(401, 403, 404)})
     def delete(self, request: Request, map_id: str) -> Response:
         journey_map, _ = map_for(request, map_id, write=True)
-        map_archive(journey_map=journey_map)
+        map_archive(journey_map=journey_map, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
