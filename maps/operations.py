@@ -1,9 +1,10 @@
 """The single write path: every change to a map goes through ``apply``.
 
-``apply`` validates a batch of ops, checks the actor's role, then writes it in one
-transaction holding a row lock on the map (``SELECT ... FOR UPDATE``). The lock
-orders all writers of one map, whichever process they run in, so ``seq`` is
-gap-free and each committed batch is exactly one op-log row. After commit the
+``apply`` checks the shape of a batch of ops, then, in one transaction, takes the
+map's row lock and its next ``seq`` with a single ``UPDATE ... RETURNING`` (which
+also reads the actor's role), authorises the actor under that lock and writes the
+ops. The lock orders all writers of one map, whichever process they run in, so
+``seq`` is gap-free and each committed batch is exactly one op-log row. After commit the
 batch is broadcast once to the map's channel-layer group (``maps.realtime``).
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from fractional_indexing import FIError, generate_key_between, validate_order_key
 
@@ -23,8 +25,10 @@ from journeymap import strict
 from maps import realtime
 from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, Validator, serialize, uuid_string
 from maps.errors import OpError
-from maps.models import JourneyMap, Membership, Operation, Role
+from maps.models import JourneyMap, MapPersona, Membership, Operation, Role, Team
 from maps.rows import exists, rows_for, statement_cursor
+from personas.models import Persona
+from touchpoints.models import Channel
 
 OP_KINDS = ("create", "update", "move", "delete", "restore")
 OP_KEYS = {"op", "entity", "id", "fields", "if_version"}
@@ -380,27 +384,17 @@ class BatchWriter:
                 raise OpError("parent_deleted", f"{key} {value} is deleted", field=key)
             return
         if target == "team":
-            from maps.models import Team
-
             teams = rows_for(Team)
             if not exists(f"SELECT 1 FROM {teams.table} WHERE id = %s AND workspace_id = %s",
                           [teams.prep("id", value), teams.prep("workspace_id", self.map.workspace_id)]):
                 raise OpError("not_found", f"no team {value} in this workspace", field=key)
         elif target == "channel":
-            from django.db.models import Q
-
-            from touchpoints.models import Channel
-
             if not Channel.objects.filter(Q(workspace__isnull=True) | Q(workspace_id=self.map.workspace_id),
                                           id=value).exists():
                 raise OpError("not_found", f"no channel {value}", field=key)
         elif target == "persona":
-            from maps.models import MapPersona
-
             link = MapPersona.objects.filter(map_id=self.map.id, persona_id=value).first()
             if spec.name == "persona_link":
-                from personas.models import Persona
-
                 if not Persona.objects.filter(id=value, workspace_id=self.map.workspace_id).exists():
                     raise OpError("not_found", f"no persona {value} in this workspace", field=key)
                 if link is not None:
@@ -517,11 +511,8 @@ class BatchWriter:
         # resurrect an orphan.
         for key in spec.container:
             self.live_ref(spec, key, getattr(obj, spec.attname(key)) and str(getattr(obj, spec.attname(key))))
-        if spec.name == "persona_link":
-            from personas.models import Persona
-
-            if not Persona.objects.filter(id=obj.persona_id, archived=False).exists():
-                raise OpError("gone", "this persona was archived", field="persona")
+        if spec.name == "persona_link" and not Persona.objects.filter(id=obj.persona_id, archived=False).exists():
+            raise OpError("gone", "this persona was archived", field="persona")
         deleted_by = obj.deleted_by_seq
         obj.deleted_by_seq = None
         obj.version += 1
@@ -551,8 +542,6 @@ class BatchWriter:
         rows = spec.model.objects.filter(map_id=self.map.id, deleted_by_seq__isnull=True, **where)
         ids = [str(pk) for pk in rows.values_list("id", flat=True)]
         if ids:
-            from django.db.models import F
-
             spec.model.objects.filter(id__in=ids).update(
                 deleted_by_seq=self.seq, version=F("version") + 1, updated_at=self.now
             )
@@ -607,11 +596,9 @@ class BatchWriter:
             if target in ENTITIES:
                 if ENTITIES[target].model.objects.filter(id=value, deleted_by_seq__isnull=False).exists():
                     return False
-            elif target == "persona":
-                from maps.models import MapPersona
-
-                if MapPersona.objects.filter(map_id=self.map.id, persona_id=value, deleted_by_seq__isnull=False).exists():
-                    return False
+            elif target == "persona" and MapPersona.objects.filter(
+                    map_id=self.map.id, persona_id=value, deleted_by_seq__isnull=False).exists():
+                return False
         return True
 
     def emotion_upsert(self, op: ParsedOp) -> dict[str, Any] | None:

@@ -43,6 +43,7 @@ from maps.serializers import (
 )
 from maps.services import map_archive, map_create, map_update
 from maps.services.copy import FUTURE_STATE_DEFAULT, map_duplicate, map_future_state
+from templates_lib.services import map_from_template, template_visible
 
 TAG = ["maps"]
 MAX_OPS_PAGE = 500
@@ -102,8 +103,6 @@ class MapListView(generics.GenericAPIView, ApiView):
         data = serializer.validated_data
         workspace, _ = workspace_for(request, data["workspace"], write=True)
         if data.get("template"):
-            from templates_lib.services import map_from_template, template_visible
-
             template = template_visible(user=request.user, template_id=data["template"], workspace_id=workspace.id)
             if template is None:
                 raise exceptions.NotFound("No such template.")
