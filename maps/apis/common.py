@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.request import Request
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from maps.models import JourneyMap, Role, Workspace
@@ -60,6 +62,23 @@ def body_object(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise exceptions.ValidationError({"non_field_errors": ["The body must be a JSON object."]})
     return dict(data)
+
+
+def valid_body(serializer_class: type[Serializer], request: Request, **kwargs: Any) -> dict[str, Any]:
+    """The request body as ``serializer_class`` accepts it; otherwise a 400 that
+    names each refused field (``kwargs``: an instance, ``partial``, a context)."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def row_or_404(rows: QuerySet, item_id: Any, what: str) -> Any:
+    """The row of ``rows`` a path id names; a 404 for anything else (a malformed id,
+    another workspace's row)."""
+    row = rows.filter(id=parse_id(item_id, what)).first()
+    if row is None:
+        raise exceptions.NotFound(f"No such {what}.")
+    return row
 
 
 def map_for(request: Request, map_id: Any, *, write: bool = False) -> tuple[JourneyMap, str]:

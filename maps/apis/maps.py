@@ -25,6 +25,7 @@ from maps.apis.common import (
     body_object,
     errors,
     map_for,
+    valid_body,
     workspace_for,
 )
 from maps.models import JourneyMap, MapKind
@@ -98,9 +99,7 @@ class MapListView(generics.GenericAPIView, ApiView):
         request=MapCreateSerializer, responses={201: MapSerializer, **errors(*WRITE_ERRORS)},
     )
     def post(self, request: Request) -> Response:
-        serializer = MapCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid_body(MapCreateSerializer, request)
         workspace, _ = workspace_for(request, data["workspace"], write=True)
         if data.get("template"):
             template = template_visible(user=request.user, template_id=data["template"], workspace_id=workspace.id)
@@ -135,10 +134,8 @@ class MapDetailView(ApiView):
     )
     def patch(self, request: Request, map_id: str) -> Response:
         journey_map, _ = map_for(request, map_id, write=True)
-        serializer = MapUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         journey_map = map_update(journey_map=journey_map, user=request.user,
-                                 fields=dict(serializer.validated_data), batch_id=batch_id_for(request))
+                                 fields=dict(valid_body(MapUpdateSerializer, request)), batch_id=batch_id_for(request))
         return Response(MapSerializer(journey_map).data)
 
     @extend_schema(tags=TAG, operation_id="maps_destroy", parameters=[MAP_ID], summary="Archive a map",
@@ -155,10 +152,8 @@ class MapDuplicateView(ApiView):
                    request=MapDuplicateSerializer, responses={201: MapSerializer, **errors(*WRITE_ERRORS)})
     def post(self, request: Request, map_id: str) -> Response:
         journey_map, _ = map_for(request, map_id, write=True)
-        serializer = MapDuplicateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        copy = map_duplicate(source=journey_map, title=serializer.validated_data.get("title"),
-                             actor_user=request.user)
+        data = valid_body(MapDuplicateSerializer, request)
+        copy = map_duplicate(source=journey_map, title=data.get("title"), actor_user=request.user)
         return Response(MapSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 
