@@ -18,8 +18,11 @@ from django.core.management.base import BaseCommand
 
 from maps.models import JourneyMap, Membership, Role, Team, Workspace
 from maps.operations import new_id
+from maps.selectors import map_document
 from maps.services import map_edit, workspace_create
 from maps.services.workspace import team_add
+from templates_lib.models import MapTemplate
+from templates_lib.services import ensure_builtin_templates, map_from_template
 
 
 class Command(BaseCommand):
@@ -34,9 +37,6 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the app will answer")
 
     def handle(self, *args, username: str, password: str | None, reset_password: bool, base_url: str, **options):
-        from templates_lib.models import MapTemplate
-        from templates_lib.services import ensure_builtin_templates, map_from_template
-
         ensure_builtin_templates()
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username, defaults={"first_name": "Demo"})
@@ -98,8 +98,6 @@ def remembered_password(username: str) -> str | None:
 
 def add_sample_content(journey_map: JourneyMap, user) -> None:
     """A few cards, touchpoints and an emotion curve, so the demo map reads like one."""
-    from maps.selectors import map_document
-
     doc = map_document(map_id=journey_map.id)
     stages = [s["id"] for s in doc["stages"]]
     lanes = {lane["kind"]: lane["id"] for lane in reversed(doc["lanes"])}
