@@ -67,7 +67,8 @@ def setup_map() -> tuple[str, list[str], str, str]:
     from rest_framework.authtoken.models import Token
 
     from maps.selectors import map_document
-    from maps.services import map_create, membership_set, workspace_create
+    from maps.services import map_create, workspace_create
+    from maps.services.workspace import member_add
 
     def UserFactory(username: str):  # noqa: N802  (no password: clients use tokens)
         return get_user_model().objects.create(username=username)
@@ -78,7 +79,7 @@ def setup_map() -> tuple[str, list[str], str, str]:
     tokens = []
     for i in range(80):
         user = UserFactory(username=f"bench-{tag}-{i}")
-        membership_set(workspace=workspace, user=user, role="editor")
+        member_add(workspace=workspace, user=user, role="editor")
         tokens.append(Token.objects.create(user=user).key)
     journey_map = map_create(workspace=workspace, title="Bench", actor_user=owner,
                              structure={"stages": [{"name": f"S{i}"} for i in range(6)],

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import uuid
 from typing import Any
 
 MAX_DEPTH = 64
@@ -205,3 +206,13 @@ def loads(data: str | bytes | bytearray) -> Any:
             error.document = value
             raise
     return value
+
+
+def is_uuid(value: Any) -> bool:
+    """Whether ``value`` (a string or not) names a UUID: for ids from a form or a
+    share link's options, where anything else simply names nothing."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

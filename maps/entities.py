@@ -187,6 +187,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 "kind": choice(list(MapKind.values)),
                 "language": choice(["en", "fr"]),
             },
+            readonly=("archived",),
             ordered=False,
         ),
         EntitySpec(

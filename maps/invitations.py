@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journeymap.strict import is_uuid
 from maps.errors import OpError
 from maps.models import Invitation, Membership, Role, Team, Workspace
 
@@ -59,20 +60,10 @@ def _check_role(role: str) -> str:
 def _team(workspace: Workspace, team_id: Any) -> Team | None:
     if team_id in (None, ""):
         return None
-    team = Team.objects.filter(workspace=workspace, id=team_id).first() if _is_uuid(team_id) else None
+    team = Team.objects.filter(workspace=workspace, id=team_id).first() if is_uuid(team_id) else None
     if team is None:
         raise OpError("not_found", "no such team in this workspace", field="team")
     return team
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def invite_link_create(*, workspace: Workspace, created_by: Any, role: str, team_id: Any = None,

@@ -1,9 +1,10 @@
 """The single write path: every change to a map goes through ``apply``.
 
-``apply`` validates a batch of ops, checks the actor's role, then writes it in one
-transaction holding a row lock on the map (``SELECT ... FOR UPDATE``). The lock
-orders all writers of one map, whichever process they run in, so ``seq`` is
-gap-free and each committed batch is exactly one op-log row. After commit the
+``apply`` checks the shape of a batch of ops, then, in one transaction, takes the
+map's row lock and its next ``seq`` with a single ``UPDATE ... RETURNING`` (which
+also reads the actor's role), authorises the actor under that lock and writes the
+ops. The lock orders all writers of one map, whichever process they run in, so
+``seq`` is gap-free and each committed batch is exactly one op-log row. After commit the
 batch is broadcast once to the map's channel-layer group (``maps.realtime``).
 """
 
@@ -16,15 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from fractional_indexing import FIError, generate_key_between, validate_order_key
 
 from journeymap import strict
 from maps import realtime
-from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, serialize, uuid_string
+from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, Validator, serialize, uuid_string
 from maps.errors import OpError
-from maps.models import JourneyMap, Membership, Operation, Role
+from maps.models import JourneyMap, MapPersona, Membership, Operation, Role, Team
 from maps.rows import exists, rows_for, statement_cursor
+from personas.models import Persona
+from touchpoints.models import Channel
 
 OP_KINDS = ("create", "update", "move", "delete", "restore")
 OP_KEYS = {"op", "entity", "id", "fields", "if_version"}
@@ -34,6 +38,18 @@ MAX_BATCH_ID = 100
 # Keys longer than this are replaced by a fresh, shorter one (``rebased``).
 MAX_POSITION_LENGTH = 48
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldInvalid("must be true or false")
+    return value
+
+
+# Fields only services write (``service_fields=True``), never a client's batch:
+# archiving a map also ends its share links, which ``maps.services.map_update``
+# arranges around the op.
+SERVICE_FIELDS: dict[str, dict[str, Validator]] = {"map": {"archived": flag}}
 
 
 @dataclass
@@ -101,7 +117,8 @@ class ParsedOp:
     if_version: int | None
 
 
-def parse_batch(batch_id: Any, ops: Any, *, max_ops: int | None = MAX_OPS_PER_BATCH) -> list[ParsedOp]:
+def parse_batch(batch_id: Any, ops: Any, *, max_ops: int | None = MAX_OPS_PER_BATCH,
+                service_fields: bool = False) -> list[ParsedOp]:
     if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_BATCH_ID:
         raise OpError("invalid", f"batch_id must be a non-empty string of at most {MAX_BATCH_ID} characters",
                       field="batch_id")
@@ -111,10 +128,10 @@ def parse_batch(batch_id: Any, ops: Any, *, max_ops: int | None = MAX_OPS_PER_BA
         raise OpError("invalid", "ops must be a non-empty list", field="ops")
     if max_ops is not None and len(ops) > max_ops:
         raise OpError("invalid", f"a batch holds at most {max_ops} ops", field="ops")
-    return [parse_op(index, raw) for index, raw in enumerate(ops)]
+    return [parse_op(index, raw, service_fields=service_fields) for index, raw in enumerate(ops)]
 
 
-def parse_op(index: int, raw: Any) -> ParsedOp:
+def parse_op(index: int, raw: Any, *, service_fields: bool = False) -> ParsedOp:
     def fail(message: str, field_name: str | None = None) -> OpError:
         return OpError("invalid", message, field=field_name, op_index=index)
 
@@ -149,11 +166,12 @@ def parse_op(index: int, raw: Any) -> ParsedOp:
     if spec.name == "emotion" and kind == "move":
         raise fail("an emotion point is not moved: update its score", "op")
 
+    validators = {**spec.fields, **SERVICE_FIELDS.get(spec.name, {})} if service_fields else spec.fields
     allowed: set[str]
     if kind == "create":
         allowed = set(spec.fields) | (set(PLACEMENT_KEYS) if spec.ordered else set())
     elif kind == "update":
-        allowed = set(spec.fields) - set(spec.container)
+        allowed = set(validators) - set(spec.container)
     elif kind == "move":
         allowed = set(spec.container) | set(PLACEMENT_KEYS)
     else:
@@ -173,7 +191,7 @@ def parse_op(index: int, raw: Any) -> ParsedOp:
             elif key == "position":
                 placement[key] = check_position(value)
             else:
-                clean[key] = spec.fields[key](value)
+                clean[key] = validators[key](value)
         except FieldInvalid as exc:
             raise fail(f"{key} {exc}", key) from None
     if kind == "create":
@@ -199,7 +217,8 @@ def check_position(value: Any) -> str:
 
 
 def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | None = None,
-          max_ops: int | None = MAX_OPS_PER_BATCH, parsed: list[ParsedOp] | None = None) -> Ack:
+          max_ops: int | None = MAX_OPS_PER_BATCH, parsed: list[ParsedOp] | None = None,
+          service_fields: bool = False) -> Ack:
     """Validate, authorise and commit one batch; return its ack.
 
     Locking: the map row is locked (``UPDATE ... RETURNING seq``) for the whole transaction, so
@@ -207,14 +226,15 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
     ``ops`` frame is handed to the channel layer on commit, never before.
     ``role`` may be given by a caller that already checked membership (the socket
     re-checks on connect and when memberships change); otherwise it is read here.
-    ``max_ops=None`` is for internal callers only (copying a whole map in one batch).
+    ``max_ops=None`` is for internal callers only (copying a whole map in one batch);
+    so is ``service_fields=True`` (the map's ``archived``, see ``SERVICE_FIELDS``).
     ``parsed`` is ``parse_batch(batch_id, ops)`` when the caller already ran it (the
     socket does, to refuse a batch that can never succeed before it spends a token).
     """
     safe_batch_id = batch_id if isinstance(batch_id, str) else str(batch_id)[:MAX_BATCH_ID]
     try:
         if parsed is None:
-            parsed = parse_batch(batch_id, ops, max_ops=max_ops)
+            parsed = parse_batch(batch_id, ops, max_ops=max_ops, service_fields=service_fields)
         request_hash = batch_hash(ops)
         try:
             map_id = uuid.UUID(str(map_id))
@@ -295,12 +315,15 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
     # A caller that checked membership itself passes the role; otherwise the one
     # read by the locking statement counts.
     _authorise(actor, role if role is not None else member_role)
-    if archived:
-        raise OpError("gone", "this map is archived")
-    writer = BatchWriter(JourneyMap(id=map_id, workspace_id=workspace_id, seq=seq), seq, actor, now)
+    writer = BatchWriter(JourneyMap(id=map_id, workspace_id=workspace_id, seq=seq), seq, actor, now,
+                         archived=archived)
     canonical: list[dict[str, Any]] = []
     rebased = False
     for op in parsed:
+        # An archived map takes no op but the one that brings it back (a refusal of
+        # the map, not of an op: no op_index).
+        if writer.archived and not unarchives(op):
+            raise OpError("gone", "this map is archived")
         try:
             committed, op_rebased = writer.apply(op)
         except OpError as error:
@@ -328,13 +351,15 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
 class BatchWriter:
     """Applies the ops of one batch inside the locked transaction."""
 
-    def __init__(self, journey_map: JourneyMap, seq: int, actor: Actor, now: Any):
+    def __init__(self, journey_map: JourneyMap, seq: int, actor: Actor, now: Any, *, archived: bool = False):
         # ``journey_map`` carries only id and workspace_id: the row itself is
         # read (already locked) only when an op updates the map's own fields.
         self.map = journey_map
         self.seq = seq
         self.actor = actor
         self.now = now
+        # Followed through the batch: archiving may be one of its ops.
+        self.archived = archived
 
     # -- lookups -------------------------------------------------------------------
 
@@ -359,27 +384,17 @@ class BatchWriter:
                 raise OpError("parent_deleted", f"{key} {value} is deleted", field=key)
             return
         if target == "team":
-            from maps.models import Team
-
             teams = rows_for(Team)
             if not exists(f"SELECT 1 FROM {teams.table} WHERE id = %s AND workspace_id = %s",
                           [teams.prep("id", value), teams.prep("workspace_id", self.map.workspace_id)]):
                 raise OpError("not_found", f"no team {value} in this workspace", field=key)
         elif target == "channel":
-            from django.db.models import Q
-
-            from touchpoints.models import Channel
-
             if not Channel.objects.filter(Q(workspace__isnull=True) | Q(workspace_id=self.map.workspace_id),
                                           id=value).exists():
                 raise OpError("not_found", f"no channel {value}", field=key)
         elif target == "persona":
-            from maps.models import MapPersona
-
             link = MapPersona.objects.filter(map_id=self.map.id, persona_id=value).first()
             if spec.name == "persona_link":
-                from personas.models import Persona
-
                 if not Persona.objects.filter(id=value, workspace_id=self.map.workspace_id).exists():
                     raise OpError("not_found", f"no persona {value} in this workspace", field=key)
                 if link is not None:
@@ -444,6 +459,8 @@ class BatchWriter:
         obj.version += 1
         obj.updated_at = self.now
         rows_for(spec.model).update(obj, [*update_fields, "version", "updated_at"])
+        if spec.name == "map":
+            self.archived = obj.archived
         fields = {key: serialize(spec, obj)[key] for key in op.fields}
         fields["version"] = obj.version
         return {"op": "update", "entity": spec.name, "id": op.id, "fields": fields}, False
@@ -496,11 +513,8 @@ class BatchWriter:
         # resurrect an orphan.
         for key in spec.container:
             self.live_ref(spec, key, getattr(obj, spec.attname(key)) and str(getattr(obj, spec.attname(key))))
-        if spec.name == "persona_link":
-            from personas.models import Persona
-
-            if not Persona.objects.filter(id=obj.persona_id, archived=False).exists():
-                raise OpError("gone", "this persona was archived", field="persona")
+        if spec.name == "persona_link" and not Persona.objects.filter(id=obj.persona_id, archived=False).exists():
+            raise OpError("gone", "this persona was archived", field="persona")
         deleted_by = obj.deleted_by_seq
         obj.deleted_by_seq = None
         obj.version += 1
@@ -537,8 +551,6 @@ class BatchWriter:
         rows = spec.model.objects.filter(map_id=self.map.id, deleted_by_seq__isnull=True, **where)
         ids = [str(pk) for pk in rows.values_list("id", flat=True)]
         if ids:
-            from django.db.models import F
-
             spec.model.objects.filter(id__in=ids).update(
                 deleted_by_seq=self.seq, version=F("version") + 1, updated_at=self.now
             )
@@ -593,11 +605,9 @@ class BatchWriter:
             if target in ENTITIES:
                 if ENTITIES[target].model.objects.filter(id=value, deleted_by_seq__isnull=False).exists():
                     return False
-            elif target == "persona":
-                from maps.models import MapPersona
-
-                if MapPersona.objects.filter(map_id=self.map.id, persona_id=value, deleted_by_seq__isnull=False).exists():
-                    return False
+            elif target == "persona" and MapPersona.objects.filter(
+                    map_id=self.map.id, persona_id=value, deleted_by_seq__isnull=False).exists():
+                return False
         return True
 
     def emotion_upsert(self, op: ParsedOp) -> dict[str, Any] | None:
@@ -671,6 +681,10 @@ class BatchWriter:
             j = sibling("before")
             return between(positions[j - 1] if j > 0 else None, positions[j]), False
         return between(positions[-1] if positions else None, None), False
+
+
+def unarchives(op: ParsedOp) -> bool:
+    return op.spec.name == "map" and op.fields.get("archived") is False
 
 
 def full_fields(spec: EntitySpec, obj: Any) -> dict[str, Any]:

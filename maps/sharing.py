@@ -19,6 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from exports.models import Export, ExportStatus
+from journeymap.strict import is_uuid
 from maps.errors import OpError
 from maps.models import JourneyMap, Lane, ShareLink, Team
 
@@ -96,7 +98,7 @@ def share_link_create(
     team = None
     if highlight_team not in (None, ""):
         team = Team.objects.filter(id=str(highlight_team), workspace_id=map.workspace_id).first() \
-            if _is_uuid(highlight_team) else None
+            if is_uuid(highlight_team) else None
         if team is None:
             raise OpError("not_found", "no such team in this workspace", field="highlight_team")
     token = new_token()
@@ -112,16 +114,6 @@ def share_link_create(
         created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
     )
     return CreatedLink(link=link, token=token)
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def share_link_revoke(*, link: ShareLink) -> ShareLink:
@@ -172,7 +164,7 @@ def share_link_by_token(token: str) -> ShareLink | None:
 
 def active_share_link(link_id: Any) -> ShareLink | None:
     """The link of a socket, if it still works (checked at connect and on each beat)."""
-    if not link_id or not _is_uuid(link_id):
+    if not link_id or not is_uuid(link_id):
         return None
     link = ShareLink.objects.select_related("map").filter(id=str(link_id)).first()
     if link is None or not is_active(link) or link.map.archived:
@@ -190,15 +182,13 @@ def live_share_link_ids(link_ids: list[Any]) -> set[str]:
     if not link_ids:
         return set()
     now = timezone.now()
-    rows = (ShareLink.objects.filter(id__in=[i for i in link_ids if _is_uuid(i)], revoked_at__isnull=True,
+    rows = (ShareLink.objects.filter(id__in=[i for i in link_ids if is_uuid(i)], revoked_at__isnull=True,
                                      map__archived=False)
             .exclude(expires_at__lte=now).values_list("id", flat=True))
     return {str(link_id) for link_id in rows}
 
 
 def share_exports_pending(*, link: ShareLink) -> int:
-    from exports.models import Export, ExportStatus
-
     return Export.objects.filter(share_link_id=link.id,
                                  status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).count()
 

@@ -22,9 +22,11 @@ from maps.forms import MapFromTemplateForm, MapSearchForm, WorkspaceForm
 from maps.models import Card, JourneyMap, MapKind, MapPersona, Membership, Role, Stage, Workspace
 from maps.selectors import map_document, map_role
 from maps.services import copy as copy_services
-from maps.services import workspace_create
+from maps.services import map_archive, workspace_create
+from maps.thumbnails import map_thumbnail_svg
 from personas.selectors import persona_item, persona_list
 from templates_lib.models import MapTemplate
+from templates_lib.services import map_from_template
 from touchpoints.models import Touchpoint
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
@@ -74,8 +76,6 @@ def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool) -> li
 def map_thumbnail(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
     """The map's picture for the dashboard (members only). The dashboard asks for it
     with ``?v=<seq>``: one URL per version, so the browser may keep it for good."""
-    from maps.thumbnails import map_thumbnail_svg
-
     journey_map, _role = map_role(user=request.user, map_id=map_id)
     if journey_map is None:
         raise Http404
@@ -172,8 +172,6 @@ def map_new(request: HttpRequest) -> HttpResponse:
     template = get_object_or_404(
         MapTemplate.objects.filter(Q(workspace=None) | Q(workspace=workspace)), id=form.cleaned_data["template"]
     )
-    from templates_lib.services import map_from_template
-
     journey_map = map_from_template(template=template, workspace=workspace, title=form.cleaned_data["title"],
                                     goal=form.cleaned_data["goal"], actor_user=request.user)
     return redirect("map_editor", map_id=journey_map.id)
@@ -212,10 +210,8 @@ def map_future_state(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def map_archive_toggle(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
-    from maps.services import map_archive
-
     journey_map = _map_for_write(request, map_id)
-    map_archive(journey_map=journey_map, archived=not journey_map.archived)
+    map_archive(journey_map=journey_map, user=request.user, archived=not journey_map.archived)
     if journey_map.archived:
         messages.success(request, _("“%(title)s” was archived.") % {"title": journey_map.title})
     else:

@@ -7,10 +7,15 @@ import io
 import uuid
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 
-from maps.models import Workspace
+from maps.errors import OpError
+from maps.models import MapPersona, Workspace
+from maps.operations import new_id
+from maps.services import map_edit
 from maps.services.workspace import broadcast_workspace_item, workspace_map_ids
 from personas.models import Persona
 from personas.selectors import maps_following, persona_item
@@ -69,10 +74,6 @@ AVATAR_MAX_BYTES_DEFAULT = 2 * 1024 * 1024
 def avatar_checked(upload: Any) -> tuple[bytes, str]:
     """The upload's bytes and image type, after checking its size and that its content
     is the image type it claims to be; raises OpError naming the ``avatar`` field."""
-    from django.conf import settings
-
-    from maps.errors import OpError
-
     limit = getattr(settings, "AVATAR_MAX_BYTES", AVATAR_MAX_BYTES_DEFAULT)
     if upload.size > limit:
         raise OpError("too_large", f"the avatar must be at most {limit // 1024} KiB", field="avatar")
@@ -97,8 +98,6 @@ def avatar_checked(upload: Any) -> tuple[bytes, str]:
 
 def persona_set_avatar(*, persona: Persona, upload: Any) -> Persona:
     """Store an uploaded avatar (checked by ``avatar_checked``) and tell open maps."""
-    from django.core.files.base import ContentFile
-
     data, kind = avatar_checked(upload)
     with transaction.atomic():
         old = persona.avatar.name if persona.avatar else ""
@@ -130,10 +129,6 @@ def map_persona_attach(*, journey_map: Any, persona_id: Any, user: Any, role: st
     """Follow a persona of the map's workspace on the map (last in the strip, or
     after another link); a persona detached before comes back with its curve.
     Returns the link id."""
-    from maps.errors import OpError
-    from maps.models import MapPersona
-    from maps.operations import actor_for, apply, new_id
-
     persona = Persona.objects.filter(id=persona_id, workspace_id=journey_map.workspace_id).first()
     if persona is None:
         raise OpError("not_found", "no such persona in this workspace", field="persona")
@@ -149,25 +144,15 @@ def map_persona_attach(*, journey_map: Any, persona_id: Any, user: Any, role: st
         if after is not None:
             fields["after"] = str(after)
         op = {"op": "create", "entity": "persona_link", "id": new_id(), "fields": fields}
-    ack = apply(map_id=journey_map.id, actor=actor_for(user, journey_map.workspace_id),
-                batch_id=f"persona:{uuid.uuid4()}", ops=[op], role=role)
-    if ack.status == "rejected" and ack.error:
-        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+    map_edit(journey_map, user, [op], batch_id=f"persona:{uuid.uuid4()}", role=role)
     return op["id"]
 
 
 def map_persona_detach(*, journey_map: Any, persona_id: Any, user: Any, role: str | None = None) -> None:
     """Stop following a persona on the map; its emotion points are hidden with it."""
-    from maps.errors import OpError
-    from maps.models import MapPersona
-    from maps.operations import actor_for, apply
-
     link = MapPersona.objects.filter(map_id=journey_map.id, persona_id=persona_id,
                                      deleted_by_seq__isnull=True).first()
     if link is None:
         raise OpError("not_found", "this persona is not on the map", field="persona")
-    ack = apply(map_id=journey_map.id, actor=actor_for(user, journey_map.workspace_id),
-                batch_id=f"persona:{uuid.uuid4()}", ops=[{"op": "delete", "entity": "persona_link",
-                                                          "id": str(link.id)}], role=role)
-    if ack.status == "rejected" and ack.error:
-        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+    map_edit(journey_map, user, [{"op": "delete", "entity": "persona_link", "id": str(link.id)}],
+             batch_id=f"persona:{uuid.uuid4()}", role=role)

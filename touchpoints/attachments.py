@@ -260,14 +260,13 @@ def _live_touchpoint(journey_map: JourneyMap, touchpoint_id: Any) -> Touchpoint:
 
 def _apply_entries(journey_map: JourneyMap, touchpoint: Touchpoint, entries: list[dict[str, Any]], *, user: Any,
                    role: str | None) -> None:
-    from maps.operations import actor_for, apply
+    # Imported here: ``maps.entities`` checks entries with this module, and the
+    # write path imports ``maps.entities``.
+    from maps.services import map_edit
 
-    ack = apply(map_id=journey_map.id, actor=actor_for(user, journey_map.workspace_id),
-                batch_id=f"attachments:{uuid.uuid4()}", role=role,
-                ops=[{"op": "update", "entity": "touchpoint", "id": str(touchpoint.id),
-                      "fields": {"attachments": entries}}])
-    if ack.status == "rejected" and ack.error:
-        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+    map_edit(journey_map, user, [{"op": "update", "entity": "touchpoint", "id": str(touchpoint.id),
+                                  "fields": {"attachments": entries}}],
+             batch_id=f"attachments:{uuid.uuid4()}", role=role)
 
 
 def attachment_add(*, journey_map: JourneyMap, touchpoint_id: Any, upload: Any, user: Any,

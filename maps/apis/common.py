@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.request import Request
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from maps.errors import OpError
 from maps.models import JourneyMap, Role, Workspace
-from maps.operations import Ack
 from maps.selectors import map_role, membership_role
 from maps.serializers import ErrorSerializer
 
@@ -64,6 +64,23 @@ def body_object(request: Request) -> dict[str, Any]:
     return dict(data)
 
 
+def valid_body(serializer_class: type[Serializer], request: Request, **kwargs: Any) -> dict[str, Any]:
+    """The request body as ``serializer_class`` accepts it; otherwise a 400 that
+    names each refused field (``kwargs``: an instance, ``partial``, a context)."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def row_or_404(rows: QuerySet, item_id: Any, what: str) -> Any:
+    """The row of ``rows`` a path id names; a 404 for anything else (a malformed id,
+    another workspace's row)."""
+    row = rows.filter(id=parse_id(item_id, what)).first()
+    if row is None:
+        raise exceptions.NotFound(f"No such {what}.")
+    return row
+
+
 def map_for(request: Request, map_id: Any, *, write: bool = False) -> tuple[JourneyMap, str]:
     """The map and the caller's role; 404 for outsiders, 403 for viewers writing."""
     journey_map, role = map_role(user=request.user, map_id=parse_id(map_id, "map"))
@@ -86,13 +103,6 @@ def workspace_for(request: Request, workspace_id: Any, *, write: bool = False,
     if write and role not in WRITE_ROLES:
         raise exceptions.PermissionDenied("Viewers cannot change this workspace.")
     return workspace, role
-
-
-def raise_for(ack: Ack) -> None:
-    """Turn a rejected ack into the REST error of the table."""
-    if ack.status == "rejected" and ack.error:
-        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"),
-                      op_index=ack.error.get("op_index"))
 
 
 _DESCRIPTIONS = {

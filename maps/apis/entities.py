@@ -26,12 +26,12 @@ from maps.apis.common import (
     errors,
     map_for,
     parse_id,
-    raise_for,
 )
 from maps.apis.maps import batch_id_for
 from maps.entities import ENTITIES, EntitySpec, serialize_values, value_columns
-from maps.operations import PLACEMENT_KEYS, actor_for, apply
+from maps.operations import PLACEMENT_KEYS
 from maps.serializers import ENTITY_SERIALIZERS
+from maps.services import map_edit
 
 # URL segment -> entity name
 NESTED = {
@@ -59,9 +59,7 @@ def _item(spec: EntitySpec, map_id: Any, item_id: Any) -> dict[str, Any]:
 
 def _write(request: Request, journey_map: Any, role: str, ops: list[dict[str, Any]]) -> str:
     """Apply ``ops`` as one batch; the id of the item the last op committed."""
-    ack = apply(map_id=journey_map.id, actor=actor_for(request.user, journey_map.workspace_id),
-                batch_id=batch_id_for(request), ops=ops, role=role)
-    raise_for(ack)
+    ack = map_edit(journey_map, request.user, ops, batch_id=batch_id_for(request), role=role)
     # An emotion create on a taken (stage, persona) pair commits on the existing id.
     return ack.ops[-1]["id"]
 

@@ -25,7 +25,7 @@ from maps.apis.common import (
     body_object,
     errors,
     map_for,
-    raise_for,
+    valid_body,
     workspace_for,
 )
 from maps.models import JourneyMap, MapKind
@@ -42,8 +42,9 @@ from maps.serializers import (
     OperationsPageSerializer,
     OperationsRequestSerializer,
 )
-from maps.services import map_archive, map_create
+from maps.services import map_archive, map_create, map_update
 from maps.services.copy import FUTURE_STATE_DEFAULT, map_duplicate, map_future_state
+from templates_lib.services import map_from_template, template_visible
 
 TAG = ["maps"]
 MAX_OPS_PAGE = 500
@@ -98,13 +99,9 @@ class MapListView(generics.GenericAPIView, ApiView):
         request=MapCreateSerializer, responses={201: MapSerializer, **errors(*WRITE_ERRORS)},
     )
     def post(self, request: Request) -> Response:
-        serializer = MapCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid_body(MapCreateSerializer, request)
         workspace, _ = workspace_for(request, data["workspace"], write=True)
         if data.get("template"):
-            from templates_lib.services import map_from_template, template_visible
-
             template = template_visible(user=request.user, template_id=data["template"], workspace_id=workspace.id)
             if template is None:
                 raise exceptions.NotFound("No such template.")
@@ -137,27 +134,15 @@ class MapDetailView(ApiView):
     )
     def patch(self, request: Request, map_id: str) -> Response:
         journey_map, _ = map_for(request, map_id, write=True)
-        serializer = MapUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        archived = data.pop("archived", None)
-        if archived is False and journey_map.archived:
-            journey_map = map_archive(journey_map=journey_map, archived=False)
-        if data:
-            ack = apply(map_id=journey_map.id, actor=actor_for(request.user, journey_map.workspace_id),
-                        batch_id=batch_id_for(request),
-                        ops=[{"op": "update", "entity": "map", "id": str(journey_map.id), "fields": data}])
-            raise_for(ack)
-        if archived is True and not journey_map.archived:
-            journey_map = map_archive(journey_map=journey_map)
-        journey_map.refresh_from_db()
+        journey_map = map_update(journey_map=journey_map, user=request.user,
+                                 fields=dict(valid_body(MapUpdateSerializer, request)), batch_id=batch_id_for(request))
         return Response(MapSerializer(journey_map).data)
 
     @extend_schema(tags=TAG, operation_id="maps_destroy", parameters=[MAP_ID], summary="Archive a map",
                    responses={204: OpenApiResponse(description="Archived."), **errors(401, 403, 404)})
     def delete(self, request: Request, map_id: str) -> Response:
         journey_map, _ = map_for(request, map_id, write=True)
-        map_archive(journey_map=journey_map)
+        map_archive(journey_map=journey_map, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -167,10 +152,8 @@ class MapDuplicateView(ApiView):
                    request=MapDuplicateSerializer, responses={201: MapSerializer, **errors(*WRITE_ERRORS)})
     def post(self, request: Request, map_id: str) -> Response:
         journey_map, _ = map_for(request, map_id, write=True)
-        serializer = MapDuplicateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        copy = map_duplicate(source=journey_map, title=serializer.validated_data.get("title"),
-                             actor_user=request.user)
+        data = valid_body(MapDuplicateSerializer, request)
+        copy = map_duplicate(source=journey_map, title=data.get("title"), actor_user=request.user)
         return Response(MapSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 

@@ -18,8 +18,9 @@ from maps.apis.common import (
     WRITE_ERRORS,
     ApiView,
     errors,
-    parse_id,
     path_id,
+    row_or_404,
+    valid_body,
     workspace_for,
 )
 from maps.models import Membership, Team, Workspace
@@ -54,10 +55,8 @@ class TokenView(ApiView):
                    summary="Exchange a username and password for an API token",
                    request=TokenRequestSerializer, responses={200: TokenSerializer, **errors(400, 413, 429)})
     def post(self, request: Request) -> Response:
-        serializer = TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = authenticate(request._request, username=serializer.validated_data["username"],
-                            password=serializer.validated_data["password"])
+        data = valid_body(TokenRequestSerializer, request)
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": ["Unable to log in with these credentials."]})
         token, _ = Token.objects.get_or_create(user=user)
@@ -76,9 +75,7 @@ class WorkspaceListView(ApiView):
                    "the caller becomes its owner",
                    request=WorkspaceSerializer, responses={201: WorkspaceSerializer, **errors(400, 401, 413)})
     def post(self, request: Request) -> Response:
-        serializer = WorkspaceSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        workspace = workspace_create(name=serializer.validated_data["name"], owner=request.user)
+        workspace = workspace_create(name=valid_body(WorkspaceSerializer, request)["name"], owner=request.user)
         return Response(WorkspaceSerializer(workspace, context={"roles": {workspace.id: "owner"}}).data,
                         status=status.HTTP_201_CREATED)
 
@@ -105,10 +102,7 @@ class WorkspaceDetailView(ApiView):
 
 
 def _team(workspace: Workspace, team_id: Any) -> Team:
-    team = Team.objects.filter(workspace=workspace, id=parse_id(team_id, "team")).first()
-    if team is None:
-        raise exceptions.NotFound("No such team.")
-    return team
+    return row_or_404(Team.objects.filter(workspace=workspace), team_id, "team")
 
 
 class TeamListView(ApiView):
@@ -123,10 +117,8 @@ class TeamListView(ApiView):
                    request=TeamSerializer, responses={201: TeamSerializer, **errors(*WRITE_ERRORS)})
     def post(self, request: Request, workspace_id: str) -> Response:
         workspace, _ = workspace_for(request, workspace_id, write=True)
-        serializer = TeamSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        team = team_add(workspace=workspace, name=serializer.validated_data["name"],
-                        color=serializer.validated_data.get("color"))
+        data = valid_body(TeamSerializer, request)
+        team = team_add(workspace=workspace, name=data["name"], color=data.get("color"))
         return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
 
 
@@ -143,9 +135,7 @@ class TeamDetailView(ApiView):
     def patch(self, request: Request, workspace_id: str, team_id: str) -> Response:
         workspace, _ = workspace_for(request, workspace_id, write=True)
         team = _team(workspace, team_id)
-        serializer = TeamSerializer(team, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        team = team_update(team=team, data=dict(serializer.validated_data))
+        team = team_update(team=team, data=dict(valid_body(TeamSerializer, request, instance=team, partial=True)))
         return Response(TeamSerializer(team).data)
 
     @extend_schema(tags=["teams"], operation_id="workspaces_teams_destroy", parameters=[WORKSPACE_ID, TEAM_ID],
@@ -161,11 +151,7 @@ class TeamDetailView(ApiView):
 
 
 def _member(workspace: Workspace, member_id: Any) -> Membership:
-    membership = (Membership.objects.filter(workspace=workspace, id=parse_id(member_id, "member"))
-                  .select_related("user").first())
-    if membership is None:
-        raise exceptions.NotFound("No such member.")
-    return membership
+    return row_or_404(Membership.objects.filter(workspace=workspace).select_related("user"), member_id, "member")
 
 
 class MemberListView(ApiView):
@@ -181,9 +167,7 @@ class MemberListView(ApiView):
                    request=MemberCreateSerializer, responses={201: MemberSerializer, **errors(*WRITE_ERRORS)})
     def post(self, request: Request, workspace_id: str) -> Response:
         workspace, _ = workspace_for(request, workspace_id, owner=True)
-        serializer = MemberCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid_body(MemberCreateSerializer, request)
         membership = member_add(workspace=workspace, user=data["username"], role=data["role"],
                                 team_id=data.get("team"))
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
@@ -202,9 +186,7 @@ class MemberDetailView(ApiView):
     def patch(self, request: Request, workspace_id: str, member_id: str) -> Response:
         workspace, _ = workspace_for(request, workspace_id, owner=True)
         membership = _member(workspace, member_id)
-        serializer = MemberUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        membership = member_update(membership=membership, data=dict(serializer.validated_data))
+        membership = member_update(membership=membership, data=dict(valid_body(MemberUpdateSerializer, request)))
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(tags=["members"], operation_id="workspaces_members_destroy",

@@ -1,17 +1,41 @@
-"""Writes that are not map content: workspaces, members, teams, maps themselves.
+"""Writes of workspaces and of maps themselves (create, edit, archive); teams,
+members and channels are in ``maps.services.workspace``.
 
-Map *content* changes only through ``maps.operations.apply``.
+Map *content* changes only through ``maps.operations.apply``; services that build
+ops call it through ``map_edit``.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
 
+from maps import sharing
 from maps.errors import OpError
-from maps.models import JourneyMap, MapKind, Membership, Role, Team, Workspace
-from maps.operations import Actor, actor_for, apply, new_id
+from maps.models import JourneyMap, MapKind, Membership, Role, Workspace
+from maps.operations import MAX_OPS_PER_BATCH, Ack, Actor, actor_for, apply, new_id
+
+
+def map_edit(journey_map: JourneyMap, user: Any, ops: list[dict[str, Any]], *, batch_id: str | None = None,
+             role: str | None = None, max_ops: int | None = MAX_OPS_PER_BATCH, service_fields: bool = False) -> Ack:
+    """Apply ``ops`` to the map as ``user`` (``None``: the system) through the write
+    path; the committed ack, or the refusal raised as an ``OpError``.
+
+    For callers that build ops themselves (REST item views, services): a refusal
+    there is an error to report, not an ack to forward (the socket and
+    ``operations/`` forward acks, so they call ``apply``). ``role``: the caller's
+    already checked role, if any; ``max_ops=None`` for whole-map batches;
+    ``service_fields`` lets the batch set what only services set (``archived``).
+    """
+    actor = actor_for(user, journey_map.workspace_id) if user is not None else Actor()
+    ack = apply(map_id=journey_map.id, actor=actor, batch_id=batch_id or f"edit:{uuid.uuid4()}", ops=ops,
+                role=role, max_ops=max_ops, service_fields=service_fields)
+    if ack.status == "rejected" and ack.error:
+        raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"),
+                      op_index=ack.error.get("op_index"))
+    return ack
 
 
 def workspace_create(*, name: str, owner: Any) -> Workspace:
@@ -19,17 +43,6 @@ def workspace_create(*, name: str, owner: Any) -> Workspace:
         workspace = Workspace.objects.create(name=name)
         Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
     return workspace
-
-
-def membership_set(*, workspace: Workspace, user: Any, role: str, team: Team | None = None) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
-        workspace=workspace, user=user, defaults={"role": role, "team": team}
-    )
-    return membership
-
-
-def team_create(*, workspace: Workspace, name: str, color: str = "#4f46e5") -> Team:
-    return Team.objects.create(workspace=workspace, name=name, color=color)
 
 
 def map_create(
@@ -61,16 +74,7 @@ def map_create(
     if structure:
         ops = structure_ops(structure)
         if ops:
-            ack = apply(
-                map_id=journey_map.id,
-                actor=actor_for(actor_user, workspace.id) if actor_user else Actor(),
-                batch_id=f"init:{journey_map.id}",
-                ops=ops,
-                role=Role.OWNER,
-                max_ops=None,
-            )
-            if ack.status == "rejected":
-                raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+            map_edit(journey_map, actor_user, ops, batch_id=f"init:{journey_map.id}", role=Role.OWNER, max_ops=None)
     journey_map.refresh_from_db()
     return journey_map
 
@@ -103,14 +107,32 @@ def structure_ops(structure: dict[str, Any]) -> list[dict[str, Any]]:
     return ops
 
 
-def map_archive(*, journey_map: JourneyMap, archived: bool = True) -> JourneyMap:
-    """Archive (or bring back) a map. Archiving ends its share links: once
-    committed, every share socket open on it closes, as on revocation."""
-    from maps import sharing
+def map_update(*, journey_map: JourneyMap, user: Any, fields: dict[str, Any],
+               batch_id: str | None = None) -> JourneyMap:
+    """Change a map's own fields, ``archived`` among them, as one map op through
+    the write path: the archive gets a ``seq`` and an op-log row like any edit, and
+    open editors receive it at once.
 
-    JourneyMap.objects.filter(id=journey_map.id).update(archived=archived)
+    An archived map takes only an op that brings it back (with other fields or
+    not); asking for the state the map is already in writes nothing. Archiving ends
+    the map's share links: once committed, every share socket open on it closes, as
+    on revocation.
+    """
+    with transaction.atomic():
+        # Read under the row lock ``apply`` takes next in this transaction, so
+        # no other archive slips between this read and the write.
+        archived_now = (JourneyMap.objects.select_for_update().filter(id=journey_map.id)
+                        .values_list("archived", flat=True).first())
+        if fields and fields != {"archived": archived_now}:
+            map_edit(journey_map, user, [{"op": "update", "entity": "map", "id": str(journey_map.id),
+                                          "fields": fields}], batch_id=batch_id, service_fields=True)
+        if fields.get("archived") is True:
+            link_ids = sharing.share_link_ids_of_map(map_id=journey_map.id)
+            transaction.on_commit(lambda: [sharing.notify_closed(link_id) for link_id in link_ids])
     journey_map.refresh_from_db()
-    if archived:
-        link_ids = sharing.share_link_ids_of_map(map_id=journey_map.id)
-        transaction.on_commit(lambda: [sharing.notify_closed(link_id) for link_id in link_ids])
     return journey_map
+
+
+def map_archive(*, journey_map: JourneyMap, user: Any = None, archived: bool = True) -> JourneyMap:
+    """Archive (or bring back) a map as ``user`` (``None``: the system)."""
+    return map_update(journey_map=journey_map, user=user, fields={"archived": archived})

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from maps.entities import ENTITIES
 from maps.errors import OpError
 from maps.models import JourneyMap, MapKind, Role
-from maps.operations import Actor, actor_for, apply
 from maps.selectors import map_document
+from maps.services import map_create, map_edit
 from touchpoints.attachments import entries_for_place
 
 # Parents before children: a create may only reference what exists already.
@@ -98,8 +98,6 @@ def map_copy(
 ) -> JourneyMap:
     """A new map in the same workspace with ``source``'s live content (the
     ``entities`` kinds of it)."""
-    from maps.services import map_create
-
     document = map_document(map_id=source.id)
     journey_map = map_create(
         workspace=source.workspace,
@@ -114,17 +112,12 @@ def map_copy(
         JourneyMap.objects.filter(id=journey_map.id).update(description=source.description)
     ops = copy_ops(document, entities)
     if ops:
-        ack = apply(
-            map_id=journey_map.id,
-            actor=actor_for(actor_user, source.workspace_id) if actor_user else Actor(),
-            batch_id=f"copy:{journey_map.id}",
-            ops=ops,
-            role=Role.OWNER,
-            max_ops=None,
-        )
-        if ack.status == "rejected":
+        try:
+            map_edit(journey_map, actor_user, ops, batch_id=f"copy:{journey_map.id}", role=Role.OWNER, max_ops=None)
+        except OpError:
+            # No half-copied map is left behind.
             JourneyMap.objects.filter(id=journey_map.id).delete()
-            raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+            raise
     journey_map.refresh_from_db()
     return journey_map
 

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from maps import realtime
 from maps.errors import OpError
-from maps.models import JourneyMap, Membership, Role, Team, Workspace
-from maps.operations import actor_for, apply
+from maps.models import Card, JourneyMap, Membership, Role, Team, Workspace
+from maps.services import map_edit
+from touchpoints.models import Channel, Touchpoint
 
 
 def broadcast_workspace_item(map_ids: Iterable[Any], entity: str, item: dict[str, Any]) -> None:
@@ -79,9 +80,6 @@ def team_update(*, team: Team, data: dict[str, Any]) -> Team:
 def team_delete(*, team: Team, actor_user: Any) -> None:
     """Remove a team. Live cards and touchpoints that carry it are cleared through
     the write path first, so the op log (and open editors) follow."""
-    from maps.models import Card
-    from touchpoints.models import Touchpoint
-
     clear_references(
         workspace_id=team.workspace_id,
         actor_user=actor_user,
@@ -105,10 +103,8 @@ def clear_references(*, workspace_id: Any, actor_user: Any, rows: list[tuple[Any
                 {"op": "update", "entity": entity, "id": str(item_id), "fields": {field_name: None}}
             )
     for map_id, ops in by_map.items():
-        ack = apply(map_id=map_id, actor=actor_for(actor_user, workspace_id), batch_id=f"clear:{uuid.uuid4()}",
-                    ops=ops, role=Role.OWNER, max_ops=None)
-        if ack.status == "rejected":
-            raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"))
+        map_edit(JourneyMap(id=map_id, workspace_id=workspace_id), actor_user, ops,
+                 batch_id=f"clear:{uuid.uuid4()}", role=Role.OWNER, max_ops=None)
 
 
 # --- members ------------------------------------------------------------------------
@@ -183,8 +179,6 @@ def channel_item(channel: Any) -> dict[str, Any]:
 
 
 def channel_add(*, workspace: Workspace, data: dict[str, Any]) -> Any:
-    from touchpoints.models import Channel
-
     with transaction.atomic():
         base = slugify(data.get("key") or data["name"])[:40] or "channel"
         key = base

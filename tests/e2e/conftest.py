@@ -58,7 +58,8 @@ class Workshop:
 @pytest.fixture
 def workshop(daphne_server) -> Workshop:  # noqa: F811  (the imported fixture)
     from maps.models import Membership, Role
-    from maps.services import team_create, workspace_create
+    from maps.services import workspace_create
+    from maps.services.workspace import team_add
     from templates_lib.services import ensure_builtin_templates
     from tests.factories import UserFactory
 
@@ -67,8 +68,8 @@ def workshop(daphne_server) -> Workshop:  # noqa: F811  (the imported fixture)
     owner = UserFactory(username="ana", first_name="Ana", last_name="Lopez")
     editor = UserFactory(username="ben", first_name="Ben", last_name="Martin")
     workspace = workspace_create(name="Acme CX", owner=owner)
-    support = team_create(workspace=workspace, name="Support", color="#059669")
-    sales = team_create(workspace=workspace, name="Sales", color="#2563eb")
+    support = team_add(workspace=workspace, name="Support", color="#059669")
+    sales = team_add(workspace=workspace, name="Sales", color="#2563eb")
     Membership.objects.filter(workspace=workspace, user=owner).update(team=support)
     Membership.objects.create(workspace=workspace, user=editor, role=Role.EDITOR, team=sales)
     server = daphne_server()

@@ -518,12 +518,12 @@ def seed_showcase(workshop: Any) -> dict[str, Any]:
     from maps.models import Membership
     from maps.operations import actor_for, apply
     from maps.selectors import map_document
-    from maps.services import team_create
     from maps.services.copy import map_future_state
+    from maps.services.workspace import team_add
     from personas.models import Persona
     from touchpoints.models import Channel
 
-    marketing = team_create(workspace=workshop.workspace, name="Marketing", color="#c026d3")
+    marketing = team_add(workspace=workshop.workspace, name="Marketing", color="#c026d3")
     chloe = Persona.objects.create(workspace=workshop.workspace, name="Chloé", role="First-time buyer", color="#db2777")
     marc = Persona.objects.create(workspace=workshop.workspace, name="Marc", role="Loyal customer", color="#0891b2")
     channel = {c.key: str(c.id) for c in Channel.objects.filter(workspace=None)}

@@ -217,7 +217,7 @@ def map_from_document(workspace: Any, owner: Any, doc: dict[str, Any], *, title:
     built-in channels, personas with emotion curves, moments of truth."""
     from maps.models import Team
     from maps.selectors import map_document
-    from maps.services import team_create
+    from maps.services.workspace import team_add
 
     journey_map = map_create(workspace=workspace, title=title or doc["map"]["title"], actor_user=owner,
                              language=doc["map"]["language"], goal=doc["map"]["goal"], kind=doc["map"]["kind"])
@@ -231,7 +231,7 @@ def map_from_document(workspace: Any, owner: Any, doc: dict[str, Any], *, title:
 
     teams = {team.name: team for team in Team.objects.filter(workspace=workspace)}
     for team in doc["teams"]:
-        existing = teams.get(team["name"]) or team_create(workspace=workspace, name=team["name"], color=team["color"])
+        existing = teams.get(team["name"]) or team_add(workspace=workspace, name=team["name"], color=team["color"])
         ids[team["id"]] = str(existing.id)
     for persona in doc["personas"]:
         fields = {k: v for k, v in persona.items() if k not in ("id", "version", "avatar")}

@@ -17,7 +17,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from maps.models import JourneyMap, Membership, Role, Team, Workspace
-from maps.services import team_create, workspace_create
+from maps.operations import new_id
+from maps.selectors import map_document
+from maps.services import map_edit, workspace_create
+from maps.services.workspace import team_add
+from templates_lib.models import MapTemplate
+from templates_lib.services import ensure_builtin_templates, map_from_template
 
 
 class Command(BaseCommand):
@@ -32,9 +37,6 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the app will answer")
 
     def handle(self, *args, username: str, password: str | None, reset_password: bool, base_url: str, **options):
-        from templates_lib.models import MapTemplate
-        from templates_lib.services import ensure_builtin_templates, map_from_template
-
         ensure_builtin_templates()
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username, defaults={"first_name": "Demo"})
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         if workspace is None:
             workspace = workspace_create(name="Demo workspace", owner=user)
             for name, color in (("Marketing", "#db2777"), ("Sales", "#2563eb"), ("Support", "#059669")):
-                team_create(workspace=workspace, name=name, color=color)
+                team_add(workspace=workspace, name=name, color=color)
             support = Team.objects.get(workspace=workspace, name="Support")
             Membership.objects.filter(workspace=workspace, user=user).update(team=support, role=Role.OWNER)
         if not JourneyMap.objects.filter(workspace=workspace).exists():
@@ -96,9 +98,6 @@ def remembered_password(username: str) -> str | None:
 
 def add_sample_content(journey_map: JourneyMap, user) -> None:
     """A few cards, touchpoints and an emotion curve, so the demo map reads like one."""
-    from maps.operations import actor_for, apply, new_id
-    from maps.selectors import map_document
-
     doc = map_document(map_id=journey_map.id)
     stages = [s["id"] for s in doc["stages"]]
     lanes = {lane["kind"]: lane["id"] for lane in reversed(doc["lanes"])}
@@ -131,5 +130,4 @@ def add_sample_content(journey_map: JourneyMap, user) -> None:
         for s, score in enumerate((1, -1, 2, -3, 1, 2)[: len(stages)]):
             ops.append({"op": "create", "entity": "emotion", "id": new_id(),
                         "fields": {"stage": stages[s], "score": score}})
-    apply(map_id=journey_map.id, actor=actor_for(user, journey_map.workspace_id), batch_id="demo:sample",
-          ops=ops, max_ops=None)
+    map_edit(journey_map, user, ops, batch_id="demo:sample", max_ops=None)
