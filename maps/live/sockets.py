@@ -1,6 +1,6 @@
 """What the map socket does, apart from the socket itself.
 
-The consumer (``maps.consumers``) stays thin: it authenticates through
+The consumer (``maps.live.consumers``) stays thin: it authenticates through
 ``authenticate``, parses with ``parse_frame`` and calls the functions here. The
 synchronous functions touch the database and run through
 ``database_sync_to_async``; each is one short transaction, because daphne runs
@@ -20,8 +20,9 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.http import is_same_domain
 
 from journeymap import strict
-from maps import realtime, tickets
+from maps import realtime
 from maps.errors import OpError
+from maps.live import tickets
 from maps.models import JourneyMap, Membership
 from maps.operations import MAX_BATCH_ID, WRITE_ROLES, Ack, Actor, ParsedOp, actor_for, apply
 from maps.selectors import map_document, map_role, operations_since, snapshot_transaction
@@ -46,7 +47,7 @@ class Connection:
     actor: Actor | None = None
     share_link_id: str | None = None
     # Lanes a share link hides. A share-page socket always gets filtered snapshots
-    # (never raw catch-up batches): see ``maps.visibility``.
+    # (never raw catch-up batches): see ``maps.live.visibility``.
     hidden_lanes: frozenset[str] = field(default_factory=frozenset)
     # Whether the share link shows who else is on the map.
     share_people: bool = False

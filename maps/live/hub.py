@@ -22,10 +22,11 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from maps import presence, realtime, sharing, sockets, visibility
+from maps import realtime, sharing
+from maps.live import presence, sockets, visibility
 
 if TYPE_CHECKING:
-    from maps.consumers import MapConsumer
+    from maps.live.consumers import MapConsumer
 
 logger = logging.getLogger(__name__)
 
