@@ -1,4 +1,9 @@
-"""The one place that talks to the channel layer.
+"""The one door for outgoing broadcasts: every group send, to sockets (committed
+batches, workspace changes, export progress, share links closing) and between the
+hubs of different processes (presence), goes through here.
+
+Receiving is the other side's business: consumers join and leave their groups and
+a hub reads its own channel in ``maps.live``.
 
 Frames are serialised to text once here, not once per recipient: every consumer
 of the group forwards the same string.
@@ -20,6 +25,11 @@ logger = logging.getLogger(__name__)
 
 def map_group(map_id: Any) -> str:
     return f"map.{map_id}"
+
+
+def presence_group(map_id: Any) -> str:
+    """The hubs (not the sockets) of one map, in every process."""
+    return f"presence.{map_id}"
 
 
 def dumps(frame: dict[str, Any], *, ascii: bool = False) -> str:
@@ -70,6 +80,12 @@ def group_send(group: str, event: dict[str, Any]) -> None:
         asyncio.run_coroutine_threadsafe(layer.group_send(group, event), _sender_loop()).result(SEND_TIMEOUT)
     except Exception:
         logger.warning("send to %s failed", group, exc_info=True)
+
+
+async def group_send_on_loop(layer: Any, group: str, event: dict[str, Any]) -> None:
+    """The same send for a caller already running on the event loop (a hub),
+    which can simply wait for it; a failure is the caller's to log."""
+    await layer.group_send(group, event)
 
 
 SEND_TIMEOUT = 10.0

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from maps import realtime
 from maps.errors import OpError
 from maps.models import JourneyMap, Lane, ShareLink, Team
 
@@ -135,19 +136,11 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
 
 
 def notify_closed(link_id: Any) -> None:
-    """Tell the sockets of a link that it no longer works (they close at once)."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
+    """Tell the sockets of a link that it no longer works (they close at once).
 
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(share_group(link_id), {"type": "share.closed"})
-    except Exception:  # the expiry check on each socket still closes them
-        import logging
-
-        logging.getLogger(__name__).warning("share link close not broadcast", exc_info=True)
+    A lost send is logged by ``realtime``: the expiry check on each socket still
+    closes them."""
+    realtime.group_send(share_group(link_id), {"type": "share.closed"})
 
 
 # --- selectors ----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The map socket: ``/ws/maps/<map_uuid>/`` (protocol in DESIGN.md).
+"""The map socket: ``/ws/maps/<map_uuid>/`` (protocol: the README, "Live co-editing:
+the realtime protocol").
 
 Thin on purpose: authentication, frame parsing, writes and reads live in
 ``maps.live.sockets``; presence and heartbeats in the per-process ``maps.live.hub``.
