@@ -18,6 +18,7 @@ import os
 import threading
 from typing import Any
 
+from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
@@ -111,8 +112,6 @@ def _sender_loop() -> asyncio.AbstractEventLoop:
 
 def _lending_event_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop that lent this thread to ``sync_to_async``, if any."""
-    from asgiref.sync import SyncToAsync
-
     local = SyncToAsync.threadlocal
     if getattr(local, "main_event_loop_pid", None) != os.getpid():
         return None

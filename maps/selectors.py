@@ -9,9 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 
 from maps.entities import ENTITIES, serialize_values, value_columns
-from maps.models import JourneyMap, Lane, Membership, Operation
+from maps.models import JourneyMap, Lane, Membership, Operation, Team
+from personas.models import Persona
+from touchpoints.models import Channel
 
 
 @contextmanager
@@ -214,8 +217,6 @@ def stages_in_display_order(phases: list[dict[str, Any]], stages: list[dict[str,
 
 
 def _linked_personas(map_id: Any) -> list[dict[str, Any]]:
-    from personas.models import Persona
-
     rows = (
         Persona.objects.filter(map_links__map_id=map_id, map_links__deleted_by_seq__isnull=True)
         .order_by("map_links__position", "id")
@@ -226,8 +227,6 @@ def _linked_personas(map_id: Any) -> list[dict[str, Any]]:
 
 
 def _teams(workspace_id: Any) -> list[dict[str, Any]]:
-    from maps.models import Team
-
     return [
         {**row, "id": str(row["id"])}
         for row in Team.objects.filter(workspace_id=workspace_id).values("id", "name", "color")
@@ -235,10 +234,6 @@ def _teams(workspace_id: Any) -> list[dict[str, Any]]:
 
 
 def _channels(workspace_id: Any) -> list[dict[str, Any]]:
-    from django.db.models import Q
-
-    from touchpoints.models import Channel
-
     rows = Channel.objects.filter(Q(workspace__isnull=True) | Q(workspace_id=workspace_id), archived=False).values(
         "id", "key", "name", "name_fr", "kind", "brand_controlled", "icon", "position"
     )

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from exports.models import Export, ExportStatus
 from maps import realtime
 from maps.errors import OpError
 from maps.models import JourneyMap, Lane, ShareLink, Team
@@ -64,8 +66,6 @@ def _clean_hidden_lanes(journey_map: JourneyMap, hidden_lanes: Any) -> list[str]
     ids: list[str] = []
     for value in hidden_lanes:
         try:
-            import uuid
-
             ids.append(str(uuid.UUID(str(value))))
         except (ValueError, AttributeError, TypeError):
             raise OpError("invalid", "hidden_lanes must be a list of lane ids", field="hidden_lanes") from None
@@ -116,8 +116,6 @@ def share_link_create(
 
 
 def _is_uuid(value: Any) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -190,8 +188,6 @@ def live_share_link_ids(link_ids: list[Any]) -> set[str]:
 
 
 def share_exports_pending(*, link: ShareLink) -> int:
-    from exports.models import Export, ExportStatus
-
     return Export.objects.filter(share_link_id=link.id,
                                  status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).count()
 

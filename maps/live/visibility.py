@@ -28,6 +28,8 @@ import json
 from collections import OrderedDict
 from typing import Any
 
+from channels.db import database_sync_to_async
+
 from maps import realtime
 from maps.selectors import (
     LANE_ITEMS,
@@ -208,8 +210,6 @@ class Profile:
             frame = json.loads(event["text"])
             ops, fetch = self.process(frame.get("ops", []))
             if fetch:
-                from channels.db import database_sync_to_async
-
                 for index, entity, item_id in fetch:
                     fields = await database_sync_to_async(live_item_fields)(entity, item_id)
                     if fields is not None and fields.get("lane") not in self.hidden:
@@ -271,8 +271,6 @@ def filtered(conn: Any) -> bool:
 async def welcome(conn: Any) -> dict[str, Any]:
     """The welcome frame (without presence) of a filtered socket: always a
     snapshot, and the profile is attached to the connection."""
-    from channels.db import database_sync_to_async
-
     profile = profile_of(conn)
     if profile is None:
         profile = Profile.acquire(conn.map_id, conn.hidden_lanes, conn.share_people)
