@@ -1,4 +1,4 @@
-"""Micro-benchmark of reading one client frame (``maps.sockets.parse_frame``).
+"""Micro-benchmark of reading one client frame (``maps.live.sockets.parse_frame``).
 
 Every push and presence frame goes through it, so its cost is paid per frame on
 the event loop. No database: only parsing and checking.
@@ -23,7 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from maps.sockets import parse_frame  # noqa: E402
+from maps.live.sockets import parse_frame  # noqa: E402
 
 
 def card(text: str) -> dict:

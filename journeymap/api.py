@@ -11,7 +11,6 @@ urlpatterns = [
     # inline script under our Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("maps.api_urls")),
-    path("", include("maps.ws_urls")),
     path("", include("exports.api_urls")),
     path("", include("maps.share_api_urls")),
 ]

@@ -18,6 +18,7 @@ from maps.apis.maps import (
     MapListView,
     MapOperationsView,
 )
+from maps.apis.tickets import WsTicketApi
 from maps.apis.workspaces import (
     MemberDetailView,
     MemberListView,
@@ -81,3 +82,6 @@ for _segment in NESTED:
         path(f"maps/<str:map_id>/{_segment}/", _list.as_view(), name=f"api-map-{_segment}"),
         path(f"maps/<str:map_id>/{_segment}/<str:item_id>/", _detail.as_view(), name=f"api-map-{_segment}-item"),
     ]
+
+# The REST side of the socket: a one-use ticket for API clients (see maps.live.tickets).
+urlpatterns.append(path("maps/<str:map_id>/ws-ticket/", WsTicketApi.as_view(), name="map-ws-ticket"))

@@ -1,4 +1,5 @@
-"""Domain errors shared by REST and the websocket (one table, DESIGN.md)."""
+"""Domain errors shared by REST and the websocket (one table for both transports:
+the README, "Live co-editing: the realtime protocol")."""
 
 from __future__ import annotations
 

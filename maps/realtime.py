@@ -1,4 +1,9 @@
-"""The one place that talks to the channel layer.
+"""The one door for outgoing broadcasts: every group send, to sockets (committed
+batches, workspace changes, export progress, share links closing) and between the
+hubs of different processes (presence), goes through here.
+
+Receiving is the other side's business: consumers join and leave their groups and
+a hub reads its own channel in ``maps.live``.
 
 Frames are serialised to text once here, not once per recipient: every consumer
 of the group forwards the same string.
@@ -13,6 +18,7 @@ import os
 import threading
 from typing import Any
 
+from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
@@ -20,6 +26,11 @@ logger = logging.getLogger(__name__)
 
 def map_group(map_id: Any) -> str:
     return f"map.{map_id}"
+
+
+def presence_group(map_id: Any) -> str:
+    """The hubs (not the sockets) of one map, in every process."""
+    return f"presence.{map_id}"
 
 
 def dumps(frame: dict[str, Any], *, ascii: bool = False) -> str:
@@ -72,6 +83,12 @@ def group_send(group: str, event: dict[str, Any]) -> None:
         logger.warning("send to %s failed", group, exc_info=True)
 
 
+async def group_send_on_loop(layer: Any, group: str, event: dict[str, Any]) -> None:
+    """The same send for a caller already running on the event loop (a hub),
+    which can simply wait for it; a failure is the caller's to log."""
+    await layer.group_send(group, event)
+
+
 SEND_TIMEOUT = 10.0
 _sender: tuple[int, asyncio.AbstractEventLoop] | None = None
 _sender_lock = threading.Lock()
@@ -95,8 +112,6 @@ def _sender_loop() -> asyncio.AbstractEventLoop:
 
 def _lending_event_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop that lent this thread to ``sync_to_async``, if any."""
-    from asgiref.sync import SyncToAsync
-
     local = SyncToAsync.threadlocal
     if getattr(local, "main_event_loop_pid", None) != os.getpid():
         return None

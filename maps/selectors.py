@@ -9,9 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 
 from maps.entities import ENTITIES, serialize_values, value_columns
-from maps.models import JourneyMap, Membership, Operation
+from maps.models import JourneyMap, Lane, Membership, Operation, Team
+from personas.models import Persona
+from touchpoints.models import Channel
 
 
 @contextmanager
@@ -48,8 +51,13 @@ def map_document(*, map_id: Any, hidden_lanes: frozenset[str] = frozenset()) -> 
     """The live content of a map at one ``seq``, in a constant number of queries.
 
     ``hidden_lanes``: lanes a share link hides; they and everything in them are
-    left out.
+    left out (see ``filter_document``).
     """
+    return _filtered_document(map_id, frozenset(hidden_lanes))[0]
+
+
+def _filtered_document(map_id: Any, hidden_lanes: frozenset[str]) -> tuple[dict[str, Any], bool]:
+    """(``map_document``, whether the emotion curve is hidden), read at one ``seq``."""
     with snapshot_transaction():
         journey_map = (
             JourneyMap.objects.filter(id=map_id)
@@ -91,12 +99,114 @@ def map_document(*, map_id: Any, hidden_lanes: frozenset[str] = frozenset()) -> 
         doc["personas"] = _linked_personas(map_id)
         doc["teams"] = _teams(journey_map["workspace_id"])
         doc["channels"] = _channels(journey_map["workspace_id"])
-        if hidden_lanes:
-            # Also the emotion curve when its lane is hidden, and references to hidden items.
-            from maps.visibility import hide_in_document
+        if not hidden_lanes:
+            return doc, False
+        hide_emotions = "emotion" in _hidden_lane_kinds(map_id, hidden_lanes).values()
+    # Also the emotion curve when its lane is hidden, and references to hidden items.
+    return filter_document(doc, hidden=hidden_lanes, hide_emotions=hide_emotions), hide_emotions
 
-            doc = hide_in_document(doc, map_id=map_id, hidden=frozenset(hidden_lanes))
+
+# --- what share viewers may see -------------------------------------------------------
+# Whatever the link, a share viewer never gets touchpoints' ``attachments``: file
+# names of research material are exactly what must not leave the team. Hidden lanes
+# and everything in them never reach the viewer either. ``maps.live.visibility``
+# applies the same rules to the ``ops`` frames of open sockets.
+
+# Entities that sit in a lane (their container is (stage, lane)).
+LANE_ITEMS = ("card", "touchpoint", "moment")
+# Fields members see and share viewers never do (see above).
+MEMBERS_ONLY = {"touchpoint": ("attachments",)}
+
+
+def without_members_only(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    private = MEMBERS_ONLY.get(entity, ())
+    if not any(key in fields for key in private):
+        return fields
+    return {key: value for key, value in fields.items() if key not in private}
+
+
+def _hidden_lane_kinds(map_id: Any, hidden: frozenset[str]) -> dict[str, str]:
+    return {str(i): k for i, k in Lane.objects.filter(map_id=map_id, id__in=hidden).values_list("id", "kind")}
+
+
+def _hidden_items(map_id: Any, hidden: frozenset[str]) -> dict[str, dict[str, Any]]:
+    """Live items of the hidden lanes, as the document would show them."""
+    shadow: dict[str, dict[str, Any]] = {}
+    for name in LANE_ITEMS:
+        spec = ENTITIES[name]
+        rows = spec.model.objects.filter(map_id=map_id, lane_id__in=hidden, deleted_by_seq__isnull=True)
+        for row in rows.values(*value_columns(spec)):
+            item = serialize_values(spec, row)
+            shadow[item.pop("id")] = {"entity": name, "fields": item}
+    return shadow
+
+
+def filter_document(doc: dict[str, Any], *, hidden: frozenset[str], hide_emotions: bool) -> dict[str, Any]:
+    """Remove from a snapshot what the profile hides, references included, and
+    what share viewers never see.
+
+    The queries of ``map_document(hidden_lanes=...)`` already leave out hidden
+    lanes and their items; this also drops the emotion curve when its lane is
+    hidden and clears references to hidden items.
+    """
+    doc = dict(doc)
+    for name in MEMBERS_ONLY:
+        collection = ENTITIES[name].collection
+        doc[collection] = [without_members_only(name, item) for item in doc.get(collection, [])]
+    if not hidden:
+        return doc
+    doc["lanes"] = [lane for lane in doc.get("lanes", []) if lane["id"] not in hidden]
+    visible: dict[str, set[str]] = {}
+    for name in LANE_ITEMS:
+        collection = ENTITIES[name].collection
+        doc[collection] = [item for item in doc.get(collection, []) if item.get("lane") not in hidden]
+        visible[name] = {item["id"] for item in doc[collection]}
+    if hide_emotions:
+        doc["emotions"] = []
+    doc["cards"] = [_clear_ref(item, "addresses", visible["card"]) for item in doc["cards"]]
+    doc["moments"] = [_clear_ref(item, "touchpoint", visible["touchpoint"]) for item in doc["moments"]]
     return doc
+
+
+def _clear_ref(item: dict[str, Any], key: str, visible: set[str]) -> dict[str, Any]:
+    if item.get(key) and item[key] not in visible:
+        return {**item, key: None}
+    return item
+
+
+def viewer_snapshot(map_id: Any, hidden: frozenset[str]) -> tuple[dict[str, Any], dict[str, dict[str, Any]], bool]:
+    """(filtered snapshot, shadow of hidden items, whether emotions are hidden), all
+    read at one ``seq``: what a share viewer's socket starts from."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        # SQLite's snapshot helper cannot nest; one short write-locked transaction
+        # gives the same single state.
+        context = transaction.atomic()
+    else:
+        context = snapshot_transaction()
+    with context:
+        doc, hide_emotions = _filtered_document(map_id, hidden)
+        shadow = _hidden_items(map_id, hidden)
+    if not hidden:
+        # With hidden lanes the document is filtered already; without, the
+        # members-only fields still have to go.
+        doc = filter_document(doc, hidden=hidden, hide_emotions=False)
+    return doc, shadow, hide_emotions
+
+
+def viewer_document(*, map_id: Any, hidden_lanes: frozenset[str]) -> dict[str, Any]:
+    """The snapshot a share viewer with these hidden lanes may see (pages, resync)."""
+    return viewer_snapshot(map_id, frozenset(hidden_lanes))[0]
+
+
+def live_item_fields(entity: str, item_id: str) -> dict[str, Any] | None:
+    """Every document field of one live item (for a move out of a hidden lane)."""
+    spec = ENTITIES[entity]
+    row = spec.model.objects.filter(id=item_id, deleted_by_seq__isnull=True).values(*value_columns(spec)).first()
+    if row is None:
+        return None
+    item = serialize_values(spec, row)
+    item.pop("id")
+    return item
 
 
 def stages_in_display_order(phases: list[dict[str, Any]], stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -107,8 +217,6 @@ def stages_in_display_order(phases: list[dict[str, Any]], stages: list[dict[str,
 
 
 def _linked_personas(map_id: Any) -> list[dict[str, Any]]:
-    from personas.models import Persona
-
     rows = (
         Persona.objects.filter(map_links__map_id=map_id, map_links__deleted_by_seq__isnull=True)
         .order_by("map_links__position", "id")
@@ -119,8 +227,6 @@ def _linked_personas(map_id: Any) -> list[dict[str, Any]]:
 
 
 def _teams(workspace_id: Any) -> list[dict[str, Any]]:
-    from maps.models import Team
-
     return [
         {**row, "id": str(row["id"])}
         for row in Team.objects.filter(workspace_id=workspace_id).values("id", "name", "color")
@@ -128,10 +234,6 @@ def _teams(workspace_id: Any) -> list[dict[str, Any]]:
 
 
 def _channels(workspace_id: Any) -> list[dict[str, Any]]:
-    from django.db.models import Q
-
-    from touchpoints.models import Channel
-
     rows = Channel.objects.filter(Q(workspace__isnull=True) | Q(workspace_id=workspace_id), archived=False).values(
         "id", "key", "name", "name_fr", "kind", "brand_controlled", "icon", "position"
     )

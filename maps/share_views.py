@@ -21,8 +21,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from journeymap import ratelimit
-from maps import sharing, tickets, visibility
+from maps import sharing
+from maps.live import tickets
 from maps.models import ShareLink
+from maps.selectors import viewer_document
 
 
 class Throttled(Exception):
@@ -83,7 +85,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
         # Unknown, revoked, expired or archived all look the same: nothing tells a
         # guesser which tokens once worked.
         return render(request, "share/gone.html", status=404)
-    doc = visibility.snapshot_for(map_id=link.map_id, hidden_lanes=sharing.hidden_lanes_of(link))
+    doc = viewer_document(map_id=link.map_id, hidden_lanes=sharing.hidden_lanes_of(link))
     ShareLink.objects.filter(id=link.id).update(last_used_at=timezone.now())
     return render(request, "share/share.html", {
         "map": link.map, "doc": doc, "link": link, "token": token, "role": "viewer", "can_write": False,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from exports.models import Export, ExportStatus
 from journeymap.strict import is_uuid
+from maps import realtime
 from maps.errors import OpError
 from maps.models import JourneyMap, Lane, ShareLink, Team
 
@@ -65,8 +67,6 @@ def _clean_hidden_lanes(journey_map: JourneyMap, hidden_lanes: Any) -> list[str]
     ids: list[str] = []
     for value in hidden_lanes:
         try:
-            import uuid
-
             ids.append(str(uuid.UUID(str(value))))
         except (ValueError, AttributeError, TypeError):
             raise OpError("invalid", "hidden_lanes must be a list of lane ids", field="hidden_lanes") from None
@@ -127,19 +127,11 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
 
 
 def notify_closed(link_id: Any) -> None:
-    """Tell the sockets of a link that it no longer works (they close at once)."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
+    """Tell the sockets of a link that it no longer works (they close at once).
 
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(share_group(link_id), {"type": "share.closed"})
-    except Exception:  # the expiry check on each socket still closes them
-        import logging
-
-        logging.getLogger(__name__).warning("share link close not broadcast", exc_info=True)
+    A lost send is logged by ``realtime``: the expiry check on each socket still
+    closes them."""
+    realtime.group_send(share_group(link_id), {"type": "share.closed"})
 
 
 # --- selectors ----------------------------------------------------------------------

@@ -130,7 +130,7 @@ async def test_two_browser_clients_on_a_real_server_converge(
     both settle at the same seq and the same cards, and the write is in the database."""
     from django.db import connections
 
-    from maps import tickets
+    from maps.live import tickets
     from maps.models import Card
 
     # The test page comes from another port than daphne: a foreign Origin, which the

@@ -13,7 +13,7 @@ import websockets
 from asgiref.sync import sync_to_async
 
 from journeymap.client import MapClient
-from maps import tickets
+from maps.live import tickets
 from maps.models import Operation
 from tests.realtime.conftest import rest
 

@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from journeymap.asgi import application
-from maps import tickets
+from maps.live import tickets
 from maps.models import Operation
 
 pytestmark = pytest.mark.django_db(transaction=True)

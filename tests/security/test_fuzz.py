@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from journeymap import strict
-from maps import tickets
+from maps.live import tickets
 from tests import servers
 from tests.realtime import conftest as realtime
 from tests.realtime.test_bad_input import card, fresh_ticket, next_of, raw_socket

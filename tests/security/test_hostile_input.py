@@ -18,7 +18,7 @@ from asgiref.sync import sync_to_async
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from maps import tickets
+from maps.live import tickets
 from maps.models import Operation
 from tests import servers
 from tests.realtime import conftest as realtime
@@ -99,7 +99,7 @@ async def test_a_lone_surrogate_in_hello_or_presence_is_refused_and_every_newcom
 async def test_a_poisoned_roster_entry_in_the_store_cannot_break_the_welcome(live_map, daphne_server, settings):
     import redis
 
-    from maps import presence
+    from maps.live import presence
 
     server = daphne_server()
     store = redis.Redis.from_url(settings.REDIS_URL)
@@ -385,7 +385,7 @@ async def test_a_failure_while_handling_a_frame_is_answered_and_the_socket_and_i
     from django.db import DataError, OperationalError
 
     from journeymap.asgi import application
-    from maps import sockets
+    from maps.live import sockets
 
     ticket = await sync_to_async(tickets.issue)(tickets.make_payload(map_id=grid.map.id, user_id=editor.pk))
     socket = WebsocketCommunicator(application, f"/ws/maps/{grid.map.id}/?ticket={ticket}")

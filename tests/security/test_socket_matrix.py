@@ -17,7 +17,8 @@ from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from journeymap.asgi import application
-from maps import sharing, tickets
+from maps import sharing
+from maps.live import tickets
 from maps.models import ShareLink
 from tests.factories import MapFactory
 

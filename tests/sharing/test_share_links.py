@@ -9,7 +9,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from maps import sharing, tickets
+from maps import sharing
+from maps.live import tickets
 from maps.models import ShareLink
 from tests.factories import MapFactory
 

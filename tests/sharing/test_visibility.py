@@ -8,9 +8,10 @@ import uuid
 
 import pytest
 
-from maps import realtime, visibility
+from maps import realtime
 from maps.document import apply_ops
-from maps.visibility import Profile
+from maps.live.visibility import Profile
+from maps.selectors import filter_document
 
 HIDDEN = str(uuid.uuid4())
 SHOWN = str(uuid.uuid4())
@@ -141,13 +142,13 @@ def test_touchpoint_attachments_never_pass_a_profile():
     ])
     assert "attachments" not in json.dumps(ops)
     assert ops[0]["fields"]["title"] == "Order page" and ops[1]["fields"] == {"version": 2}
-    doc = visibility.filter_document({"touchpoints": [{"id": tp, "attachments": [entry]}]}, hidden=frozenset(),
-                                     hide_emotions=False)
+    doc = filter_document({"touchpoints": [{"id": tp, "attachments": [entry]}]}, hidden=frozenset(),
+                          hide_emotions=False)
     assert doc["touchpoints"] == [{"id": tp}]
 
 
 def test_the_snapshot_filter_hides_the_emotion_curve_when_its_lane_is_hidden():
     doc = {"map": {"seq": 1}, "lanes": [{"id": HIDDEN}, {"id": SHOWN}], "cards": [], "touchpoints": [],
            "moments": [], "emotions": [{"id": "e", "score": 2}]}
-    out = visibility.filter_document(doc, hidden=frozenset({HIDDEN}), hide_emotions=True)
+    out = filter_document(doc, hidden=frozenset({HIDDEN}), hide_emotions=True)
     assert out["emotions"] == [] and [lane["id"] for lane in out["lanes"]] == [SHOWN]

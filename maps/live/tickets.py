@@ -22,12 +22,12 @@ from typing import Any
 
 from django.conf import settings
 
+from maps.live.redis_clients import async_redis, sync_redis
+
 PREFIX = "jm:ws-ticket:"
 
 _memory: dict[str, tuple[float, str]] = {}
 _memory_lock = threading.Lock()
-_sync_client: Any = None
-_async_clients: dict[int, Any] = {}
 
 
 def ttl_seconds() -> int:
@@ -48,36 +48,12 @@ def make_payload(*, map_id: Any, user_id: Any = None, share_link_id: Any = None,
     }
 
 
-def _redis_sync() -> Any:
-    global _sync_client
-    if _sync_client is None:
-        import redis
-
-        _sync_client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-    return _sync_client
-
-
-def _redis_async() -> Any:
-    # One client per event loop: redis.asyncio connections are bound to the loop
-    # that opened them (tests run several loops in one process).
-    import asyncio
-
-    import redis.asyncio as aioredis
-
-    loop_id = id(asyncio.get_running_loop())
-    client = _async_clients.get(loop_id)
-    if client is None:
-        client = aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-        _async_clients[loop_id] = client
-    return client
-
-
 def issue(payload: dict[str, Any]) -> str:
     """Store ``payload`` under a fresh ticket for ``WS_TICKET_TTL_SECONDS``."""
     ticket = secrets.token_urlsafe(32)
     data = json.dumps(payload, separators=(",", ":"))
     if settings.REDIS_URL:
-        _redis_sync().set(PREFIX + ticket, data, ex=ttl_seconds())
+        sync_redis().set(PREFIX + ticket, data, ex=ttl_seconds())
     else:
         now = time.monotonic()
         with _memory_lock:
@@ -103,7 +79,7 @@ async def consume(ticket: str) -> dict[str, Any] | None:
         return None
     if not settings.REDIS_URL:
         return _consume_memory(ticket)
-    data = await _redis_async().getdel(PREFIX + ticket)
+    data = await async_redis().getdel(PREFIX + ticket)
     return json.loads(data) if data else None
 
 
@@ -112,5 +88,5 @@ def consume_sync(ticket: str) -> dict[str, Any] | None:
         return None
     if not settings.REDIS_URL:
         return _consume_memory(ticket)
-    data = _redis_sync().getdel(PREFIX + ticket)
+    data = sync_redis().getdel(PREFIX + ticket)
     return json.loads(data) if data else None

@@ -9,7 +9,6 @@ one. An entry is gone ``PRESENCE_EXPIRY_SECONDS`` after its client's last frame.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.conf import settings
 
 from journeymap import strict
 from maps import realtime
+from maps.live.redis_clients import async_redis
 
 KEY = "jm:presence:{}"
 EXPIRY_SECONDS = 30.0
@@ -24,18 +24,6 @@ EXPIRY_SECONDS = 30.0
 KEY_TTL_SECONDS = 120
 
 _memory: dict[str, dict[str, dict[str, Any]]] = {}
-_clients: dict[int, Any] = {}
-
-
-def _redis() -> Any:
-    import redis.asyncio as aioredis
-
-    loop_id = id(asyncio.get_running_loop())
-    client = _clients.get(loop_id)
-    if client is None:
-        client = aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-        _clients[loop_id] = client
-    return client
 
 
 def expiry_seconds() -> float:
@@ -61,7 +49,7 @@ async def save(map_id: str, entries: list[dict[str, Any]], gone: list[str]) -> N
             _memory.pop(map_id, None)
         return
     key = KEY.format(map_id)
-    pipe = _redis().pipeline(transaction=False)
+    pipe = async_redis().pipeline(transaction=False)
     if entries:
         # Stored with the serialiser that later sends it: an entry that could not
         # be sent fails here, once, rather than in every welcome that reads it.
@@ -91,7 +79,7 @@ async def load(map_id: str) -> list[dict[str, Any]]:
     if not settings.REDIS_URL:
         values = list(_memory.get(map_id, {}).values())
     else:
-        raw = await _redis().hgetall(KEY.format(map_id))
+        raw = await async_redis().hgetall(KEY.format(map_id))
         values = []
         for data in raw.values():
             try:

@@ -1,6 +1,7 @@
-"""What a share viewer may see: snapshots, ``ops`` frames and presence filtered
+"""What a share viewer's socket may receive: ``ops`` frames and presence filtered
 through a visibility profile (the lanes a share link hides, and whether the link
-shows who else is on the map).
+shows who else is on the map). Snapshots are filtered by the same rules where they
+are read (``maps.selectors.filter_document``).
 
 Whatever the link, a share viewer never gets touchpoints' ``attachments``: file
 names of research material (interviews, recordings) are exactly what must not
@@ -27,19 +28,21 @@ import json
 from collections import OrderedDict
 from typing import Any
 
-from django.db import connection, transaction
+from channels.db import database_sync_to_async
 
 from maps import realtime
-from maps.entities import ENTITIES, serialize_values, value_columns
-from maps.selectors import map_document, snapshot_transaction
+from maps.selectors import (
+    LANE_ITEMS,
+    live_item_fields,
+    viewer_document,
+    viewer_snapshot,
+    without_members_only,
+)
 
-# Entities that sit in a lane (their container is (stage, lane)).
-LANE_ITEMS = ("card", "touchpoint", "moment")
 # Fields that point at another item: cleared when the item they name is hidden, so
 # not even its id reaches the viewer.
 REFERENCES = {"card": ("addresses",), "moment": ("touchpoint",)}
-# Fields members see and share viewers never do (see the module docstring).
-MEMBERS_ONLY = {"touchpoint": ("attachments",)}
+
 CACHE_SIZE = 512
 
 ProfileKey = tuple[str, frozenset[str], bool]
@@ -47,106 +50,6 @@ ProfileKey = tuple[str, frozenset[str], bool]
 
 def profile_key(map_id: Any, hidden_lanes: frozenset[str], people: bool = False) -> ProfileKey:
     return str(map_id), frozenset(str(lane) for lane in hidden_lanes), bool(people)
-
-
-def _without_members_only(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
-    private = MEMBERS_ONLY.get(entity, ())
-    if not any(key in fields for key in private):
-        return fields
-    return {key: value for key, value in fields.items() if key not in private}
-
-
-# --- snapshots ----------------------------------------------------------------------
-
-
-def _hidden_lane_kinds(map_id: Any, hidden: frozenset[str]) -> dict[str, str]:
-    from maps.models import Lane
-
-    return {str(i): k for i, k in Lane.objects.filter(map_id=map_id, id__in=hidden).values_list("id", "kind")}
-
-
-def _hidden_items(map_id: Any, hidden: frozenset[str]) -> dict[str, dict[str, Any]]:
-    """Live items of the hidden lanes, as the document would show them."""
-    shadow: dict[str, dict[str, Any]] = {}
-    for name in LANE_ITEMS:
-        spec = ENTITIES[name]
-        rows = spec.model.objects.filter(map_id=map_id, lane_id__in=hidden, deleted_by_seq__isnull=True)
-        for row in rows.values(*value_columns(spec)):
-            item = serialize_values(spec, row)
-            shadow[item.pop("id")] = {"entity": name, "fields": item}
-    return shadow
-
-
-def filter_document(doc: dict[str, Any], *, hidden: frozenset[str], hide_emotions: bool) -> dict[str, Any]:
-    """Remove from a snapshot what the profile hides, references included, and
-    what share viewers never see.
-
-    ``map_document(hidden_lanes=...)`` already leaves out hidden lanes and their
-    items; this also drops the emotion curve when its lane is hidden and clears
-    references to hidden items, and is safe to apply twice.
-    """
-    doc = dict(doc)
-    for name in MEMBERS_ONLY:
-        collection = ENTITIES[name].collection
-        doc[collection] = [_without_members_only(name, item) for item in doc.get(collection, [])]
-    if not hidden:
-        return doc
-    doc["lanes"] = [lane for lane in doc.get("lanes", []) if lane["id"] not in hidden]
-    visible: dict[str, set[str]] = {}
-    for name in LANE_ITEMS:
-        collection = ENTITIES[name].collection
-        doc[collection] = [item for item in doc.get(collection, []) if item.get("lane") not in hidden]
-        visible[name] = {item["id"] for item in doc[collection]}
-    if hide_emotions:
-        doc["emotions"] = []
-    doc["cards"] = [_clear_ref(item, "addresses", visible["card"]) for item in doc["cards"]]
-    doc["moments"] = [_clear_ref(item, "touchpoint", visible["touchpoint"]) for item in doc["moments"]]
-    return doc
-
-
-def _clear_ref(item: dict[str, Any], key: str, visible: set[str]) -> dict[str, Any]:
-    if item.get(key) and item[key] not in visible:
-        return {**item, key: None}
-    return item
-
-
-def hide_in_document(doc: dict[str, Any], *, map_id: Any, hidden: frozenset[str]) -> dict[str, Any]:
-    """``filter_document`` for a snapshot being read (inside its read transaction)."""
-    kinds = _hidden_lane_kinds(map_id, hidden)
-    return filter_document(doc, hidden=hidden, hide_emotions="emotion" in kinds.values())
-
-
-def load_snapshot(map_id: Any, hidden: frozenset[str]) -> tuple[dict[str, Any], dict[str, dict[str, Any]], bool]:
-    """(filtered snapshot, shadow of hidden items, whether emotions are hidden), all
-    read at one ``seq``."""
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        # SQLite's snapshot helper cannot nest; one short write-locked transaction
-        # gives the same single state.
-        context = transaction.atomic()
-    else:
-        context = snapshot_transaction()
-    with context:
-        doc = map_document(map_id=map_id, hidden_lanes=hidden)
-        kinds = _hidden_lane_kinds(map_id, hidden)
-        shadow = _hidden_items(map_id, hidden)
-    hide_emotions = "emotion" in kinds.values()
-    return filter_document(doc, hidden=hidden, hide_emotions=hide_emotions), shadow, hide_emotions
-
-
-def snapshot_for(*, map_id: Any, hidden_lanes: frozenset[str]) -> dict[str, Any]:
-    """The snapshot a viewer with this profile may see (pages, resync, exports)."""
-    return load_snapshot(map_id, frozenset(hidden_lanes))[0]
-
-
-def item_fields(entity: str, item_id: str) -> dict[str, Any] | None:
-    """Every document field of one live item (for a move out of a hidden lane)."""
-    spec = ENTITIES[entity]
-    row = spec.model.objects.filter(id=item_id, deleted_by_seq__isnull=True).values(*value_columns(spec)).first()
-    if row is None:
-        return None
-    item = serialize_values(spec, row)
-    item.pop("id")
-    return item
 
 
 # --- the profile --------------------------------------------------------------------
@@ -206,7 +109,7 @@ class Profile:
         fields = op.get("fields")
         if not fields:
             return op
-        shown = _without_members_only(entity, fields)
+        shown = without_members_only(entity, fields)
         refs = [key for key in REFERENCES.get(entity, ()) if shown.get(key) in self.shadow]
         if not refs and shown is fields:
             return op
@@ -307,10 +210,8 @@ class Profile:
             frame = json.loads(event["text"])
             ops, fetch = self.process(frame.get("ops", []))
             if fetch:
-                from channels.db import database_sync_to_async
-
                 for index, entity, item_id in fetch:
-                    fields = await database_sync_to_async(item_fields)(entity, item_id)
+                    fields = await database_sync_to_async(live_item_fields)(entity, item_id)
                     if fields is not None and fields.get("lane") not in self.hidden:
                         ops[index] = self._scrub({"op": "create", "entity": entity, "id": item_id, "fields": fields})
             frame["ops"] = [op for op in ops if op is not None]
@@ -370,13 +271,11 @@ def filtered(conn: Any) -> bool:
 async def welcome(conn: Any) -> dict[str, Any]:
     """The welcome frame (without presence) of a filtered socket: always a
     snapshot, and the profile is attached to the connection."""
-    from channels.db import database_sync_to_async
-
     profile = profile_of(conn)
     if profile is None:
         profile = Profile.acquire(conn.map_id, conn.hidden_lanes, conn.share_people)
         conn.visibility = profile
-    doc, shadow, hide_emotions = await database_sync_to_async(load_snapshot)(conn.map_id, profile.hidden)
+    doc, shadow, hide_emotions = await database_sync_to_async(viewer_snapshot)(conn.map_id, profile.hidden)
     profile.load(doc["map"]["seq"], shadow, hide_emotions)
     return {"type": "welcome", "seq": doc["map"]["seq"], "role": conn.role, "snapshot": doc}
 
@@ -419,5 +318,5 @@ def release(conn: Any) -> None:
 def resync_frames(conn: Any) -> list[str]:
     """A share viewer always resyncs from a filtered snapshot (the op log holds
     every field of every lane)."""
-    doc = snapshot_for(map_id=conn.map_id, hidden_lanes=conn.hidden_lanes)
+    doc = viewer_document(map_id=conn.map_id, hidden_lanes=conn.hidden_lanes)
     return [realtime.dumps({"type": "welcome", "seq": doc["map"]["seq"], "role": conn.role, "snapshot": doc})]

@@ -1,7 +1,8 @@
-"""The map socket: ``/ws/maps/<map_uuid>/`` (protocol in DESIGN.md).
+"""The map socket: ``/ws/maps/<map_uuid>/`` (protocol: the README, "Live co-editing:
+the realtime protocol").
 
 Thin on purpose: authentication, frame parsing, writes and reads live in
-``maps.sockets``; presence and heartbeats in the per-process ``maps.hub``.
+``maps.live.sockets``; presence and heartbeats in the per-process ``maps.live.hub``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 from django.utils import timezone
 
-from maps import realtime, sharing, sockets, visibility
+from maps import realtime, sharing
 from maps.errors import OpError
-from maps.hub import MapHub
+from maps.live import sockets, visibility
+from maps.live.bucket import TokenBucket
+from maps.live.hub import MapHub
 from maps.operations import parse_batch
-from maps.ratelimit import TokenBucket
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """What the map socket does, apart from the socket itself.
 
-The consumer (``maps.consumers``) stays thin: it authenticates through
+The consumer (``maps.live.consumers``) stays thin: it authenticates through
 ``authenticate``, parses with ``parse_frame`` and calls the functions here. The
 synchronous functions touch the database and run through
 ``database_sync_to_async``; each is one short transaction, because daphne runs
@@ -12,16 +12,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http.request import split_domain_port, validate_host
-from django.utils.http import is_same_domain
 
 from journeymap import strict
-from maps import realtime, tickets
+from maps import realtime
 from maps.errors import OpError
+from maps.live import tickets
+from maps.live.origins import header, origin_allowed
 from maps.models import JourneyMap, Membership
 from maps.operations import MAX_BATCH_ID, WRITE_ROLES, Ack, Actor, ParsedOp, actor_for, apply
 from maps.selectors import map_document, map_role, operations_since, snapshot_transaction
@@ -46,7 +47,7 @@ class Connection:
     actor: Actor | None = None
     share_link_id: str | None = None
     # Lanes a share link hides. A share-page socket always gets filtered snapshots
-    # (never raw catch-up batches): see ``maps.visibility``.
+    # (never raw catch-up batches): see ``maps.live.visibility``.
     hidden_lanes: frozenset[str] = field(default_factory=frozenset)
     # Whether the share link shows who else is on the map.
     share_people: bool = False
@@ -72,93 +73,6 @@ class Refused(Exception):
 # --- authentication -----------------------------------------------------------------
 
 
-def header(scope: dict[str, Any], name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key.lower() == name:
-            return value.decode("latin-1")
-    return None
-
-
-def allowed_hosts() -> list[str]:
-    hosts = list(settings.ALLOWED_HOSTS)
-    if settings.DEBUG and not hosts:
-        hosts = [".localhost", "127.0.0.1", "[::1]"]
-    return hosts
-
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
-Origin = tuple[str, str, int]  # (scheme, host, port), the port always explicit
-
-
-def origin_parts(value: str) -> Origin | None:
-    """``scheme://host[:port]`` as a comparable triple, or None when it is not a
-    web origin (other schemes, paths, credentials, a bad port)."""
-    try:
-        parsed = urlparse(value)
-        port = parsed.port
-    except ValueError:
-        return None
-    scheme = parsed.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parsed.hostname or parsed.username is not None:
-        return None
-    if parsed.path not in ("", "/") or parsed.query or parsed.params or parsed.fragment:
-        return None
-    return scheme, parsed.hostname.lower().rstrip("."), port or DEFAULT_PORTS[scheme]
-
-
-def request_scheme(scope: dict[str, Any]) -> str:
-    """http or https, as Django's ``request.is_secure()`` would say for this socket
-    (``SECURE_PROXY_SSL_HEADER`` when a TLS-terminating proxy is configured)."""
-    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
-    if proxy:
-        meta_name, secure_value = proxy
-        name = meta_name.removeprefix("HTTP_").lower().replace("_", "-").encode("latin-1")
-        forwarded = header(scope, name)
-        if forwarded is not None:
-            return "https" if forwarded.split(",", 1)[0].strip() == secure_value else "http"
-    return "https" if scope.get("scheme") in ("wss", "https") else "http"
-
-
-def served_origin(scope: dict[str, Any]) -> Origin | None:
-    """The origin this socket was opened on: its scheme and its Host (which must be
-    one of ALLOWED_HOSTS), as Django's CSRF check computes the page's own origin."""
-    host = header(scope, b"host")
-    if host is None:
-        server = scope.get("server")
-        if not server or server[0] is None:
-            return None
-        host = f"{server[0]}:{server[1]}"
-    domain, _ = split_domain_port(host)
-    if not domain or not validate_host(domain, allowed_hosts()):
-        return None
-    return origin_parts(f"{request_scheme(scope)}://{host}")
-
-
-def _trusted(origin: Origin) -> bool:
-    """CSRF_TRUSTED_ORIGINS, read as Django reads them (``https://*.example.com``
-    covers subdomains), with scheme and port compared too."""
-    scheme, host, port = origin
-    for entry in settings.CSRF_TRUSTED_ORIGINS:
-        wildcard = "://*." in entry
-        trusted = origin_parts(entry.replace("://*.", "://", 1) if wildcard else entry)
-        if trusted is None or trusted[0] != scheme or trusted[2] != port:
-            continue
-        if host == trusted[1] or (wildcard and is_same_domain(host, "." + trusted[1])):
-            return True
-    return False
-
-
-def origin_allowed(origin: str, scope: dict[str, Any]) -> bool:
-    """A browser's Origin must be exactly where the app is served: the socket's
-    own scheme, host and port (the page that opened it is same-origin), or an
-    origin configured in CSRF_TRUSTED_ORIGINS. Another port or scheme on the same
-    host is another origin (another app, perhaps an attacker's)."""
-    parts = origin_parts(origin)
-    if parts is None:
-        return False
-    return parts == served_origin(scope) or _trusted(parts)
-
-
 def ticket_from(scope: dict[str, Any]) -> str | None:
     """The ``ticket`` of the query string; a ticket that is not plain text is refused
     here, before it could reach Redis."""
@@ -178,8 +92,6 @@ async def authenticate(scope: dict[str, Any], map_id: str) -> Connection:
     (``origin_allowed``); an API client brings a one-use ticket and usually no Origin. A
     foreign Origin is refused even with a ticket.
     """
-    from channels.db import database_sync_to_async
-
     origin = header(scope, b"origin")
     if origin is not None and not origin_allowed(origin, scope):
         raise Refused(CLOSE_FORBIDDEN, "origin not allowed")

@@ -22,19 +22,16 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from maps import presence, realtime, sharing, sockets, visibility
+from maps import realtime, sharing
+from maps.live import presence, sockets, visibility
 
 if TYPE_CHECKING:
-    from maps.consumers import MapConsumer
+    from maps.live.consumers import MapConsumer
 
 logger = logging.getLogger(__name__)
 
 TICK = 0.2
 SWEEP_EVERY = 1.0
-
-
-def presence_group(map_id: str) -> str:
-    return f"presence.{map_id}"
 
 
 class MapHub:
@@ -139,7 +136,7 @@ class MapHub:
         try:
             if self.channel is None:
                 self.channel = await layer.new_channel("hub.")
-            await layer.group_add(presence_group(self.map_id), self.channel)
+            await layer.group_add(realtime.presence_group(self.map_id), self.channel)
             if self.reader is None or self.reader.done():
                 self.reader = asyncio.ensure_future(self.read(layer))
         except Exception:
@@ -183,7 +180,7 @@ class MapHub:
             self.reader.cancel()
         if self.channel is not None and layer is not None:
             with contextlib.suppress(Exception):
-                await layer.group_discard(presence_group(self.map_id), self.channel)
+                await layer.group_discard(realtime.presence_group(self.map_id), self.channel)
 
     def sweep(self) -> None:
         """Forget entries whose client has been silent for the expiry time."""
@@ -203,8 +200,8 @@ class MapHub:
                     [c for c, e in outgoing.items() if e.get("left")],
                 )
                 if self.shared and layer is not None and self.channel is not None:
-                    await layer.group_send(
-                        presence_group(self.map_id),
+                    await realtime.group_send_on_loop(
+                        layer, realtime.presence_group(self.map_id),
                         {"type": "presence.changes", "origin": self.channel, "changes": list(outgoing.values())},
                     )
             except Exception:

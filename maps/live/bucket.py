@@ -1,4 +1,10 @@
-"""A token bucket per socket: pushes beyond it get ``retry``, never silent loss."""
+"""A token bucket per socket: pushes beyond it get ``retry``, never silent loss.
+
+Not ``journeymap.ratelimit``: that one counts requests per client address in fixed
+windows shared through Redis (logins, tokens, share links) and refuses. This one
+lives in one socket's memory and smooths a burst of pushes into a steady rate,
+telling the client how long to wait, with no round trip per frame.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""REST side of the socket: one-use tickets for API clients."""
+"""REST side of the socket: one-use tickets for API clients (``maps.live.tickets``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from maps import tickets
 from maps.apis.common import MAP_ID, errors, parse_id
+from maps.live import tickets
 from maps.selectors import map_role
 
 
