@@ -50,16 +50,22 @@ export class ReadPanel extends SidePanel {
     return detail;
   }
 
+  // The item's title (in the map's language) and where it sits: a stage name is the
+  // map's words too, a sentence built from the interface's strings is not.
+  heading(item, whereText, { whereIsMapText = true } = {}) {
+    const lang = this.getDoc().map?.language || "en";
+    const title = el("h2", "read-title", item.title || "");
+    const where = el("p", "read-where small muted", whereText);
+    title.lang = lang;
+    if (whereIsMapText) where.lang = lang;
+    this.content.append(title, where);
+    return lang;
+  }
+
   drawTouchpoint(item) {
     const s = this.s;
     const doc = this.getDoc();
-    const lang = doc.map?.language || "en";
-    const title = el("h2", "read-title", item.title || "");
-    title.lang = lang;
-    const stage = find(doc, "stage", item.stage);
-    const where = el("p", "read-where small muted", stage?.name || "");
-    where.lang = lang;
-    this.content.append(title, where);
+    const lang = this.heading(item, find(doc, "stage", item.stage)?.name || "");
 
     const evaluation = el("p", `read-evaluation eval-${item.evaluation || "none"}`);
     if (item.evaluation) {
@@ -110,15 +116,11 @@ export class ReadPanel extends SidePanel {
   drawMoment(item) {
     const s = this.s;
     const doc = this.getDoc();
-    const lang = doc.map?.language || "en";
-    const title = el("h2", "read-title", item.title || "");
-    title.lang = lang;
     const stage = find(doc, "stage", item.stage);
     const tp = item.touchpoint ? find(doc, "touchpoint", item.touchpoint) : null;
-    const where = el("p", "read-where small muted", tp
+    const lang = this.heading(item, tp
       ? format(s.momentOnTouchpoint, { title: tp.title, stage: stage?.name || "" })
-      : format(s.momentOnStage, { stage: stage?.name || "" }));
-    this.content.append(title, where);
+      : format(s.momentOnStage, { stage: stage?.name || "" }), { whereIsMapText: false });
     const facts = el("dl", "read-facts");
     this.fact(facts, s.importance, present(item.importance) ? `${item.importance} / 5` : null);
     this.fact(facts, s.impact, present(item.impact) ? `${item.impact} / 5` : null);
