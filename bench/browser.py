@@ -85,27 +85,17 @@ def interactive(cards: int) -> str:
   && document.querySelectorAll('.cell[data-entity=card] .item[data-id]').length >= {cards}
   && performance.now()"""
 
-# Frame intervals over 60 frames: the whole map scrolled sideways one step per frame.
-SCROLL_FRAMES = """async () => {
+# Frame intervals: over `frames` frames with the whole map scrolled sideways one step
+# per frame, or for `ms` milliseconds whatever happens meanwhile.
+FRAME_GAPS = """async ({ frames, ms }) => {
   const scroller = document.getElementById('board-scroller');
   const gaps = [];
+  const end = performance.now() + (ms || Infinity);
   let last = performance.now();
-  for (let i = 0; i < 60; i++) {
-    scroller.scrollLeft = (scroller.scrollLeft + 40) % Math.max(1, scroller.scrollWidth - scroller.clientWidth);
-    await new Promise((done) => requestAnimationFrame(done));
-    const now = performance.now();
-    gaps.push(now - last);
-    last = now;
-  }
-  return gaps;
-}"""
-
-# Frame intervals for `ms` milliseconds, whatever happens meanwhile.
-FRAMES_FOR = """async (ms) => {
-  const gaps = [];
-  const end = performance.now() + ms;
-  let last = performance.now();
-  while (performance.now() < end) {
+  while (frames ? gaps.length < frames : performance.now() < end) {
+    if (frames) {
+      scroller.scrollLeft = (scroller.scrollLeft + 40) % Math.max(1, scroller.scrollWidth - scroller.clientWidth);
+    }
     await new Promise((done) => requestAnimationFrame(done));
     const now = performance.now();
     gaps.push(now - last);
@@ -309,12 +299,12 @@ async def run(base: str, data: dict[str, Any], navigations: int, edits: int, sec
           return performance.now() - t0;
         }""")
         summaries = await page.locator(".board.is-overview .cell-summary").count()
-        scrolled = sorted(await page.evaluate(SCROLL_FRAMES))
+        scrolled = sorted(await page.evaluate(FRAME_GAPS, {"frames": 60, "ms": 0}))
         stop.clear()
         sent[0] = 0
         thread = threading.Thread(target=pusher, daemon=True)
         thread.start()
-        live = sorted(await page.evaluate(FRAMES_FOR, 5000))
+        live = sorted(await page.evaluate(FRAME_GAPS, {"frames": 0, "ms": 5000}))
         stop.set()
         await asyncio.to_thread(thread.join)
 
