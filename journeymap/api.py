@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("maps.api_urls")),
     path("", include("exports.api_urls")),
     path("", include("maps.share_api_urls")),
+    path("", include("interchange.api_urls")),
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "touchpoints",
     "templates_lib",
     "exports",
+    "interchange",
 ]
 
 MIDDLEWARE = [

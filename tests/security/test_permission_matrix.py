@@ -93,6 +93,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/maps/{map_id}/touchpoints/{touchpoint_id}/attachments/{attachment_id}/download/", "GET"): "read",
     # Recently deleted: for the people who can restore (restoring is an op, so viewers cannot).
     ("/api/v1/maps/{map_id}/deleted/", "GET"): "write",
+    # The map file format: anyone reads the schema; members export; editors import.
+    ("/api/v1/schema/map-format.json", "GET"): "public",
+    ("/api/v1/maps/{map_id}/export.json", "GET"): "read",
+    ("/api/v1/maps/{map_id}/export.mmd", "GET"): "read",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
