@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("exports.api_urls")),
     path("", include("maps.share_api_urls")),
     path("", include("interchange.api_urls")),
+    path("", include("history.urls")),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "templates_lib",
     "exports",
     "interchange",
+    "history",
 ]
 
 MIDDLEWARE = [

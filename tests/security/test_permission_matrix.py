@@ -97,6 +97,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/schema/map-format.json", "GET"): "public",
     ("/api/v1/maps/{map_id}/export.json", "GET"): "read",
     ("/api/v1/maps/{map_id}/export.mmd", "GET"): "read",
+    # The history is the map's own: every member reads it.
+    ("/api/v1/maps/{map_id}/activity/", "GET"): "read",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
