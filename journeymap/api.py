@@ -12,6 +12,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("maps.api_urls")),
     path("", include("exports.api_urls")),
+    path("", include("discussion.api_urls")),
     path("", include("maps.share_api_urls")),
     path("", include("interchange.api_urls")),
     path("", include("history.urls")),

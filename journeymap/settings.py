@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "exports",
     "interchange",
     "history",
+    "discussion",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "MapKindEnum": "maps.models.MapKind",
         "LaneKindEnum": "maps.models.LaneKind",
         "ChannelKindEnum": ["digital", "physical", "personal"],
+        "CommentAnchorTypeEnum": "discussion.models.AnchorType",
+        "CommentStatusEnum": "discussion.models.ThreadStatus",
     },
 }
 

@@ -1,5 +1,5 @@
 """The one door for outgoing broadcasts: every group send, to sockets (committed
-batches, workspace changes, export progress, share links closing) and between the
+batches, comments, workspace changes, export progress, share links closing) and between the
 hubs of different processes (presence), goes through here.
 
 Receiving is the other side's business: consumers join and leave their groups and
@@ -47,6 +47,12 @@ def broadcast_ops(map_id: Any, frame: dict[str, Any]) -> None:
     next frame's ``seq`` or the heartbeat and resync from the op log.
     """
     send_to_map(map_id, {"type": "map.ops", "seq": frame["seq"], "text": dumps(frame), "ops": frame["ops"]})
+
+
+def broadcast_comment(map_id: Any, frame: dict[str, Any]) -> None:
+    """A ``comment`` frame for the map's members: consumers never forward it to a
+    share-link visitor (comments are for the workspace)."""
+    send_to_map(map_id, {"type": "map.comment", "text": dumps(frame)})
 
 
 def send_to_map(map_id: Any, event: dict[str, Any]) -> None:

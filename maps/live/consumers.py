@@ -235,6 +235,12 @@ class MapConsumer(AsyncWebsocketConsumer):
         if text is not None:
             await self.send(text_data=text)
 
+    async def map_comment(self, event: dict[str, Any]) -> None:
+        """A comment written, changed or deleted: for members only, never a share
+        visitor (whatever its link shows)."""
+        if self.ready and self.conn is not None and self.conn.share_link_id is None:
+            await self.send(text_data=event["text"])
+
     async def map_workspace(self, event: dict[str, Any]) -> None:
         """A workspace-level change (persona, team, channel) this map shows."""
         if self.ready:

@@ -31,6 +31,7 @@ class World:
 
 @pytest.fixture
 def world(grid, owner, editor, viewer, workspace) -> World:
+    from discussion.services import comment_create
     from exports.models import Export
     from maps.models import Membership
     from touchpoints.models import Channel
@@ -54,11 +55,13 @@ def world(grid, owner, editor, viewer, workspace) -> World:
     export = Export.objects.create(map=grid.map, workspace=workspace, requested_by=owner, format="pdf",
                                    content_hash="0" * 64)
     share = sharing.share_link_create(map=grid.map, created_by=owner, label="for Support")
+    comment = comment_create(journey_map=grid.map, user=owner, anchor={"type": "card", "id": card},
+                             body="Is this still true?")
     w.ids = {
         "map_id": str(grid.map.id), "workspace_id": str(workspace.id), "team_id": str(team.id),
         "member_id": str(Membership.objects.get(workspace=workspace, user=editor).id),
         "persona_id": str(persona.id), "channel_id": str(channel.id), "export_id": str(export.id),
-        "link_id": str(share.link.id),
+        "link_id": str(share.link.id), "comment_id": str(comment.id),
         "stages": grid.stages[1], "lanes": grid.lanes[0], "phases": phase, "cards": card,
         "touchpoints": touchpoint, "moments": moment, "emotions": emotion,
     }

@@ -99,6 +99,13 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/maps/{map_id}/export.mmd", "GET"): "read",
     # The history is the map's own: every member reads it.
     ("/api/v1/maps/{map_id}/activity/", "GET"): "read",
+    # Comments: every member discusses, viewers too; resolving someone else's thread
+    # is for editors and owners (the world's comment is the owner's), deleting it for owners.
+    ("/api/v1/maps/{map_id}/comments/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/comments/", "POST"): "read",
+    ("/api/v1/maps/{map_id}/comments/{comment_id}/", "PATCH"): "write",
+    ("/api/v1/maps/{map_id}/comments/{comment_id}/", "DELETE"): "owner",
+    ("/api/v1/maps/{map_id}/comments/{comment_id}/read/", "POST"): "read",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
@@ -133,6 +140,10 @@ def body_for(operation: tuple[str, str], world) -> dict:
     if operation == ("/api/v1/maps/{map_id}/operations/", "POST"):
         return {"batch_id": f"matrix-{uuid.uuid4()}", "ops": [
             {"op": "update", "entity": "card", "id": world.ids["cards"], "fields": {"text": "changed"}}]}
+    if operation == ("/api/v1/maps/{map_id}/comments/", "POST"):
+        return {"body": "A question", "anchor": {"type": "card", "id": world.ids["cards"]}}
+    if operation == ("/api/v1/maps/{map_id}/comments/{comment_id}/", "PATCH"):
+        return {"status": "resolved"}
     return {}
 
 
