@@ -14,10 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exports.models import Export, ExportFormat, ExportStatus
+from exports.options import PAPER_CHOICES
 from exports.selectors import export_for_member, exports_for_map
-from exports.services import download_path, export_request
-from exports.services.jobs import failure_message, file_path
-from exports.services.layout import PAPERS
+from exports.services.files import file_path
+from exports.services.progress import download_path, failure_message
+from exports.services.request import export_request
 from journeymap.downloads import content_disposition, safe_file_name
 from maps.selectors import map_role
 
@@ -33,7 +34,7 @@ ERROR = inline_serializer(
 
 class ExportCreateSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportFormat.values, default="pdf")
-    paper = serializers.ChoiceField(choices=[*PAPERS, "fit"], default="A3",
+    paper = serializers.ChoiceField(choices=list(PAPER_CHOICES), default="A3",
                                     help_text="A4, A3, A2 or A1 landscape, or fit: the whole map on one page.")
     # A plain string (checked below) rather than a second en/fr enum in the schema.
     language = serializers.CharField(required=False, max_length=8,

@@ -8,7 +8,9 @@ import socket
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
 
+from exports.printing.pool import POOL
 from exports.services import jobs
+from exports.services.render import warm_up
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +46,6 @@ def start_reaper(**_kwargs: object) -> None:
 @worker_ready.connect
 def start_render_helpers(**_kwargs: object) -> None:
     """Spawn and warm the render helpers now, so the first export does not wait for them."""
-    from exports.services.render import warm_up
-
     try:
         warm_up()
     except Exception:  # the first export starts them again
@@ -56,6 +56,4 @@ def start_render_helpers(**_kwargs: object) -> None:
 def stop_reaper(**_kwargs: object) -> None:
     if _reaper is not None:
         _reaper.stopped.set()
-    from exports import printing
-
-    printing.POOL.stop()
+    POOL.stop()

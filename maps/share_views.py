@@ -122,7 +122,7 @@ def share_ws_ticket(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def share_export(request: HttpRequest, token: str) -> HttpResponse:
     """Ask for the PDF of what this link shows (only when the link allows it)."""
-    from exports.services import export_request
+    from exports.services.request import export_request
 
     try:
         link = _link(request, token)
@@ -146,7 +146,7 @@ def share_export(request: HttpRequest, token: str) -> HttpResponse:
 def share_export_file(request: HttpRequest, token: str, export_id: Any) -> HttpResponse:
     """The PDF once rendered; until then a page that reloads itself (no script needed)."""
     from exports.models import Export, ExportStatus
-    from exports.services.jobs import file_path
+    from exports.services.files import file_path
 
     try:
         link = _link(request, token)

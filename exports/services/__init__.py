@@ -1,30 +1,10 @@
-"""Exports: the service entry points (jobs) and the renderer behind them."""
+"""Exports, in the order an export flows through them (each module imports only
+those after it; this package imports none of them):
 
-from __future__ import annotations
-
-from exports.services.jobs import (
-    clean_options,
-    content_hash,
-    download_path,
-    enqueue,
-    export_request,
-    frame,
-    prune_exports,
-    reap_expired,
-    run_export,
-)
-from exports.services.render import RENDERER_VERSION, ExportOptions
-
-__all__ = [
-    "RENDERER_VERSION",
-    "ExportOptions",
-    "clean_options",
-    "content_hash",
-    "download_path",
-    "enqueue",
-    "export_request",
-    "frame",
-    "prune_exports",
-    "reap_expired",
-    "run_export",
-]
+``request`` (options checked, snapshot read, content hashed, job queued) ->
+``jobs`` (a worker claims the job) -> ``render`` (the format's renderer) ->
+``sections`` (the snapshot laid out into printed pages, with ``appendix``,
+``pieces``, ``layout``, ``measure`` and ``marks``) -> HTML per part, rendered and
+merged by ``exports.printing`` -> ``files`` (named by content hash). ``progress``
+tells the requester on the way.
+"""

@@ -7,10 +7,13 @@ import math
 from typing import Any
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from exports.services import layout as L
-from exports.services.marks import channel_icon, evaluation_svg
-from exports.services.sections import Section, channel_name, excerpt, volume_text
+from exports.services import measure as M
+from exports.services.marks import channel_icon, emotion_svg, evaluation_svg
+from exports.services.pieces import Section, channel_name, excerpt, volume_text
+from touchpoints.priorities import rank_priorities
 
 # ----------------------------------------------------------------------------- cover
 
@@ -23,15 +26,13 @@ def cover_view(doc: dict[str, Any], geo: L.Geometry, stages: list[dict[str, Any]
                curves: list[dict[str, Any]], moment_stages: set[int], entries: list[dict[str, Any]]) -> dict[str, Any]:
     """The cover's journey at a glance (phases, stages, emotion curves) and its top
     priorities, each only when the cover still fits on one page with it."""
-    from exports.services.marks import emotion_svg
-
     usable_w = geo.width - 2 * L.MARGIN - 8.0  # the cover's side padding
     usable_h = geo.height - L.MARGIN - L.MARGIN_BOTTOM - 6.0
     title = doc["map"].get("title") or ""
     goal = doc["map"].get("goal") or ""
-    used = 5.0 + L.text_height(title, usable_w, 30.0, bold=True) * 1.15 / L.LINE + 7.0
+    used = 5.0 + M.text_height(title, usable_w, 30.0, bold=True) * 1.15 / M.LINE + 7.0
     if goal:
-        used += L.text_height(goal, min(240.0, usable_w), 12.0) * 1.4 / L.LINE + 9.0
+        used += M.text_height(goal, min(240.0, usable_w), 12.0) * 1.4 / M.LINE + 9.0
     used += 11.0  # counts
     personas = doc.get("personas", [])
     if personas:
@@ -43,7 +44,7 @@ def cover_view(doc: dict[str, Any], geo: L.Geometry, stages: list[dict[str, Any]
     if count:
         col_w = usable_w / count
         names = count <= GLANCE_NAMES_UP_TO
-        name_h = max((L.text_height(excerpt(s.get("name") or "", 48), col_w - 1.5, 6.5) for s in stages),
+        name_h = max((M.text_height(excerpt(s.get("name") or "", 48), col_w - 1.5, 6.5) for s in stages),
                      default=0.0) if names else 0.0
         glance_h = 8.0 + (5.0 if any(p for p in phases) else 0.0) + (L.EMOTION_H if curves else 0.0) + 5.0 + name_h
         if used + glance_h <= usable_h:
@@ -67,7 +68,7 @@ def cover_view(doc: dict[str, Any], geo: L.Geometry, stages: list[dict[str, Any]
             }
     top = []
     for entry in entries[:TOP_PRIORITIES]:
-        h = L.text_height(entry["title"] or "", usable_w * 0.6, 9.0, bold=True) + 1.6
+        h = M.text_height(entry["title"] or "", usable_w * 0.6, 9.0, bold=True) + 1.6
         if used + h + (8.0 if not top else 0.0) > usable_h:
             break
         used += h + (8.0 if not top else 0.0)
@@ -84,10 +85,6 @@ def priority_entries(doc: dict[str, Any], lane_ids: set[str], stage_index: dict[
                      channels: dict[str, dict[str, Any]], language: str) -> list[dict[str, Any]]:
     """Moments of truth and irritant touchpoints, ranked as in the editor's panel,
     among what this export prints."""
-    from django.utils.translation import gettext as _
-
-    from touchpoints.priorities import rank_priorities
-
     touchpoints = [tp for tp in doc.get("touchpoints", []) if tp["lane"] in lane_ids]
     moments = [m for m in doc.get("moments", []) if not m.get("lane") or m["lane"] in lane_ids]
     printed = {**doc, "touchpoints": touchpoints, "moments": moments}
@@ -118,13 +115,13 @@ PRIORITY_COLUMNS = {"rank": 4, "what": 38, "stage": 18, "score": 14, "volume": 1
 def _priority_row_height(entry: dict[str, Any], usable: float) -> float:
     what = usable * PRIORITY_COLUMNS["what"] / 100 - 3.5
     stage = usable * PRIORITY_COLUMNS["stage"] / 100 - 3.5
-    h = L.text_height(entry["title"] or "", what - 4.0, 9.0, bold=True) + L.line_mm(7.0)
+    h = M.text_height(entry["title"] or "", what - 4.0, 9.0, bold=True) + M.line_mm(7.0)
     if entry.get("p_touchpoint"):
-        h += L.text_height(entry["p_touchpoint"], what, 7.0) + 0.5
-    h = max(h, L.text_height(f"{entry['p_stage_number']} {entry['stage_name']}", stage, 8.0),
-            L.text_height(entry.get("p_volume") or "", usable * PRIORITY_COLUMNS["volume"] / 100 - 3.5, 8.0),
-            L.text_height(entry.get("p_channel") or "", usable * PRIORITY_COLUMNS["channel"] / 100 - 8.0, 8.0),
-            L.line_mm(12.0))
+        h += M.text_height(entry["p_touchpoint"], what, 7.0) + 0.5
+    h = max(h, M.text_height(f"{entry['p_stage_number']} {entry['stage_name']}", stage, 8.0),
+            M.text_height(entry.get("p_volume") or "", usable * PRIORITY_COLUMNS["volume"] / 100 - 3.5, 8.0),
+            M.text_height(entry.get("p_channel") or "", usable * PRIORITY_COLUMNS["channel"] / 100 - 8.0, 8.0),
+            M.line_mm(12.0))
     return h + 3.6  # padding and rule
 
 
@@ -170,16 +167,16 @@ def persona_text(persona: dict[str, Any], key: str) -> str:
 
 def _persona_height(persona: dict[str, Any], width: float) -> float:
     h = 8.0 + 2.0  # padding and the coloured top border
-    h += L.text_height(persona.get("name") or "", width, 14.0, bold=True)
+    h += M.text_height(persona.get("name") or "", width, 14.0, bold=True)
     if persona.get("role"):
-        h += L.text_height(persona["role"], width, 9.0) + 2.0
+        h += M.text_height(persona["role"], width, 9.0) + 2.0
     if persona.get("quote"):
-        h += L.text_height(f"\u201c{persona['quote']}\u201d", width, 10.0) + 3.0
+        h += M.text_height(f"\u201c{persona['quote']}\u201d", width, 10.0) + 3.0
     filled = [key for key in PERSONA_FIELDS if persona_text(persona, key)]
     column = width * 0.24 - 4.0
     for start in range(0, len(filled), 4):
         row = filled[start:start + 4]
-        h += max(L.line_mm(7.0) + L.text_height(persona_text(persona, key), column, 8.5) for key in row) + 2.5
+        h += max(M.line_mm(7.0) + M.text_height(persona_text(persona, key), column, 8.5) for key in row) + 2.5
     return h + 5.0  # the gap to the next card
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from exports.services import layout as L
+from exports.services import measure as M
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,23 @@ EVALUATION_COLORS = {"delight": "#15803d", "neutral": "#64748b", "irritant": "#d
 SHARED_CURVE_COLOR = "#1e293b"
 NEUTRAL_CURVE = SHARED_CURVE_COLOR
 PERSONA_PALETTE = ("#7c3aed", "#ea580c", "#0891b2", "#db2777", "#65a30d", "#2563eb", "#854d0e")
+# Each lane kind's accent (lane headers, print and slides).
+LANE_COLORS = {
+    "text": "#94a3b8",
+    "touchpoints": "#0ea5e9",
+    "emotion": "#8b5cf6",
+    "pain_points": "#ef4444",
+    "opportunities": "#10b981",
+    "moments_of_truth": "#f59e0b",
+    "frontstage": "#6366f1",
+    "line_of_visibility": "#94a3b8",
+    "line_of_internal_interaction": "#6d28d9",
+    "backstage": "#64748b",
+    "support": "#475569",
+    "metrics": "#0891b2",
+}
+INTERACTION_COLOR = "#0369a1"
+
 _MIN_CURVE_DISTANCE = 140.0
 _HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
@@ -67,7 +85,7 @@ def printable(text: str) -> str:
         code = ord(ch)
         if ch in "\u200d\ufe0e\ufe0f":
             continue
-        if code < 0x2000 or code in cmap or L.has_cjk(ch):
+        if code < 0x2000 or code in cmap or M.has_cjk(ch):
             out.append(ch)
         elif unicodedata.category(ch) in ("Mn", "Cf", "Sk"):
             continue

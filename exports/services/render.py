@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -25,9 +25,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from exports import printing
+from exports.options import ExportOptions
+from exports.printing import pdf, png
+from exports.printing.pool import POOL, balanced_splits
 from exports.services import layout as L
+from exports.services import measure as M
 from exports.services.appendix import PRIORITY_COLUMNS
 from exports.services.marks import (
     STAR_SVG,
@@ -37,13 +41,9 @@ from exports.services.marks import (
     evaluation_svg,
     printable,
 )
-from exports.services.sections import (
-    Prepared,
-    Section,
-    channel_name,
-    poster_slices,
-    prepare,
-)
+from exports.services.pieces import Prepared, Section, channel_name
+from exports.services.sections import poster_slices, prepare
+from maps.models import MapKind
 
 logger = logging.getLogger(__name__)
 
@@ -58,38 +58,6 @@ Progress = Callable[[int], None]
 # 3 ms each here): below it, a process's fixed costs outweigh the gain.
 MIN_PART_COST = 25.0
 MM_PT = 72 / 25.4
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    format: str = "pdf"
-    paper: str = "A3"
-    language: str = "en"
-    lanes: tuple[str, ...] | None = None  # None: every lane
-    personas: bool = True
-    dpi: int = 150
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "format": self.format,
-            "paper": self.paper,
-            "language": self.language,
-            "lanes": sorted(self.lanes) if self.lanes is not None else None,
-            "personas": self.personas,
-            "dpi": self.dpi,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ExportOptions:
-        lanes = data.get("lanes")
-        return cls(
-            format=data.get("format", "pdf"),
-            paper=data.get("paper", "A3"),
-            language=data.get("language", "en"),
-            lanes=tuple(lanes) if lanes is not None else None,
-            personas=bool(data.get("personas", True)),
-            dpi=int(data.get("dpi", 150)),
-        )
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -138,12 +106,9 @@ def render_html(prepared: Prepared, sections: list[Section] | None = None, *, la
     texts += [s.get("name") or "" for s in doc.get("stages", [])] + [x.get("title") or "" for x in doc.get("lanes", [])]
     texts += [t.get("title") or "" for t in doc.get("touchpoints", [])]
     texts += [p.get("name") or "" for p in doc.get("personas", [])]
-    cjk = any(L.has_cjk(t) for t in texts)
-    from maps.models import MapKind
+    cjk = any(M.has_cjk(t) for t in texts)
 
     with translation.override(language):
-        from django.utils.translation import gettext as _
-
         total = len(prepared.sections)
         views = []
         for index, section in enumerate(sections, start=1):
@@ -188,8 +153,8 @@ def render_html(prepared: Prepared, sections: list[Section] | None = None, *, la
             ],
             "star": mark_safe(STAR_SVG),
             "language": language,
-            "sizes": {"card": L.CARD_PT, "meta": L.META_PT, "title": L.TITLE_PT, "lane": L.LANE_TITLE_PT,
-                      "prompt": L.PROMPT_PT, "stage": L.STAGE_PT, "line": L.LINE},
+            "sizes": {"card": M.CARD_PT, "meta": M.META_PT, "title": M.TITLE_PT, "lane": M.LANE_TITLE_PT,
+                      "prompt": M.PROMPT_PT, "stage": M.STAGE_PT, "line": M.LINE},
             "dims": {"cell_pad": L.CELL_PAD, "cell_pad_x": L.CELL_PAD_X, "gap": L.GAP, "phase_h": L.PHASE_ROW_H,
                      "page_head": L.PAGE_HEAD_H},
         }
@@ -207,9 +172,9 @@ def render_processes() -> int:
         # A daemonic process (a prefork pool child, if someone asks for that pool)
         # may not start children: render here rather than fail every export.
         return 0
-    if wanted > 1 and printing.POOL.size != wanted:
-        printing.POOL.start(wanted)
-    return printing.POOL.size
+    if wanted > 1 and POOL.size != wanted:
+        POOL.start(wanted)
+    return POOL.size
 
 
 def _part_count(cost: float, processes: int) -> int:
@@ -221,7 +186,7 @@ def _part_count(cost: float, processes: int) -> int:
 
 
 def _runs(sections: list[Section], parts: int) -> list[list[Section]]:
-    bounds = printing.balanced_splits([s.cost for s in sections], parts)
+    bounds = balanced_splits([s.cost for s in sections], parts)
     return [sections[a:b] for a, b in bounds]
 
 
@@ -236,7 +201,7 @@ def _render_parts(prepared: Prepared, runs: list[list[Section]], report: Progres
     results: list[Any] = [None] * len(runs)
     done = 0.0
     total = sum(costs) or 1.0
-    for index, result in printing.POOL.run(printing.pdf_part, calls):
+    for index, result in POOL.run(pdf.pdf_part, calls):
         results[index] = result
         done += costs[index]
         report(start + int((end - start) * done / total))
@@ -248,7 +213,7 @@ def _whole(prepared: Prepared) -> tuple[bytes, int]:
     did not fill the pages we expected."""
     sections = [replace(s, height=s.page.height if s.page else s.height, first=True, last=True)
                 if s.kind == "poster" else s for s in prepared.sections]
-    return printing.pdf_part(render_html(prepared, sections), str(settings.BASE_DIR), prepared.geo.zoom)
+    return pdf.pdf_part(render_html(prepared, sections), str(settings.BASE_DIR), prepared.geo.zoom)
 
 
 def render_pdf(doc: dict[str, Any], options: ExportOptions, progress: Progress | None = None,
@@ -273,11 +238,11 @@ def render_pdf(doc: dict[str, Any], options: ExportOptions, progress: Progress |
                        doc["map"].get("id"))
         data, page_count = _whole(prepared)
     elif fit:
-        data = printing.stack_pages([data for data, _pages in results[:len(slices)]],
+        data = pdf.stack_pages([data for data, _pages in results[:len(slices)]],
                                     [data for data, _pages in results[len(slices):]])
         page_count = 1 + len(appendix)
     else:
-        data = printing.merge_pdfs([data for data, _pages in results])
+        data = pdf.merge_pdfs([data for data, _pages in results])
         page_count = sum(pages for _data, pages in results)
     report(95)
     info = {"pages": page_count, "paper": prepared.context["paper"],
@@ -301,7 +266,7 @@ def render_png(doc: dict[str, Any], options: ExportOptions, progress: Progress |
     poster = prepared.sections[0]
     assert poster.page is not None
     width_pt = prepared.geo.width * MM_PT
-    dpi, scale = printing.png_scale(width_pt, poster.page.height * MM_PT, options.dpi, PNG_MAX_PIXELS)
+    dpi, scale = png.png_scale(width_pt, poster.page.height * MM_PT, options.dpi, PNG_MAX_PIXELS)
     width_px = round(width_pt * scale)
     slices = poster_slices(poster, _part_count(poster.cost, processes), prepared.context["body_top"])
     base_url = str(settings.BASE_DIR)
@@ -310,11 +275,11 @@ def render_png(doc: dict[str, Any], options: ExportOptions, progress: Progress |
     report(15)
     segments: list[Any] = [None] * len(slices)
     done, total = 0.0, sum(s.cost for s in slices) or 1.0
-    for index, segment in printing.POOL.run(printing.png_part, calls):
+    for index, segment in POOL.run(png.png_part, calls):
         segments[index] = segment
         done += slices[index].cost
         report(15 + int(80 * done / total))
-    data, height = printing.assemble_png(segments, width_px, dpi)
+    data, height = png.assemble_png(segments, width_px, dpi)
     report(97)
     info = {"dpi_requested": options.dpi, "dpi": dpi, "width": width_px, "height": height,
             "dpi_lowered": dpi != options.dpi, "max_pixels": PNG_MAX_PIXELS, "parts": len(slices)}
@@ -332,4 +297,4 @@ def warm_up() -> None:
     """Start the helpers and render a small map here, so a fresh worker's first
     export costs what the next ones do."""
     if not render_processes():
-        printing.warm()
+        pdf.warm()

@@ -8,123 +8,31 @@ no database access.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from exports.options import ExportOptions
+from exports.printing.pool import balanced_splits
 from exports.services import layout as L
+from exports.services import measure as M
+from exports.services.appendix import cover_view, persona_sections, priority_entries, priority_sections
 from exports.services.marks import (
     EVALUATION_COLORS,
+    INTERACTION_COLOR,
+    LANE_COLORS,
     SHARED_CURVE_COLOR,
     channel_icon,
     curve_colors,
     evaluation_svg,
 )
+from exports.services.pieces import Prepared, Section, excerpt, touchpoint_meta
 
-if TYPE_CHECKING:
-    from exports.services.render import ExportOptions
-
-LANE_COLORS = {
-    "text": "#94a3b8",
-    "touchpoints": "#0ea5e9",
-    "emotion": "#8b5cf6",
-    "pain_points": "#ef4444",
-    "opportunities": "#10b981",
-    "moments_of_truth": "#f59e0b",
-    "frontstage": "#6366f1",
-    "line_of_visibility": "#94a3b8",
-    "line_of_internal_interaction": "#6d28d9",
-    "backstage": "#64748b",
-    "support": "#475569",
-    "metrics": "#0891b2",
-}
-INTERACTION_COLOR = "#0369a1"
 # Pages of the appendix (priorities, personas) of a poster are A3.
 APPENDIX_PAPER = "A3"
-
-
-@dataclass
-class Section:
-    """What fills one printed page."""
-
-    kind: str  # "cover", "grid", "poster", "priorities", "personas"
-    cost: float  # relative render time, to balance parts
-    page: L.GridPage | None = None  # grid and poster
-    entries: list[dict[str, Any]] = field(default_factory=list)  # priorities
-    personas: list[dict[str, Any]] = field(default_factory=list)
-    first: bool = True  # poster slices: the first holds the strip and headers,
-    last: bool = True  # the last the bottom margin
-    height: float = 0.0  # poster slices: the page height (mm)
-    continued: bool = False  # priorities and personas after their first page
-    number: int = 0  # page number, 1-based, set once all sections are known
-
-
-@dataclass
-class Prepared:
-    doc: dict[str, Any]
-    options: ExportOptions
-    geo: L.Geometry
-    pages: list[L.GridPage]
-    sections: list[Section]
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-# ----------------------------------------------------------------------------- numbers
-
-
-def _number(value: float, language: str) -> str:
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    if language == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
-
-
-def _percent(value: float, language: str) -> str:
-    return f"{_number(value, language)}\u00a0%" if language == "fr" else f"{_number(value, language)}%"
-
-
-def volume_text(tp: dict[str, Any], language: str) -> str:
-    from django.utils.translation import gettext as _
-
-    bits = []
-    if tp.get("volume_share") is not None:
-        bits.append(_("%(share)s of customers") % {"share": _percent(tp["volume_share"], language)})
-    if tp.get("volume_count") is not None:
-        periods = {"day": _("a day"), "week": _("a week"), "month": _("a month"), "year": _("a year")}
-        count = _number(tp["volume_count"], language)
-        bits.append(f"{count} {periods[tp['volume_period']]}" if tp.get("volume_period") in periods else count)
-    return " \u00b7 ".join(bits)
-
-
-def channel_name(channel: dict[str, Any], language: str) -> str:
-    return channel["name_fr"] if language == "fr" and channel.get("name_fr") else channel["name"]
-
-
-def _touchpoint_meta(tp: dict[str, Any], channel: dict[str, Any] | None, language: str) -> str:
-    from django.utils.translation import gettext as _
-
-    bits = []
-    if channel:
-        bits.append(channel_name(channel, language))
-    evaluation = {"delight": _("Delight"), "neutral": _("Basic satisfaction"), "irritant": _("Irritant")}
-    if tp.get("evaluation") in evaluation:
-        bits.append(evaluation[tp["evaluation"]])
-    volume = volume_text(tp, language)
-    if volume:
-        bits.append(volume)
-    if tp.get("csat") is not None:
-        bits.append(f"CSAT {_percent(tp['csat'], language)}")
-    if tp.get("nps") is not None:
-        bits.append(f"NPS {tp['nps']:+d}")
-    return " \u00b7 ".join(bits)
-
-
-def excerpt(text: str, length: int = 60) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= length else text[:length - 1].rstrip() + "\u2026"
-
 
 # ----------------------------------------------------------------------------- the grid
 
@@ -153,8 +61,6 @@ def prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str | None = 
 
 
 def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: float) -> Prepared:
-    from django.utils.translation import gettext as _
-
     language = options.language
     stages = list(doc.get("stages", []))
     lanes = list(doc.get("lanes", []))
@@ -173,10 +79,8 @@ def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: f
     inner_w = geo.col_w - 2 * L.CELL_PAD_X - 0.3
     printed_cards = {c["id"]: c for c in doc.get("cards", []) if c["lane"] in lane_ids and c["stage"] in stage_index}
 
-    from exports.services.appendix import cover_view, persona_sections, priority_entries, priority_sections
-
     with translation.override(language):
-        cells: dict[str, list[list[L.Item]]] = {lane["id"]: [[] for _s in stages] for lane in lanes}
+        cells: dict[str, list[list[M.Item]]] = {lane["id"]: [[] for _s in stages] for lane in lanes}
         used_channels: dict[str, dict[str, Any]] = {}
         for tp in doc.get("touchpoints", []):
             if tp["lane"] not in cells or tp["stage"] not in stage_index:
@@ -186,12 +90,12 @@ def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: f
                 used_channels[channel["id"]] = channel
             team = teams.get(tp.get("owner_team") or "")
             item = dict(tp)
-            item["p_meta"] = _touchpoint_meta(tp, channel, language)
+            item["p_meta"] = touchpoint_meta(tp, channel, language)
             item["p_icon"] = mark_safe(channel_icon(channel["icon"] if channel else "generic"))  # static file
             item["p_eval"] = mark_safe(evaluation_svg(tp.get("evaluation") or ""))  # fixed markup
             item["p_bar"] = team["color"] if team else EVALUATION_COLORS.get(tp.get("evaluation") or "", "#cbd5e1")
             item["p_team"] = team["name"] if team else ""
-            cells[tp["lane"]][stage_index[tp["stage"]]].append(L.touchpoint_item(item, inner_w))
+            cells[tp["lane"]][stage_index[tp["stage"]]].append(M.touchpoint_item(item, inner_w))
 
         # A change points at the pain point it addresses: print the link on both cards.
         addressed_by: dict[str, list[dict[str, Any]]] = {}
@@ -215,7 +119,7 @@ def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: f
                 links.append(("addressed", "\u2713 " + _("Addressed by %(n)s changes") % {"n": len(by)}))
             item["p_links"] = [text for _kind, text in links]
             item["p_link_kinds"] = links
-            cells[card["lane"]][stage_index[card["stage"]]].append(L.card_item(item, inner_w))
+            cells[card["lane"]][stage_index[card["stage"]]].append(M.card_item(item, inner_w))
 
         mot_lane = next((lane for lane in lanes if lane["kind"] == "moments_of_truth"), None)
         synthetic_mot = {"id": "_moments", "kind": "moments_of_truth", "title": _("Moments of truth"), "prompt": ""}
@@ -238,9 +142,9 @@ def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: f
             item["p_valence"] = valences.get(moment.get("valence") or "", "")
             item["p_bar"] = "#f59e0b"
             moment_stages.add(stage_index[moment["stage"]])
-            cells[lane_id][stage_index[moment["stage"]]].append(L.moment_item(item, inner_w))
+            cells[lane_id][stage_index[moment["stage"]]].append(M.moment_item(item, inner_w))
 
-        row_specs: list[tuple[dict[str, Any], str, list[list[L.Item]]]] = []
+        row_specs: list[tuple[dict[str, Any], str, list[list[M.Item]]]] = []
         emotion_lane_seen = False
         previous_kind = ""
         # The drawn line is part of the map, so it reads in the map's language like
@@ -294,7 +198,7 @@ def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: f
                 curve = curves[emotion.get("persona")]
                 note = {"id": emotion["id"], "text": f"{curve['name']}: {emotion['note']}", "priority": "",
                         "p_bar": curve["color"], "p_priority": ""}
-                note_cells[stage_index[emotion["stage"]]].append(L.card_item(note, inner_w))
+                note_cells[stage_index[emotion["stage"]]].append(M.card_item(note, inner_w))
 
         bands = L.make_bands(stages, phases, geo.per_band)
         body_top = L.PAGE_HEAD_H if paper != "fit" else _poster_strip_height(doc, geo)
@@ -341,7 +245,7 @@ def _lane_view(lane: dict[str, Any]) -> dict[str, Any]:
 def _poster_strip_height(doc: dict[str, Any], geo: L.Geometry) -> float:
     goal = doc["map"].get("goal") or ""
     width = geo.width - 2 * L.MARGIN - 120.0
-    return 30.0 + (L.text_height(goal, width, 10.0) if goal else 0.0)
+    return 30.0 + (M.text_height(goal, width, 10.0) if goal else 0.0)
 
 
 def page_cost(page: L.GridPage) -> float:
@@ -365,8 +269,6 @@ SLICE_SLACK = 0.02  # mm: rounding room, so that no row is pushed onto a page of
 def poster_slices(section: Section, parts: int, body_top: float) -> list[Section]:
     """Cut the one-page poster into ``parts`` horizontal slices, each a page of its
     own height, to render apart and put back together."""
-    from exports.printing import balanced_splits
-
     page = section.page
     assert page is not None
     rows = page.rows

@@ -50,7 +50,9 @@ def shared_and_persona_curves(workshop: Any, journey_map: Any) -> None:
 
 def printed(journey_map: Any, language: str) -> dict[str, Any]:
     """What the PDF of the map draws: its curves, its HTML, its text, its pages."""
-    from exports.services.render import ExportOptions, prepare, render_html, render_pdf
+    from exports.options import ExportOptions
+    from exports.services.render import render_html, render_pdf
+    from exports.services.sections import prepare
     from maps.selectors import map_document
     from tests.exports.helpers import pdf_pages
 

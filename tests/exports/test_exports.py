@@ -85,7 +85,7 @@ def test_the_worker_command_people_type_renders_with_helpers_and_a_failure_reads
         celery_worker, workspace, owner):
     import uuid
 
-    from exports.services import enqueue
+    from exports.services.jobs import enqueue
     from maps.selectors import map_document
 
     # tests.workers starts exactly `celery -A journeymap worker` plus its queue and name: no --pool.

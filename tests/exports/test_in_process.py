@@ -11,8 +11,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from exports.models import Export
-from exports.services import prune_exports
-from exports.services.jobs import GAVE_UP_MESSAGE
+from exports.services.jobs import prune_exports
+from exports.services.progress import GAVE_UP_MESSAGE
 from tests.exports.helpers import build_map, pdf_pages, squash, wait_until_finished
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,7 +97,7 @@ def test_prune_exports_removes_old_files_and_marks_their_rows_expired(in_process
 def test_a_share_link_export_leaves_hidden_lanes_out_and_never_reuses_the_members_file(in_process, workspace, owner):
     import uuid
 
-    from exports.services import export_request
+    from exports.services.request import export_request
 
     journey_map, doc = build_map(workspace, owner, stages=3, card_text="Texte de la carte")
     hidden = next(lane for lane in doc["lanes"] if lane["kind"] == "pain_points")
@@ -130,11 +130,12 @@ def test_the_reaper_runs_a_job_whose_worker_died_and_gives_up_after_three_attemp
 
     from django.utils import timezone
 
-    from exports.services import export_request, reap_expired
+    from exports.services.jobs import reap_expired
+    from exports.services.request import export_request
 
     journey_map, _doc = build_map(workspace, owner, stages=2)
     with monkeypatch.context() as patch:
-        patch.setattr("exports.services.jobs.enqueue", lambda export_id: None)  # its message is lost
+        patch.setattr("exports.services.request.enqueue", lambda export_id: None)  # its message is lost
         export = export_request(map=journey_map, user=owner, options={"format": "pdf"})
     # A worker took it and died: running, lease run out, one attempt used.
     past = timezone.now() - timedelta(seconds=1)

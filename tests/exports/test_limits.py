@@ -10,7 +10,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from exports.models import Export, ExportStatus
-from exports.services.jobs import MAX_PENDING_PER_USER
+from exports.services.request import MAX_PENDING_PER_USER
 from tests.exports.helpers import build_map
 from tests.workers import SESSION_QUEUE, _purge_queue
 

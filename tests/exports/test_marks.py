@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from exports.options import ExportOptions
 from exports.services.marks import (
     EVALUATIONS,
     PERSONA_PALETTE,
@@ -19,7 +20,8 @@ from exports.services.marks import (
     evaluation_file,
     evaluation_svg,
 )
-from exports.services.render import ExportOptions, prepare, render_html, render_pdf
+from exports.services.render import render_html, render_pdf
+from exports.services.sections import prepare
 from tests.exports.helpers import pdf_pages, squash, synthetic_document
 
 STATIC = Path(settings.BASE_DIR) / "static"

@@ -10,7 +10,7 @@ import random
 import time
 import zlib
 
-from exports import printing
+from exports.printing import pdf, png, pool
 
 
 def die_in_a_helper(parent: int, value: int) -> int:
@@ -25,7 +25,7 @@ def test_adler32_of_joined_data_comes_from_the_parts():
     for _ in range(50):
         a = rng.randbytes(rng.randint(0, 70_000))
         b = rng.randbytes(rng.randint(0, 70_000))
-        assert printing.adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
+        assert png.adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
 
 
 def test_a_png_joins_deflate_segments_compressed_apart():
@@ -42,8 +42,8 @@ def test_a_png_joins_deflate_segments_compressed_apart():
         data = compressor.compress(raw) + compressor.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
         segments.append({"deflate": data, "adler": zlib.adler32(raw), "raw_length": len(raw), "rows": count})
         raw_parts.append(raw)
-    png, height = printing.assemble_png(segments, width, 96)
-    image = Image.open(io.BytesIO(png))
+    data, height = png.assemble_png(segments, width, 96)
+    image = Image.open(io.BytesIO(data))
     image.load()
     assert (image.width, image.height, height) == (width, sum(rows), sum(rows))
     assert image.getpixel((0, 0)) == (0, 255, 0) and image.getpixel((4, 8)) == (160, 95, 20)
@@ -51,44 +51,44 @@ def test_a_png_joins_deflate_segments_compressed_apart():
 
 
 def test_work_is_cut_into_runs_of_about_equal_cost_in_order():
-    assert printing.balanced_splits([1, 1, 1, 1], 2) == [(0, 2), (2, 4)]
-    assert printing.balanced_splits([10, 1, 1, 1, 1], 2) == [(0, 1), (1, 5)]
-    assert printing.balanced_splits([1, 1], 4) == [(0, 1), (1, 2)]
-    assert printing.balanced_splits([5], 3) == [(0, 1)]
-    runs = printing.balanced_splits([random.Random(1).random() for _ in range(40)], 4)
+    assert pool.balanced_splits([1, 1, 1, 1], 2) == [(0, 2), (2, 4)]
+    assert pool.balanced_splits([10, 1, 1, 1, 1], 2) == [(0, 1), (1, 5)]
+    assert pool.balanced_splits([1, 1], 4) == [(0, 1), (1, 2)]
+    assert pool.balanced_splits([5], 3) == [(0, 1)]
+    runs = pool.balanced_splits([random.Random(1).random() for _ in range(40)], 4)
     assert len(runs) == 4 and runs[0][0] == 0 and runs[-1][1] == 40
     assert all(a < b for a, b in runs) and all(runs[i][1] == runs[i + 1][0] for i in range(3))
 
 
 def test_a_helper_that_dies_leaves_its_part_to_the_worker_and_the_helpers_come_back():
-    pool = printing.RenderPool()
-    pool.start(2, wait_ready=True)
+    helpers = pool.RenderPool()
+    helpers.start(2, wait_ready=True)
     try:
-        first = pool.pids()
+        first = helpers.pids()
         assert len(first) == 2
-        results = dict(pool.run(die_in_a_helper, [(os.getpid(), value) for value in range(4)]))
+        results = dict(helpers.run(die_in_a_helper, [(os.getpid(), value) for value in range(4)]))
         assert results == {0: 0, 1: 1, 2: 2, 3: 3}
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(pool.pids()) < 2:
+        while time.monotonic() < deadline and len(helpers.pids()) < 2:
             time.sleep(0.2)
-        assert pool.size == 2
-        assert dict(pool.run(die_in_a_helper, [(os.getpid(), 7)])) == {0: 7}
-        assert set(pool.pids()).isdisjoint(first)  # new helpers
+        assert helpers.size == 2
+        assert dict(helpers.run(die_in_a_helper, [(os.getpid(), 7)])) == {0: 7}
+        assert set(helpers.pids()).isdisjoint(first)  # new helpers
     finally:
-        pool.stop()
+        helpers.stop()
 
 
 def test_a_forked_process_does_not_use_its_parents_helpers():
-    pool = printing.RenderPool()
-    pool.start(2)
+    helpers = pool.RenderPool()
+    helpers.start(2)
     try:
-        executor = pool._executor
-        pool._owner = -1  # as seen from a child forked after the helpers started
-        assert pool.size == 0 and pool._executor is None
-        assert dict(pool.run(die_in_a_helper, [(os.getpid(), 1)])) == {0: 1}  # here, not in the parent's helpers
+        executor = helpers._executor
+        helpers._owner = -1  # as seen from a child forked after the helpers started
+        assert helpers.size == 0 and helpers._executor is None
+        assert dict(helpers.run(die_in_a_helper, [(os.getpid(), 1)])) == {0: 1}  # here, not in the parent's helpers
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
-        pool.stop()
+        helpers.stop()
 
 
 def test_a_render_leaves_no_garbage_behind_for_a_later_collection():
@@ -97,6 +97,6 @@ def test_a_render_leaves_no_garbage_behind_for_a_later_collection():
     import gc
 
     html = "<p>" + "Le colis arrive en retard. " * 400 + "</p>" + "<div><b>Carte</b> n°1</div>" * 300
-    data, pages = printing.pdf_part(html, ".")
+    data, pages = pdf.pdf_part(html, ".")
     assert data.startswith(b"%PDF") and pages >= 1
     assert gc.collect() < 500

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from exports.services.render import ExportOptions, prepare, render_html, render_pdf, render_png
+from exports.options import ExportOptions
+from exports.services.render import render_html, render_pdf, render_png
+from exports.services.sections import prepare
 from tests.exports.helpers import pdf_pages, squash, synthetic_document
 
 
@@ -160,13 +162,13 @@ def test_a_sixty_stage_map_is_tiled_in_bands_with_every_text_inside_the_pages():
 def test_parts_rendered_apart_print_the_same_pages_as_the_document_in_one_piece():
     from django.conf import settings
 
-    from exports import printing
+    from exports.printing.pdf import pdf_part
 
     doc = synthetic_document(stages=12, lanes=9, cards=200)
     data, info = render_pdf(doc, ExportOptions(paper="A3"))
     assert info["parts"] > 1
     prepared = prepare(doc, ExportOptions(paper="A3"))
-    whole, count = printing.pdf_part(render_html(prepared), str(settings.BASE_DIR), prepared.geo.zoom)
+    whole, count = pdf_part(render_html(prepared), str(settings.BASE_DIR), prepared.geo.zoom)
     apart, together = pdf_pages(data), pdf_pages(whole)
     assert count == len(apart) == info["pages"]
     assert [squash(p["text"]) for p in apart] == [squash(p["text"]) for p in together]

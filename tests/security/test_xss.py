@@ -71,7 +71,9 @@ def pdf_text(data: bytes) -> str:
 def test_exports_print_every_field_as_text(grid, owner):
     """The print HTML is escaped like the pages, and the PDF shows the payload as
     literal characters."""
-    from exports.services.render import ExportOptions, prepare, render_html, render_pdf
+    from exports.options import ExportOptions
+    from exports.services.render import render_html, render_pdf
+    from exports.services.sections import prepare
     from maps.selectors import map_document
 
     seed_payloads(grid, owner)
@@ -85,8 +87,9 @@ def test_exports_print_every_field_as_text(grid, owner):
 
 def test_a_share_links_pdf_leaves_out_its_hidden_lanes(grid, owner):
     """The export path for share viewers renders the filtered snapshot only."""
-    from exports.services import export_request
-    from exports.services.render import ExportOptions, render_pdf
+    from exports.options import ExportOptions
+    from exports.services.render import render_pdf
+    from exports.services.request import export_request
 
     hidden = grid.lanes[1]
     grid.card(owner, stage=0, lane=1, text="Supplier discount 12 percent")

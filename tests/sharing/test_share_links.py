@@ -153,7 +153,7 @@ def test_the_share_pdf_is_asked_for_by_the_token_alone_even_with_origin_null(hid
 def test_hiding_the_emotion_lane_hides_the_curve_in_the_page_and_the_export_snapshot(client: Client, grid, owner):
     import uuid
 
-    from exports.services import export_request
+    from exports.services.request import export_request
     from maps.selectors import map_document
 
     emotion_lane, point = str(uuid.uuid4()), str(uuid.uuid4())

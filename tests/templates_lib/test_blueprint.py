@@ -6,7 +6,8 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pytest
 
-from exports.services.render import ExportOptions, render_pdf
+from exports.options import ExportOptions
+from exports.services.render import render_pdf
 from maps.models import Lane
 from maps.selectors import map_document
 from templates_lib.models import MapTemplate

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from exports.services import prune_exports
+from exports.services.jobs import prune_exports
 
 
 class Command(BaseCommand):

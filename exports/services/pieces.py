@@ -1,0 +1,90 @@
+"""The pieces every part of an export shares: what a printed page holds (``Section``),
+the laid-out document (``Prepared``), and the texts printed around the map's own
+words (volumes, percentages, channel names, excerpts) in the export's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from exports.options import ExportOptions
+from exports.services import layout as L
+
+
+@dataclass
+class Section:
+    """What fills one printed page."""
+
+    kind: str  # "cover", "grid", "poster", "priorities", "personas"
+    cost: float  # relative render time, to balance parts
+    page: L.GridPage | None = None  # grid and poster
+    entries: list[dict[str, Any]] = field(default_factory=list)  # priorities
+    personas: list[dict[str, Any]] = field(default_factory=list)
+    first: bool = True  # poster slices: the first holds the strip and headers,
+    last: bool = True  # the last the bottom margin
+    height: float = 0.0  # poster slices: the page height (mm)
+    continued: bool = False  # priorities and personas after their first page
+    number: int = 0  # page number, 1-based, set once all sections are known
+
+
+@dataclass
+class Prepared:
+    doc: dict[str, Any]
+    options: ExportOptions
+    geo: L.Geometry
+    pages: list[L.GridPage]
+    sections: list[Section]
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def number_text(value: float, language: str) -> str:
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if language == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def percent_text(value: float, language: str) -> str:
+    return f"{number_text(value, language)}\u00a0%" if language == "fr" else f"{number_text(value, language)}%"
+
+
+def volume_text(tp: dict[str, Any], language: str) -> str:
+    bits = []
+    if tp.get("volume_share") is not None:
+        bits.append(_("%(share)s of customers") % {"share": percent_text(tp["volume_share"], language)})
+    if tp.get("volume_count") is not None:
+        periods = {"day": _("a day"), "week": _("a week"), "month": _("a month"), "year": _("a year")}
+        count = number_text(tp["volume_count"], language)
+        bits.append(f"{count} {periods[tp['volume_period']]}" if tp.get("volume_period") in periods else count)
+    return " \u00b7 ".join(bits)
+
+
+def channel_name(channel: dict[str, Any], language: str) -> str:
+    return channel["name_fr"] if language == "fr" and channel.get("name_fr") else channel["name"]
+
+
+def touchpoint_meta(tp: dict[str, Any], channel: dict[str, Any] | None, language: str) -> str:
+    bits = []
+    if channel:
+        bits.append(channel_name(channel, language))
+    evaluation = {"delight": _("Delight"), "neutral": _("Basic satisfaction"), "irritant": _("Irritant")}
+    if tp.get("evaluation") in evaluation:
+        bits.append(evaluation[tp["evaluation"]])
+    volume = volume_text(tp, language)
+    if volume:
+        bits.append(volume)
+    if tp.get("csat") is not None:
+        bits.append(f"CSAT {percent_text(tp['csat'], language)}")
+    if tp.get("nps") is not None:
+        bits.append(f"NPS {tp['nps']:+d}")
+    return " \u00b7 ".join(bits)
+
+
+def excerpt(text: str, length: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[:length - 1].rstrip() + "\u2026"
