@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("maps.share_api_urls")),
     path("", include("interchange.api_urls")),
     path("", include("history.urls")),
+    path("", include("versions.urls")),
 ]

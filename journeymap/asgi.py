@@ -12,7 +12,11 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from journeymap.periodic import start_in_process  # noqa: E402
 from maps.live.routing import websocket_urlpatterns  # noqa: E402
+
+# Without Redis there is no Celery beat: this process runs the periodic jobs.
+start_in_process()
 
 application = ProtocolTypeRouter(
     {

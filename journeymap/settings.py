@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "interchange",
     "history",
     "discussion",
+    "versions",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,10 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="journeymap")
 # children are daemonic and may not start the export render helpers. One export
 # at a time per worker process; the helpers render its pages in parallel.
 CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="solo")
+# Periodic work (automatic versions after a pause, thinning old ones): Celery beat
+# with Redis (`celery -A journeymap beat`), otherwise a thread of the web process.
+# Both read the one table in journeymap.periodic (beat: see journeymap/celery.py).
+PERIODIC_IN_PROCESS = env.bool("PERIODIC_IN_PROCESS", default=True)
 # Without Redis, exports run on one in-process background thread (PDFium is not
 # thread-safe, so never more than one).
 EXPORTS_IN_PROCESS = not REDIS_URL
@@ -272,6 +277,7 @@ SPECTACULAR_SETTINGS = {
         "ChannelKindEnum": ["digital", "physical", "personal"],
         "CommentAnchorTypeEnum": "discussion.models.AnchorType",
         "CommentStatusEnum": "discussion.models.ThreadStatus",
+        "AckStatusEnum": ["ok", "rebased", "rejected", "retry"],
     },
 }
 

@@ -31,6 +31,8 @@ os.environ["JOURNEYMAP_TEST_FAST_HASHER"] = "1"
 
 def pytest_configure(config: Any) -> None:
     # Settings were read before this file; apply the same cheap hasher here.
+    # Tests run periodic jobs themselves, with the clock they choose.
+    settings.PERIODIC_IN_PROCESS = False
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -9,10 +9,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_compose_runs_postgres_redis_web_with_migrations_and_a_celery_worker():
+def test_compose_runs_postgres_redis_web_with_migrations_a_celery_worker_and_beat():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker"}
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert services["beat"]["command"].startswith("celery -A journeymap beat")
+    assert services["beat"]["environment"] == services["worker"]["environment"]
     assert "migrate" in services["web"]["command"] and "daphne" in services["web"]["command"]
     assert "journeymap.asgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A journeymap worker")

@@ -18,6 +18,7 @@ from maps.models import JourneyMap, MapKind, Role
 from maps.selectors import map_document
 from maps.services import map_create, map_edit
 from touchpoints.attachments import entries_for_place
+from versions.services import origins_record
 
 # Parents before children: a create may only reference what exists already.
 COPY_ORDER = ("phase", "stage", "lane", "persona_link", "card", "touchpoint", "moment", "emotion")
@@ -34,9 +35,11 @@ FUTURE_STATE_CONTENT: dict[str, tuple[str, ...]] = {
 FUTURE_STATE_DEFAULT = "structure_and_personas"
 
 
-def copy_ops(document: dict[str, Any], entities: tuple[str, ...] = COPY_ORDER) -> list[dict[str, Any]]:
+def copy_ops(document: dict[str, Any], entities: tuple[str, ...] = COPY_ORDER,
+             origins: dict[str, tuple[str, str]] | None = None) -> list[dict[str, Any]]:
     """Create ops that rebuild ``document``'s content (the ``entities`` kinds of it,
-    in COPY_ORDER) under fresh ids.
+    in COPY_ORDER) under fresh ids; ``origins``, if given, receives
+    ``new id -> (entity, copied id)``.
 
     Positions are kept (explicit ``position``), so the copy has the same order.
     A card's ``addresses`` may point at a card created later in the list, so it
@@ -73,6 +76,8 @@ def copy_ops(document: dict[str, Any], entities: tuple[str, ...] = COPY_ORDER) -
                 fields["position"] = item["position"]
             new = str(uuid.uuid4())
             id_map[item["id"]] = new
+            if origins is not None:
+                origins[new] = (entity, item["id"])
             if entity == "touchpoint" and fields.get("attachments"):
                 # Entries are signed for their touchpoint: the copy's are signed for the new one.
                 workspace_id = document["map"]["workspace"]
@@ -110,7 +115,8 @@ def map_copy(
     )
     if source.description:
         JourneyMap.objects.filter(id=journey_map.id).update(description=source.description)
-    ops = copy_ops(document, entities)
+    origins: dict[str, tuple[str, str]] = {}
+    ops = copy_ops(document, entities, origins)
     if ops:
         try:
             map_edit(journey_map, actor_user, ops, batch_id=f"copy:{journey_map.id}", role=Role.OWNER, max_ops=None)
@@ -118,6 +124,9 @@ def map_copy(
             # No half-copied map is left behind.
             JourneyMap.objects.filter(id=journey_map.id).delete()
             raise
+        # Each copy remembers what it came from: a future state is compared with
+        # its current state item by item.
+        origins_record(journey_map=journey_map, source=source, copied=origins)
     journey_map.refresh_from_db()
     return journey_map
 
