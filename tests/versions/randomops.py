@@ -11,7 +11,8 @@ from typing import Any
 
 from maps.models import EmotionPoint, Stage
 
-WORDS = "call wait invoice parcel late refund app store advisor chat form email delay happy angry".split()
+WORDS = ["call", "wait", "invoice", "parcel", "late", "refund", "app", "store", "advisor", "chat", "form", "email",
+         "delay", "happy", "angry"]
 
 
 def sentence(rng: random.Random) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -63,7 +65,7 @@ def test_versions_outlive_the_pruned_op_log(clock, grid, owner, settings):
     version = version_create(journey_map=grid.map, user=owner, name="Kept")
     wanted = version_document(version=version)
     clock.advance(days=settings.OPLOG_RETENTION_DAYS + 1)
-    call_command("prune_oplog", stdout=open("/dev/null", "w"))
+    call_command("prune_oplog", stdout=io.StringIO())
     assert not Operation.objects.filter(map=grid.map).exists()
     assert version_document(version=Version.objects.get(id=version.id)) == wanted
     assert [c["text"] for c in wanted["cards"]] == ["before pruning"]
