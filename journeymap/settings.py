@@ -278,6 +278,7 @@ SPECTACULAR_SETTINGS = {
         "CommentAnchorTypeEnum": "discussion.models.AnchorType",
         "CommentStatusEnum": "discussion.models.ThreadStatus",
         "AckStatusEnum": ["ok", "rebased", "rejected", "retry"],
+        "AckTypeEnum": ["ack"],
     },
 }
 
