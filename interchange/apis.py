@@ -3,17 +3,44 @@ imports. Thin: parse, check the caller's role, call a reader or a service."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 
 from interchange.format import SCHEMA_PATH
+from interchange.importer import map_import
+from interchange.merge import map_merge_touchpoints
 from interchange.mermaid import mermaid_text
+from interchange.problems import ImportProblem
+from interchange.readers import read_upload
+from interchange.serializers import (
+    ImportErrorSerializer,
+    ImportRequestSerializer,
+    ImportResultSerializer,
+    MergeRequestSerializer,
+    MergeResultSerializer,
+)
 from interchange.writer import bundle_bytes, file_bytes, map_file
 from journeymap.downloads import content_disposition, safe_file_name
-from maps.apis.common import MAP_ID, READ_ERRORS, ApiView, errors, map_for
+from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
+from maps.apis.common import (
+    MAP_ID,
+    READ_ERRORS,
+    WORKSPACE_ID,
+    ApiView,
+    errors,
+    map_for,
+    valid_body,
+    workspace_for,
+)
+from maps.serializers import MapSerializer
 
 TAG = ["interchange"]
 
@@ -60,8 +87,6 @@ class MapExportJsonView(ApiView):
         journey_map, _ = map_for(request, map_id)
         bundle = request.query_params.get("bundle", "0").lower()
         if bundle not in ("0", "1", "true", "false", ""):
-            from rest_framework import exceptions
-
             raise exceptions.ValidationError({"bundle": ["Must be 0 or 1."]})
         document, files = map_file(map_id=journey_map.id)
         name = safe_file_name(journey_map.title, default="map")
@@ -83,3 +108,76 @@ class MapExportMermaidView(ApiView):
         document, _files = map_file(map_id=journey_map.id)
         name = safe_file_name(journey_map.title, default="map")
         return _download(mermaid_text(document).encode("utf-8"), "text/vnd.mermaid; charset=utf-8", f"{name}.mmd")
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+class ImportThrottle(UserRateThrottle):
+    """Imports per user: reading a file is work; a loop of them should not be."""
+
+    scope = "imports"
+
+
+def _problem_response(problem: ImportProblem) -> Response:
+    status_code = 413 if problem.code == "too_large" else 400
+    return Response({"code": problem.code, "message": problem.located(), "fields": problem.as_fields()},
+                    status=status_code)
+
+
+def _upload_bytes(data: dict, limit: int) -> tuple[bytes, str]:
+    upload = data["file"]
+    content = upload.read(limit + 1)
+    return content, str(upload.name or "")
+
+
+class ImportView(ApiView):
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
+    max_body_bytes = settings.IMPORT_MAX_BUNDLE_BYTES + 64 * 1024
+
+    def get_throttles(self) -> list:
+        return [ImportThrottle()] if self.request.method == "POST" else []
+
+
+class WorkspaceImportView(ImportView):
+    @extend_schema(
+        tags=TAG, operation_id="workspaces_imports_create", parameters=[WORKSPACE_ID],
+        summary="Import a file as a new map (map file, bundle, CSV, XLSX or Mermaid)",
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={201: ImportResultSerializer, 200: ImportResultSerializer,
+                   400: ImportErrorSerializer, 413: ImportErrorSerializer, **errors(401, 403, 404, 429)},
+    )
+    def post(self, request: Request, workspace_id: str) -> Response:
+        workspace, role = workspace_for(request, workspace_id, write=True)
+        data = valid_body(ImportRequestSerializer, request)
+        content, name = _upload_bytes(data, settings.IMPORT_MAX_BUNDLE_BYTES)
+        try:
+            reading = read_upload(content, name=name, file_format=data["format"], language=get_language()[:2])
+            result = map_import(workspace=workspace, user=request.user, reading=reading,
+                                title=data.get("title") or None, dry_run=data["dry_run"], role=role)
+        except ImportProblem as problem:
+            return _problem_response(problem)
+        body = {"map": MapSerializer(result.journey_map).data if result.journey_map else None,
+                "counts": result.counts, "warnings": result.warnings, "preview": result.preview}
+        return Response(body, status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_201_CREATED)
+
+
+class MapImportView(ImportView):
+    @extend_schema(
+        tags=TAG, operation_id="maps_imports_create", parameters=[MAP_ID],
+        summary="Merge a touchpoint list into the map (matched by stage and name: updated; others created)",
+        request={"multipart/form-data": MergeRequestSerializer},
+        responses={200: MergeResultSerializer, 400: ImportErrorSerializer, 413: ImportErrorSerializer,
+                   **errors(401, 403, 404, 409, 429)},
+    )
+    def post(self, request: Request, map_id: str) -> Response:
+        journey_map, role = map_for(request, map_id, write=True)
+        data = valid_body(MergeRequestSerializer, request)
+        content, name = _upload_bytes(data, settings.IMPORT_MAX_BYTES)
+        try:
+            reading = read_upload(content, name=name, file_format=data["format"], language=journey_map.language)
+            result = map_merge_touchpoints(journey_map=journey_map, user=request.user, reading=reading,
+                                           dry_run=data["dry_run"], role=role)
+        except ImportProblem as problem:
+            return _problem_response(problem)
+        return Response({"counts": result.counts, "warnings": result.warnings, "seq": result.seq})

@@ -95,7 +95,9 @@ def _left_out(document: dict[str, Any]) -> str:
         (len(document["cards"]), lambda n: ngettext("%(n)d card", "%(n)d cards", n)),
         (len(document["touchpoints"]), lambda n: ngettext("%(n)d touchpoint", "%(n)d touchpoints", n)),
         (len(document["moments"]), lambda n: ngettext("%(n)d moment of truth", "%(n)d moments of truth", n)),
-        (len(document["lanes"]), lambda n: ngettext("%(n)d lane", "%(n)d lanes", n)),
+        # The emotion lane is what the diagram draws; other lanes are left out.
+        (sum(1 for lane in document["lanes"] if lane.get("kind") != "emotion"),
+         lambda n: ngettext("%(n)d lane", "%(n)d lanes", n)),
     ]
     notes = [text(n) % {"n": n} for n, text in counts if n]
     notes += [_("notes on the emotion curve")] if any(e.get("note") for e in document["emotions"]) else []

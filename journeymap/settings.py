@@ -224,6 +224,17 @@ ATTACHMENT_MAX_BYTES = env.int("JOURNEYMAP_ATTACHMENT_MAX_BYTES", default=25 * 1
 # Images (attachments, persona pictures) declaring more pixels than this are refused
 # from their header, before anything decodes them.
 IMAGE_MAX_PIXELS = env.int("JOURNEYMAP_IMAGE_MAX_PIXELS", default=50_000_000)
+# Imports of map files, spreadsheets and diagrams (README, "Maps in and out"): a
+# file beyond any of these is refused before anything is written.
+IMPORT_MAX_BYTES = env.int("JOURNEYMAP_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_BUNDLE_BYTES = env.int("JOURNEYMAP_IMPORT_MAX_BUNDLE_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("JOURNEYMAP_IMPORT_MAX_ROWS", default=5_000)
+IMPORT_MAX_CELLS = env.int("JOURNEYMAP_IMPORT_MAX_CELLS", default=100_000)
+IMPORT_MAX_ITEMS = env.int("JOURNEYMAP_IMPORT_MAX_ITEMS", default=20_000)
+IMPORT_MAX_DEPTH = env.int("JOURNEYMAP_IMPORT_MAX_DEPTH", default=8)
+IMPORT_MAX_ZIP_MEMBERS = env.int("JOURNEYMAP_IMPORT_MAX_ZIP_MEMBERS", default=1_000)
+IMPORT_MAX_ZIP_RATIO = env.int("JOURNEYMAP_IMPORT_MAX_ZIP_RATIO", default=100)
+IMPORT_MAX_UNZIPPED_BYTES = env.int("JOURNEYMAP_IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
@@ -258,7 +269,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Batches over REST per user (the socket has its own bucket per connection).
-    "DEFAULT_THROTTLE_RATES": {"operations": env.str("REST_OPERATIONS_RATE", default="3000/min")},
+    "DEFAULT_THROTTLE_RATES": {"operations": env.str("REST_OPERATIONS_RATE", default="3000/min"),
+                               "imports": env.str("REST_IMPORTS_RATE", default="60/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Journeymap API",

@@ -35,7 +35,7 @@ Body = Callable[[Any], Any]
 M = "/api/v1/maps/{map}/"
 W = "/api/v1/workspaces/{ws}/"
 
-CASES: list[tuple[str, str, str, Body | None, str, int]] = [
+CASES: list[tuple[str, str, str, Body | str | None, str, int]] = [
     ("token", "post", "/api/v1/auth/token/", None, "special", 0),
     ("workspaces list", "get", "/api/v1/workspaces/", None, "own", 200),
     ("workspaces create", "post", "/api/v1/workspaces/", lambda w: {"name": "New"}, "own", 201),
@@ -54,6 +54,8 @@ CASES: list[tuple[str, str, str, Body | None, str, int]] = [
     ("map export json", "get", M + "export.json", None, "read", 200),
     ("map export bundle", "get", M + "export.json?bundle=1", None, "read", 200),
     ("map export mermaid", "get", M + "export.mmd", None, "read", 200),
+    ("map import touchpoints", "post", M + "imports/", "multipart:stage,name\nStage 0,Kiosk\n", "write", 200),
+    ("workspace import", "post", W + "imports/", "multipart:journey\n  section S\n    Task: 3\n", "write", 201),
     ("stages list", "get", M + "stages/", None, "read", 200),
     ("stage create", "post", M + "stages/", lambda w: {"name": "New stage"}, "write", 201),
     ("stage get", "get", M + "stages/{stage}/", None, "read", 200),
@@ -126,8 +128,15 @@ def url_for(template: str, world: Any) -> str:
 def test_each_endpoint_answers_each_role_as_documented(world, user_factory, role, name, method, path, body, kind,
                                                        ok):
     world.extra_user = user_factory().username
-    data = body(world) if body else None
-    response = getattr(world.client(role), method)(url_for(path, world), data, format="json")
+    if isinstance(body, str):
+        # A file upload: multipart, with the file's text after the prefix.
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("file", body.removeprefix("multipart:").encode())
+        response = getattr(world.client(role), method)(url_for(path, world), {"file": upload}, format="multipart")
+    else:
+        data = body(world) if body else None
+        response = getattr(world.client(role), method)(url_for(path, world), data, format="json")
     wanted = expect(kind, ok)[role]
     assert response.status_code == wanted, (name, role, response.status_code, getattr(response, "data", None))
     if response.status_code >= 400:

@@ -106,6 +106,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/maps/{map_id}/comments/{comment_id}/", "PATCH"): "write",
     ("/api/v1/maps/{map_id}/comments/{comment_id}/", "DELETE"): "owner",
     ("/api/v1/maps/{map_id}/comments/{comment_id}/read/", "POST"): "read",
+    ("/api/v1/workspaces/{workspace_id}/imports/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/imports/", "POST"): "write",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"

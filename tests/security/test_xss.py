@@ -100,3 +100,31 @@ def test_a_share_links_pdf_leaves_out_its_hidden_lanes(grid, owner):
     assert export.hidden_lanes == [hidden] and "Supplier discount" not in str(export.snapshot)
     text = " ".join(pdf_text(render_pdf(export.snapshot, ExportOptions())[0]).split())
     assert "Customer orders online" in text and "Supplier discount" not in text and "Lane 1" not in text
+
+
+def test_imported_text_comes_back_as_text(client: Client, workspace, owner):
+    """Payloads in an imported file's stage, lane, card, persona and channel names:
+    inert on the dashboard and in the editor; the exports are downloads, never pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    grid = f'Map {PAYLOAD},"Stage {PAYLOAD}"\n"Lane {PAYLOAD}","Card {PAYLOAD}"\n'
+    client.force_login(owner)
+    response = client.post(f"/api/v1/workspaces/{workspace.id}/imports/",
+                           {"file": SimpleUploadedFile("g.csv", grid.encode())})
+    assert response.status_code == 201, response.content
+    map_id = response.json()["map"]["id"]
+    diagram = f"journey\n  title T {PAYLOAD.replace('#', '')}\n  section S\n    Task: 3: Persona <b>bold</b>\n"
+    assert client.post(f"/api/v1/workspaces/{workspace.id}/imports/",
+                       {"file": SimpleUploadedFile("d.mmd", diagram.encode())}).status_code == 201
+    listed = ("stage,name,channel\n" f'"Stage {PAYLOAD}","Touchpoint {PAYLOAD}","Channel {PAYLOAD}"\n')
+    assert client.post(f"/api/v1/workspaces/{workspace.id}/imports/",
+                       {"file": SimpleUploadedFile("l.csv", listed.encode())}).status_code == 201
+    html = client.get(f"/maps/{map_id}/").content.decode()
+    assert "Card " in html
+    assert_inert(html)
+    assert_inert(client.get("/").content.decode())
+    for suffix in ("export.json", "export.mmd"):
+        exported = client.get(f"/api/v1/maps/{map_id}/{suffix}")
+        assert exported["Content-Disposition"].startswith("attachment;")
+        assert exported["X-Content-Type-Options"] == "nosniff"
+        assert not exported["Content-Type"].startswith("text/html")
