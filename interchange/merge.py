@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +25,7 @@ from maps.models import JourneyMap
 from maps.selectors import map_document
 from maps.services import map_edit
 from maps.services.workspace import channel_add
+from versions.services import version_create
 
 # The touchpoint fields each list column writes.
 COLUMN_FIELDS = {"channel": ("channel",), "evaluation": ("evaluation",), "volume_share": ("volume_share",),
@@ -38,20 +38,6 @@ class MergeResult:
     counts: dict[str, int]
     warnings: list[str]
     seq: int | None
-
-
-def version_before_import(*, journey_map: JourneyMap, user: Any) -> Any:
-    """The automatic version saved before an import changes a map.
-
-    Calls ``versions.services.version_create`` when the versions app is installed;
-    until then there is no version to save and the merge goes ahead (it is one
-    batch of the op log, undoable like any other).
-    """
-    if not apps.is_installed("versions"):
-        return None
-    from versions.services import version_create  # type: ignore[import-not-found]
-
-    return version_create(journey_map=journey_map, user=user, reason="import")
 
 
 def map_merge_touchpoints(*, journey_map: JourneyMap, user: Any, reading: Reading, dry_run: bool = False,
@@ -120,7 +106,10 @@ def map_merge_touchpoints(*, journey_map: JourneyMap, user: Any, reading: Readin
                                      counts["stages_created"]) % {"n": counts["stages_created"]})
         if dry_run or not ops:
             return MergeResult(counts, warnings, None)
-        version_before_import(journey_map=journey_map, user=user)
+        # The version is read under the map's row lock, which the batch takes
+        # next in this transaction: no edit slips between the two.
+        JourneyMap.objects.select_for_update().filter(id=journey_map.id).values_list("id", flat=True).first()
+        version_create(journey_map=journey_map, user=user, reason="import")
         try:
             ack = map_edit(journey_map, user, ops, batch_id=f"import:{uuid.uuid4()}", role=role, max_ops=None)
         except OpError as error:

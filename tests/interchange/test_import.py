@@ -205,6 +205,10 @@ def test_merging_a_touchpoint_list_updates_matches_and_creates_the_rest(workspac
     assert by_title["Caisse"]["csat"] == 50 and "Forum" in by_title
     assert [s["name"] for s in document["stages"]][-1] == "Je paie"
     assert Operation.objects.filter(map_id=created).count() == 2  # the import, then the merge: one batch each
+    from versions.models import Version
+
+    saved = Version.objects.get(map_id=created)
+    assert saved.reason == "import" and saved.seq == 1  # the map as it was before the merge
 
 
 def test_viewers_cannot_merge(workspace, editor, viewer):
