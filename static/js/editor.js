@@ -3,7 +3,7 @@
 // batches, each for one concern, over one shared context (editor/context.js).
 // The order below is the order the page's listeners must be installed in.
 
-import { Board } from "./grid/render.js";
+import { Board } from "./grid/board.js";
 import { connectLive } from "./editor/live.js";
 import { createCommands, installUndoControls } from "./editor/commands.js";
 import { createEditorContext } from "./editor/context.js";

@@ -2,7 +2,7 @@
 // picks the curve in front, and scores proposed from the touchpoints.
 
 import { find, format, uuid } from "../grid/model.js";
-import { EMOTION_HEIGHT } from "../grid/render.js";
+import { EMOTION_HEIGHT } from "../grid/sizing.js";
 import { placeMarker, scoreAt, scoreLabel } from "../lanes/emotion.js";
 import { menuButton, section } from "../ui/menu.js";
 
