@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("interchange.api_urls")),
     path("", include("history.urls")),
     path("", include("versions.urls")),
+    path("", include("notifications.api_urls")),
 ]

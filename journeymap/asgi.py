@@ -13,7 +13,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from journeymap.periodic import start_in_process  # noqa: E402
-from maps.live.routing import websocket_urlpatterns  # noqa: E402
+from maps.live.routing import websocket_urlpatterns as map_sockets  # noqa: E402
+from notifications.routing import websocket_urlpatterns as notification_sockets  # noqa: E402
 
 # Without Redis there is no Celery beat: this process runs the periodic jobs.
 start_in_process()
@@ -23,6 +24,6 @@ application = ProtocolTypeRouter(
         "http": django_asgi_app,
         # Origin is checked by the consumer itself: browsers must send an allowed
         # Origin, API clients send none and must bring a one-use ticket instead.
-        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        "websocket": AuthMiddlewareStack(URLRouter(map_sockets + notification_sockets)),
     }
 )

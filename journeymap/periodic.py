@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 JOBS: list[tuple[str, float]] = [
     ("versions.services.versions_autosave_idle", 60.0),
     ("versions.services.versions_thin", 3600.0),
+    # Digests whose own delayed task was lost (a broker restart, a process gone) still go.
+    ("notifications.mail.send_due_mails", 60.0),
 ]
 
 _started = threading.Lock()

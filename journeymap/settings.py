@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "history",
     "discussion",
     "versions",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context.bell",
             ],
         },
     },
@@ -237,6 +239,16 @@ IMPORT_MAX_ZIP_RATIO = env.int("JOURNEYMAP_IMPORT_MAX_ZIP_RATIO", default=100)
 IMPORT_MAX_UNZIPPED_BYTES = env.int("JOURNEYMAP_IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Journeymap <journeymap@localhost>")
+# Where people reach the app, for links in mails sent by the worker (no request
+# there); unset, each mail uses the address its recipient last used the app at.
+PUBLIC_URL = env.str("PUBLIC_URL", default="")
+
+# --- Notifications -----------------------------------------------------------------
+# Digest mails go at most this often per person (instant mails go at once).
+NOTIFY_DIGEST_MINUTES = env.float("NOTIFY_DIGEST_MINUTES", default=10)
+# Without Redis there is no worker: mails go from a timer thread of the web process.
+NOTIFY_MAIL_IN_PROCESS = not REDIS_URL
 
 # --- Security headers ------------------------------------------------------------
 # Secure cookies by default when DEBUG is off. A browser drops Secure cookies on

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("maps.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("s/", include("maps.share_urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("maps.page_urls")),
 ]

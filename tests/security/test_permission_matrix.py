@@ -108,6 +108,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/maps/{map_id}/comments/{comment_id}/read/", "POST"): "read",
     ("/api/v1/workspaces/{workspace_id}/imports/", "POST"): "write",
     ("/api/v1/maps/{map_id}/imports/", "POST"): "write",
+    # Everyone signed in has an inbox of their own (what it shows is theirs alone).
+    ("/api/v1/notifications/", "GET"): "user",
+    ("/api/v1/notifications/read/", "POST"): "user",
+    ("/api/v1/notifications/settings/", "GET"): "user",
+    ("/api/v1/notifications/settings/", "PATCH"): "user",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
