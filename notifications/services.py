@@ -24,7 +24,8 @@ from notifications.models import EmailMode, Kind, MailState, Notification, Notif
 from notifications.selectors import notification_item, unread_count
 
 EXCERPT_LENGTH = 280
-# The comment events that notify anyone; the others (reopened, deleted) tell nobody.
+# The comment events that notify anyone; reopening tells nobody, deleting takes
+# the comment's notifications back.
 NOTIFYING_EVENTS = ("created", "replied", "edited", "resolved")
 
 
@@ -68,6 +69,12 @@ def comment_notify(event: CommentEvent) -> list[Notification]:
     thread's author when someone replies (``reply``) or resolves it
     (``resolved``). Never the actor, never anyone outside the map's workspace.
     Repeating an event notifies nobody twice."""
+    if event.event == "deleted":
+        _forget_comment(event.comment_id)
+        return []
+    if event.event == "edited":
+        # What the notifications quote follows the comment's text.
+        Notification.objects.filter(comment_id=event.comment_id).update(excerpt=_excerpt(event.body))
     if event.event not in NOTIFYING_EVENTS:
         return []
     journey_map = JourneyMap.objects.filter(id=event.map_id).only("id", "workspace_id").first()
@@ -95,6 +102,16 @@ def comment_notify(event: CommentEvent) -> list[Notification]:
     for notification in created:
         transaction.on_commit(lambda n=notification: _announce(n))
     return created
+
+
+def _forget_comment(comment_id: Any) -> None:
+    """A deleted comment's words leave the inboxes (and the mails not sent yet)."""
+    rows = Notification.objects.filter(comment_id=comment_id)
+    recipients = set(rows.values_list("recipient_id", flat=True))
+    rows.delete()
+    for user_id in recipients:
+        transaction.on_commit(lambda u=user_id: send_to_user(u, {
+            "type": "notification", "event": "read", "unread": unread_count(user_id=u)}))
 
 
 def _announce(notification: Notification) -> None:

@@ -58,3 +58,12 @@ def test_the_same_event_twice_notifies_once(room):
 def test_long_bodies_are_cut_in_the_excerpt(room):
     (made,) = room.comment("created", room.ana, mentions=(room.ben,), body="word " * 3000)
     assert len(made.excerpt) == 280 and made.excerpt.endswith("…")
+
+
+def test_editing_a_comment_updates_what_its_notifications_quote_and_deleting_it_takes_them_back(room):
+    comment = uuid.uuid4()
+    room.comment("created", room.ana, mentions=(room.ben,), body="Draft words", comment_id=comment)
+    room.comment("edited", room.ana, body="Better words", comment_id=comment)
+    assert Notification.objects.get().excerpt == "Better words"
+    room.comment("deleted", room.ana, comment_id=comment)
+    assert Notification.objects.count() == 0
