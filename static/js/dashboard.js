@@ -1,11 +1,14 @@
-// Dashboard: the "new map" dialog with a live preview of the chosen template, and
-// when each map was last edited.
+// Dashboard: the "new map" dialog with a live preview of the chosen template, the
+// Import dialog, and when each map was last edited.
+
+import { setUpImportDialog } from "./ui/import-dialog.js";
 
 for (const opener of document.querySelectorAll("[data-open-dialog]")) {
   opener.addEventListener("click", () => {
     const dialog = document.getElementById(opener.dataset.openDialog);
     dialog?.showModal();
-    dialog?.querySelector("input[name=title]")?.focus();
+    (dialog?.querySelector("input[name=title]:not(#import-map-title)") || dialog?.querySelector("[data-drop-zone]"))
+      ?.focus();
   });
 }
 for (const closer of document.querySelectorAll("[data-close-dialog]")) {
@@ -56,3 +59,5 @@ for (const button of document.querySelectorAll("[data-future-state]")) {
     futureDialog.querySelector("input[name=copy]:checked")?.focus();
   });
 }
+
+setUpImportDialog(document.getElementById("import-dialog"));
