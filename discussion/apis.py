@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from discussion import selectors, services
 from discussion.models import AnchorType, ThreadStatus
 from discussion.serializers import CommentCreateSerializer, CommentSerializer, CommentUpdateSerializer
-from maps.apis.common import (
+from journeymap.api_common import (
     MAP_ID,
     READ_ERRORS,
     WRITE_ERRORS,

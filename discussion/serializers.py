@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from discussion.models import MAX_BODY_LENGTH, AnchorType, ThreadStatus
-from maps.serializers import StrictSerializer
+from journeymap.serializers import StrictSerializer
 
 
 class AnchorSerializer(StrictSerializer):

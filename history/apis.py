@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from history.activity import map_activity
-from maps.apis.common import MAP_ID, ApiView, errors, map_for, parse_id
+from journeymap.api_common import MAP_ID, ApiView, errors, map_for, parse_id
 from maps.models import Team
 
 MAX_LIMIT = 100

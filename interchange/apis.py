@@ -28,9 +28,7 @@ from interchange.serializers import (
     MergeResultSerializer,
 )
 from interchange.writer import bundle_bytes, file_bytes, map_file
-from journeymap.downloads import content_disposition, safe_file_name
-from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
-from maps.apis.common import (
+from journeymap.api_common import (
     MAP_ID,
     READ_ERRORS,
     WORKSPACE_ID,
@@ -40,6 +38,8 @@ from maps.apis.common import (
     valid_body,
     workspace_for,
 )
+from journeymap.downloads import content_disposition, safe_file_name
+from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
 from maps.serializers import MapSerializer
 
 TAG = ["interchange"]

@@ -24,7 +24,7 @@ from maps.errors import OpError
 from maps.models import JourneyMap
 from maps.selectors import map_document
 from maps.services import map_edit
-from maps.services.workspace import channel_add
+from touchpoints.services import channel_add
 from versions.services import version_create
 
 # The touchpoint fields each list column writes.

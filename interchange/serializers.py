@@ -3,7 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from interchange.readers import FORMATS
-from maps.serializers import MapSerializer, StrictSerializer
+from journeymap.serializers import StrictSerializer
+from maps.serializers import MapSerializer
 
 
 class ImportRequestSerializer(StrictSerializer):

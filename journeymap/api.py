@@ -1,4 +1,9 @@
-"""The /api/v1/ URL space: each app contributes its own routes."""
+"""The /api/v1/ URL space: each app contributes its own routes (its ``api_urls``).
+
+Order matters only where a fixed segment shares a place with an id: the
+touchpoints' ``maps/<id>/emotions/derive/`` comes before the maps' nested
+``maps/<id>/emotions/<item_id>/``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so the page needs no
     # inline script under our Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("personas.api_urls")),
+    path("", include("touchpoints.api_urls")),
+    path("", include("templates_lib.api_urls")),
     path("", include("maps.api_urls")),
     path("", include("exports.api_urls")),
     path("", include("discussion.api_urls")),

@@ -10,7 +10,6 @@ from django.urls import path
 
 from maps.apis.deleted import MapDeletedView
 from maps.apis.entities import NESTED, entity_views
-from maps.apis.lanes import DerivedEmotionsView, PrioritiesView
 from maps.apis.maps import (
     MapDetailView,
     MapDocumentView,
@@ -28,16 +27,6 @@ from maps.apis.workspaces import (
     WorkspaceDetailView,
     WorkspaceListView,
 )
-from personas.apis import (
-    MapPersonaDetailView,
-    MapPersonaListView,
-    PersonaAvatarView,
-    PersonaDetailView,
-    PersonaListView,
-)
-from templates_lib.apis import SaveAsTemplateView, TemplateListView
-from touchpoints.apis import ChannelDetailView, ChannelListView
-from touchpoints.attachment_apis import AttachmentDetailView, AttachmentDownloadView, AttachmentListView
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -47,33 +36,12 @@ urlpatterns = [
     path("workspaces/<str:workspace_id>/teams/<str:team_id>/", TeamDetailView.as_view(), name="api-team"),
     path("workspaces/<str:workspace_id>/members/", MemberListView.as_view(), name="api-members"),
     path("workspaces/<str:workspace_id>/members/<str:member_id>/", MemberDetailView.as_view(), name="api-member"),
-    path("workspaces/<str:workspace_id>/personas/", PersonaListView.as_view(), name="api-personas"),
-    path("workspaces/<str:workspace_id>/personas/<str:persona_id>/", PersonaDetailView.as_view(),
-         name="api-persona"),
-    path("workspaces/<str:workspace_id>/personas/<str:persona_id>/avatar/", PersonaAvatarView.as_view(),
-         name="api-persona-avatar"),
-    path("workspaces/<str:workspace_id>/channels/", ChannelListView.as_view(), name="api-channels"),
-    path("workspaces/<str:workspace_id>/channels/<str:channel_id>/", ChannelDetailView.as_view(),
-         name="api-channel"),
-    path("templates/", TemplateListView.as_view(), name="api-templates"),
     path("maps/", MapListView.as_view(), name="api-maps"),
     path("maps/<str:map_id>/", MapDetailView.as_view(), name="api-map"),
     path("maps/<str:map_id>/document/", MapDocumentView.as_view(), name="api-map-document"),
     path("maps/<str:map_id>/operations/", MapOperationsView.as_view(), name="api-map-operations"),
     path("maps/<str:map_id>/duplicate/", MapDuplicateView.as_view(), name="api-map-duplicate"),
-    path("maps/<str:map_id>/save-as-template/", SaveAsTemplateView.as_view(), name="api-map-save-as-template"),
-    # Before the nested emotions/<item_id>/ route, which would otherwise take "derive" for an id.
-    path("maps/<str:map_id>/emotions/derive/", DerivedEmotionsView.as_view(), name="api-map-emotions-derive"),
-    path("maps/<str:map_id>/priorities/", PrioritiesView.as_view(), name="api-map-priorities"),
     path("maps/<str:map_id>/deleted/", MapDeletedView.as_view(), name="api-map-deleted"),
-    path("maps/<str:map_id>/personas/", MapPersonaListView.as_view(), name="api-map-personas"),
-    path("maps/<str:map_id>/personas/<str:persona_id>/", MapPersonaDetailView.as_view(), name="api-map-persona"),
-    path("maps/<str:map_id>/touchpoints/<str:touchpoint_id>/attachments/", AttachmentListView.as_view(),
-         name="api-touchpoint-attachments"),
-    path("maps/<str:map_id>/touchpoints/<str:touchpoint_id>/attachments/<str:attachment_id>/",
-         AttachmentDetailView.as_view(), name="api-touchpoint-attachment"),
-    path("maps/<str:map_id>/touchpoints/<str:touchpoint_id>/attachments/<str:attachment_id>/download/",
-         AttachmentDownloadView.as_view(), name="api-touchpoint-attachment-download"),
 ]
 
 for _segment in NESTED:

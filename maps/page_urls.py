@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from maps import lane_views, views
+from maps import views
 from personas import views as persona_views
 from touchpoints import views as channel_views
 
@@ -15,8 +15,6 @@ urlpatterns = [
     path("maps/<uuid:map_id>/duplicate/", views.map_duplicate, name="map_duplicate"),
     path("maps/<uuid:map_id>/future-state/", views.map_future_state, name="map_future_state"),
     path("maps/<uuid:map_id>/archive/", views.map_archive_toggle, name="map_archive"),
-    path("maps/<uuid:map_id>/emotions/derive/", lane_views.emotions_derive, name="map_emotions_derive"),
-    path("maps/<uuid:map_id>/priorities/", lane_views.priorities, name="map_priorities"),
     path("workspaces/<uuid:workspace_id>/personas/", persona_views.library, name="persona_library"),
     path("personas/<uuid:persona_id>/avatar/", persona_views.avatar, name="persona_avatar"),
     path("workspaces/<uuid:workspace_id>/channels/", channel_views.catalogue, name="channel_catalogue"),

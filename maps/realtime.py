@@ -16,10 +16,12 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -137,3 +139,16 @@ def user_group(user_id: Any) -> str:
 def send_to_user(user_id: Any, frame: dict[str, Any]) -> None:
     """A frame for one user's open sockets only (export progress)."""
     group_send(user_group(user_id), {"type": "user.frame", "text": dumps(frame)})
+
+
+def broadcast_workspace_item(map_ids: Iterable[Any], entity: str, item: dict[str, Any]) -> None:
+    """After commit, tell each map's open sockets that a shared item changed."""
+    text = dumps({"type": "workspace", "entity": entity, "item": item})
+    ids = [str(map_id) for map_id in map_ids]
+
+    def send() -> None:
+        for map_id in ids:
+            send_to_map(map_id, {"type": "map.workspace", "text": text})
+
+    if ids:
+        transaction.on_commit(send)

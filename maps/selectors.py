@@ -282,3 +282,8 @@ def map_role(*, user: Any, map_id: Any) -> tuple[JourneyMap | None, str | None]:
 
 
 __all__ = ["map_document", "operations_since", "oldest_retained_seq", "map_role", "membership_role", "settings"]
+
+
+def workspace_map_ids(workspace_id: Any) -> list[Any]:
+    """Maps that may show a team or channel of the workspace (archived ones are not edited)."""
+    return list(JourneyMap.objects.filter(workspace_id=workspace_id, archived=False).values_list("id", flat=True))

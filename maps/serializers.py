@@ -14,46 +14,11 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from journeymap.serializers import LANGUAGES, StrictModelSerializer, StrictSerializer
 from maps.models import JourneyMap, LaneKind, MapKind, Membership, Priority, Role, Team, Workspace
 from touchpoints.serializers import AttachmentEntrySerializer
 
-LANGUAGES = [("en", "English"), ("fr", "Français")]
-
-
-CHANNEL_KINDS = ["digital", "physical", "personal"]
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not declare, and bodies that are not objects."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            writable = {name for name, f in self.fields.items() if not f.read_only}
-            unknown = sorted(str(k) for k in data if k not in writable)
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown[:20]})
-            # DRF would turn 12 into "12": a number where text belongs is a client bug.
-            wrong = sorted(name for name, f in self.fields.items()
-                           if isinstance(f, serializers.CharField) and not f.read_only
-                           and data.get(name) is not None and not isinstance(data[name], str))
-            if wrong:
-                raise serializers.ValidationError({key: ["Must be a string."] for key in wrong})
-        return super().to_internal_value(data)
-
-
-class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
-    pass
-
-
-# --- errors, auth --------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="invalid, not_found, gone, parent_deleted, version_conflict, "
-                                           "batch_id_reused, forbidden, too_large, rate_limited, unauthenticated")
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    op_index = serializers.IntegerField(required=False, allow_null=True)
+# --- auth ------------------------------------------------------------------------------
 
 
 class TokenRequestSerializer(StrictSerializer):
@@ -182,12 +147,6 @@ class MapUpdateSerializer(StrictSerializer):
 
 class MapDuplicateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200, required=False)
-
-
-class SaveAsTemplateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    include_cards = serializers.BooleanField(default=False)
 
 
 # --- the document and the op log -------------------------------------------------------
@@ -388,98 +347,3 @@ ENTITY_SERIALIZERS: dict[str, dict[str, type[serializers.Serializer]]] = {
     entity: {kind: _entity_serializer(entity, kind) for kind in ("item", "create", "update")}
     for entity in ENTITY_FIELDS
 }
-
-
-# --- personas, channels, templates ----------------------------------------------------
-
-
-class PersonaSerializer(StrictSerializer):
-    id = serializers.UUIDField(read_only=True)
-    name = serializers.CharField(max_length=200)
-    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    quote = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    goals = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    needs = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    frustrations = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    behaviours = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    preferred_channels = serializers.ListField(child=serializers.CharField(max_length=100), max_length=50,
-                                               required=False)
-    demographics = serializers.DictField(child=serializers.CharField(max_length=200, allow_blank=True),
-                                         required=False)
-    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
-    version = serializers.IntegerField(read_only=True)
-    archived = serializers.BooleanField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
-
-    def validate_demographics(self, value: dict[str, str]) -> dict[str, str]:
-        if len(value) > 50 or any(len(str(k)) > 100 for k in value):
-            raise serializers.ValidationError("At most 50 entries with keys of at most 100 characters.")
-        return value
-
-
-class ChannelSerializer(StrictSerializer):
-    id = serializers.UUIDField(read_only=True)
-    key = serializers.SlugField(max_length=40, required=False)
-    name = serializers.CharField(max_length=100)
-    name_fr = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    kind = serializers.ChoiceField(choices=CHANNEL_KINDS, required=False)
-    brand_controlled = serializers.BooleanField(required=False)
-    icon = serializers.RegexField(r"^[a-z0-9_-]{1,50}$", required=False)
-    position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
-    builtin = serializers.SerializerMethodField()
-    archived = serializers.BooleanField(read_only=True)
-
-    def get_builtin(self, obj: Any) -> bool:
-        return obj.workspace_id is None
-
-
-class ChannelUpdateSerializer(ChannelSerializer):
-    key = None  # type: ignore[assignment]
-    name = serializers.CharField(max_length=100, required=False)
-
-
-class TemplateLaneSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    prompt = serializers.CharField()
-
-
-class TemplateStageSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    phase = serializers.IntegerField(allow_null=True)
-    description = serializers.CharField()
-
-
-class TemplateSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    key = serializers.CharField()
-    language = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    kind = serializers.CharField()
-    workspace = serializers.UUIDField(source="workspace_id", allow_null=True, help_text="null for built-in")
-    builtin = serializers.SerializerMethodField()
-    phases = serializers.SerializerMethodField()
-    stages = serializers.SerializerMethodField()
-    lanes = serializers.SerializerMethodField()
-    card_count = serializers.SerializerMethodField()
-
-    def get_builtin(self, obj: Any) -> bool:
-        return obj.workspace_id is None
-
-    def get_phases(self, obj: Any) -> list[str]:
-        return [p.get("title", "") for p in obj.structure.get("phases", [])]
-
-    @extend_schema_field(TemplateStageSerializer(many=True))
-    def get_stages(self, obj: Any) -> list[dict[str, Any]]:
-        return [{"name": s.get("name", ""), "phase": s.get("phase"), "description": s.get("description", "")}
-                for s in obj.structure.get("stages", [])]
-
-    @extend_schema_field(TemplateLaneSerializer(many=True))
-    def get_lanes(self, obj: Any) -> list[dict[str, Any]]:
-        return [{"kind": lane.get("kind", "text"), "title": lane.get("title", ""), "prompt": lane.get("prompt", "")}
-                for lane in obj.structure.get("lanes", [])]
-
-    def get_card_count(self, obj: Any) -> int:
-        return len(obj.structure.get("cards", []))

@@ -10,8 +10,17 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from journeymap.api_common import (
+    MAP_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiView,
+    errors,
+    map_for,
+    parse_id,
+    path_id,
+)
 from maps import sharing
-from maps.apis.common import MAP_ID, READ_ERRORS, WRITE_ERRORS, ApiView, errors, map_for, parse_id, path_id
 from maps.models import ShareLink
 
 LINK_ID = path_id("link_id", "The share link.")

@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from maps.apis.common import ApiView, errors, valid_body
+from journeymap.api_common import ApiView, errors, valid_body
 from notifications.models import EmailMode, NotificationSettings
 from notifications.selectors import inbox, notification_item, unread_count
 from notifications.services import (

@@ -12,8 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
-from maps.apis.common import (
+from journeymap.api_common import (
     MAP_ID,
     READ_ERRORS,
     WORKSPACE_ID,
@@ -25,10 +24,12 @@ from maps.apis.common import (
     path_id,
     workspace_for,
 )
+from journeymap.serializers import StrictSerializer
+from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
 from maps.errors import OpError
-from maps.serializers import PersonaSerializer, StrictSerializer
 from personas.models import Persona
 from personas.selectors import map_persona_links, persona_get, persona_list
+from personas.serializers import PersonaSerializer
 from personas.services import (
     map_persona_attach,
     map_persona_detach,

@@ -12,11 +12,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 
+from maps import realtime
 from maps.errors import OpError
 from maps.models import MapPersona, Workspace
 from maps.operations import new_id
+from maps.selectors import workspace_map_ids
 from maps.services import map_edit
-from maps.services.workspace import broadcast_workspace_item, workspace_map_ids
 from personas.models import Persona
 from personas.selectors import maps_following, persona_item
 from touchpoints.filetypes import sniff_image
@@ -29,7 +30,7 @@ def _tell(persona: Persona) -> None:
     """Push the persona, once committed, to the workspace's open maps: those that
     follow it show the change, the others' "Add a persona" lists stay current."""
     maps = {*workspace_map_ids(persona.workspace_id), *maps_following(persona_id=persona.id)}
-    broadcast_workspace_item(maps, "persona", persona_item(persona))
+    realtime.broadcast_workspace_item(maps, "persona", persona_item(persona))
 
 
 def _save_and_tell(persona: Persona, fields: list[str]) -> None:

@@ -8,8 +8,9 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from maps.apis.common import MAP_ID, WRITE_ERRORS, ApiView, errors, map_for, parse_id, workspace_for
-from maps.serializers import LANGUAGES, SaveAsTemplateSerializer, TemplateSerializer
+from journeymap.api_common import MAP_ID, WRITE_ERRORS, ApiView, errors, map_for, parse_id, workspace_for
+from journeymap.serializers import LANGUAGES
+from templates_lib.serializers import SaveAsTemplateSerializer, TemplateSerializer
 from templates_lib.services import template_from_map, templates_for
 
 TAG = ["templates"]

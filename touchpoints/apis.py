@@ -10,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from maps.apis.common import (
+from journeymap.api_common import (
     READ_ERRORS,
     WORKSPACE_ID,
     WRITE_ERRORS,
@@ -20,9 +20,9 @@ from maps.apis.common import (
     path_id,
     workspace_for,
 )
-from maps.serializers import ChannelSerializer, ChannelUpdateSerializer
-from maps.services.workspace import channel_add, channel_archive, channel_update
 from touchpoints.models import Channel
+from touchpoints.serializers import ChannelSerializer, ChannelUpdateSerializer
+from touchpoints.services import channel_add, channel_archive, channel_update
 
 TAG = ["channels"]
 CHANNEL_ID = path_id("channel_id", "The channel.")

@@ -1,6 +1,6 @@
 """Files attached to a touchpoint: list, upload, describe, download, remove.
 
-Thin: membership and role come from ``maps.apis.common``; checking, storing and
+Thin: membership and role come from ``journeymap.api_common``; checking, storing and
 listing the file from ``touchpoints.attachments`` (listing is one op through the
 write path, so open editors see it at once). Downloads are for members of the
 map's workspace only; share-link visitors get nothing (a share token is no API
@@ -20,9 +20,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from journeymap.downloads import content_disposition
-from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
-from maps.apis.common import (
+from journeymap.api_common import (
     MAP_ID,
     READ_ERRORS,
     WRITE_ERRORS,
@@ -32,6 +30,8 @@ from maps.apis.common import (
     parse_id,
     path_id,
 )
+from journeymap.downloads import content_disposition
+from journeymap.strict_http import StrictFormParser, StrictMultiPartParser
 from maps.errors import OpError
 from touchpoints.attachments import (
     attachment_add,

@@ -4,7 +4,7 @@ Good practice puts moments of truth and high-volume irritants first. Each entry'
 ``weight`` is importance x impact (1-25) for a moment of truth; an irritant
 touchpoint that is not itself a moment of truth has none (0), so it ranks after
 the rated ones by weight. ``volume`` is the 0-100 scale of
-``maps.services.emotions.volume_weights`` (a moment takes its touchpoint's). Two
+``touchpoints.emotions.volume_weights`` (a moment takes its touchpoint's). Two
 orders: ``by="weight"`` (weight, then volume) and ``by="volume"`` (volume, then
 weight); entries without a volume come last in the volume order.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from maps.services.emotions import volume_weights
+from touchpoints.emotions import volume_weights
 
 
 def rank_priorities(doc: dict[str, Any], *, by: str = "weight") -> list[dict[str, Any]]:

@@ -3,8 +3,13 @@ validation of map content stays in the write path)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
+from journeymap.serializers import StrictSerializer
+
+CHANNEL_KINDS = ["digital", "physical", "personal"]
 ATTACHMENT_KINDS = ["image", "pdf", "document", "spreadsheet", "presentation", "audio", "video"]
 
 
@@ -74,3 +79,24 @@ class DerivedEmotionsSerializer(serializers.Serializer):
     proposals = EmotionProposalSerializer(many=True)
     ops = serializers.ListField(child=serializers.DictField(),
                                 help_text="The ops that apply the proposal: POST them to operations/.")
+
+
+class ChannelSerializer(StrictSerializer):
+    id = serializers.UUIDField(read_only=True)
+    key = serializers.SlugField(max_length=40, required=False)
+    name = serializers.CharField(max_length=100)
+    name_fr = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=CHANNEL_KINDS, required=False)
+    brand_controlled = serializers.BooleanField(required=False)
+    icon = serializers.RegexField(r"^[a-z0-9_-]{1,50}$", required=False)
+    position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    builtin = serializers.SerializerMethodField()
+    archived = serializers.BooleanField(read_only=True)
+
+    def get_builtin(self, obj: Any) -> bool:
+        return obj.workspace_id is None
+
+
+class ChannelUpdateSerializer(ChannelSerializer):
+    key = None  # type: ignore[assignment]
+    name = serializers.CharField(max_length=100, required=False)

@@ -1,6 +1,6 @@
 """The channel catalogue of a workspace: the built-in channels, and the ones the
 workspace adds. Owners edit it; every member sees it. Thin: writes go through
-``maps.services.workspace`` (which tells open maps)."""
+``touchpoints.services`` (which tells open maps)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 
 from maps.models import Role, Workspace
 from maps.selectors import membership_role
-from maps.services.workspace import channel_add, channel_archive, channel_update
 from touchpoints.models import Channel
+from touchpoints.services import channel_add, channel_archive, channel_update
 
 
 def icon_choices() -> list[tuple[str, str]]:

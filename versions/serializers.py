@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from maps.serializers import AckSerializer, StrictSerializer
+from journeymap.serializers import StrictSerializer
+from maps.serializers import AckSerializer
 from versions.models import Reason, Version
 
 

@@ -10,7 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from maps.apis.common import MAP_ID, WRITE_ROLES, ApiView, errors, map_for
+from journeymap.api_common import MAP_ID, WRITE_ROLES, ApiView, errors, map_for
 from maps.deleted import LISTED, deleted_items
 
 MAX_LIMIT = 200

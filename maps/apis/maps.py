@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
-from maps.apis.common import (
+from journeymap.api_common import (
     MAP_ID,
     READ_ERRORS,
     WRITE_ERRORS,
@@ -28,13 +28,13 @@ from maps.apis.common import (
     valid_body,
     workspace_for,
 )
+from journeymap.serializers import ErrorSerializer
 from maps.models import JourneyMap, MapKind
 from maps.operations import Ack, actor_for, apply
 from maps.selectors import map_document, oldest_retained_seq, operations_since, snapshot_transaction
 from maps.serializers import (
     AckSerializer,
     DocumentSerializer,
-    ErrorSerializer,
     MapCreateSerializer,
     MapDuplicateSerializer,
     MapSerializer,

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from maps.apis.common import MAP_ID, errors, parse_id
+from journeymap.api_common import MAP_ID, errors, parse_id
 from maps.live import tickets
 from maps.selectors import map_role
 

@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from maps.apis.common import (
+from journeymap.api_common import (
     READ_ERRORS,
     WORKSPACE_ID,
     WRITE_ERRORS,

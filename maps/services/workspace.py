@@ -1,45 +1,25 @@
-"""Workspace-level writes (teams, members, channels) and their live fan-out.
+"""Workspace-level writes (teams, members) and their live fan-out.
 
-Teams, channels and personas are not map content (they live in the workspace and
-are shared by its maps), so they do not go through the op log; but open editors
-show their names and colours, so every change is pushed to the maps that use
-them once it is committed.
+Teams, like channels (``touchpoints.services``) and personas, are not map content
+(they live in the workspace and are shared by its maps), so they do not go through
+the op log; but open editors show their names and colours, so every change is
+pushed to the maps that use them once it is committed.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maps import realtime
 from maps.errors import OpError
 from maps.models import Card, JourneyMap, Membership, Role, Team, Workspace
+from maps.selectors import workspace_map_ids
 from maps.services import map_edit
-from touchpoints.models import Channel, Touchpoint
-
-
-def broadcast_workspace_item(map_ids: Iterable[Any], entity: str, item: dict[str, Any]) -> None:
-    """After commit, tell each map's open sockets that a shared item changed."""
-    text = realtime.dumps({"type": "workspace", "entity": entity, "item": item})
-    ids = [str(map_id) for map_id in map_ids]
-
-    def send() -> None:
-        for map_id in ids:
-            realtime.send_to_map(map_id, {"type": "map.workspace", "text": text})
-
-    if ids:
-        transaction.on_commit(send)
-
-
-def workspace_map_ids(workspace_id: Any) -> list[Any]:
-    """Maps that may show a team or channel of the workspace (archived ones are not edited)."""
-    return list(JourneyMap.objects.filter(workspace_id=workspace_id, archived=False).values_list("id", flat=True))
+from touchpoints.models import Touchpoint
 
 
 def team_item(team: Team, *, deleted: bool = False) -> dict[str, Any]:
@@ -61,7 +41,7 @@ def team_add(*, workspace: Workspace, name: str, color: str | None = None) -> Te
     with transaction.atomic():
         _check_team_name(workspace, name)
         team = Team.objects.create(workspace=workspace, name=name, **({"color": color} if color else {}))
-        broadcast_workspace_item(workspace_map_ids(workspace.id), "team", team_item(team))
+        realtime.broadcast_workspace_item(workspace_map_ids(workspace.id), "team", team_item(team))
     return team
 
 
@@ -73,7 +53,7 @@ def team_update(*, team: Team, data: dict[str, Any]) -> Team:
             if key in data:
                 setattr(team, key, data[key])
         team.save()
-        broadcast_workspace_item(workspace_map_ids(team.workspace_id), "team", team_item(team))
+        realtime.broadcast_workspace_item(workspace_map_ids(team.workspace_id), "team", team_item(team))
     return team
 
 
@@ -90,7 +70,7 @@ def team_delete(*, team: Team, actor_user: Any) -> None:
         item = team_item(team, deleted=True)
         workspace_id = team.workspace_id
         team.delete()
-        broadcast_workspace_item(workspace_map_ids(workspace_id), "team", item)
+        realtime.broadcast_workspace_item(workspace_map_ids(workspace_id), "team", item)
 
 
 def clear_references(*, workspace_id: Any, actor_user: Any, rows: list[tuple[Any, str, str]], value: Any) -> None:
@@ -165,44 +145,3 @@ def member_remove(*, membership: Membership) -> None:
         membership = Membership.objects.select_for_update().get(id=membership.id)
         _ensure_an_owner_stays(membership, None)
         membership.delete()
-
-
-# --- channels -------------------------------------------------------------------------
-
-
-def channel_item(channel: Any) -> dict[str, Any]:
-    return {
-        "id": str(channel.id), "key": channel.key, "name": channel.name, "name_fr": channel.name_fr,
-        "kind": channel.kind, "brand_controlled": channel.brand_controlled, "icon": channel.icon,
-        "position": channel.position, "archived": channel.archived,
-    }
-
-
-def channel_add(*, workspace: Workspace, data: dict[str, Any]) -> Any:
-    with transaction.atomic():
-        base = slugify(data.get("key") or data["name"])[:40] or "channel"
-        key = base
-        taken = set(Channel.objects.filter(Q(workspace=workspace) | Q(workspace__isnull=True))
-                    .filter(key__startswith=base).values_list("key", flat=True))
-        n = 2
-        while key in taken:
-            key = f"{base}-{n}"
-            n += 1
-        fields = {k: v for k, v in data.items() if k != "key"}
-        channel = Channel.objects.create(workspace=workspace, key=key, **fields)
-        broadcast_workspace_item(workspace_map_ids(workspace.id), "channel", channel_item(channel))
-    return channel
-
-
-def channel_update(*, channel: Any, data: dict[str, Any]) -> Any:
-    with transaction.atomic():
-        for key, value in data.items():
-            setattr(channel, key, value)
-        channel.save()
-        broadcast_workspace_item(workspace_map_ids(channel.workspace_id), "channel", channel_item(channel))
-    return channel
-
-
-def channel_archive(*, channel: Any) -> Any:
-    """Channels are archived, not deleted: touchpoints keep pointing at them."""
-    return channel_update(channel=channel, data={"archived": True})

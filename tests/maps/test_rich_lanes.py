@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from maps.services.emotions import derive_emotions, derive_ops, volume_weights
+from touchpoints.emotions import derive_emotions, derive_ops, volume_weights
 from touchpoints.priorities import rank_priorities
 
 S1, S2, S3 = "s-1", "s-2", "s-3"

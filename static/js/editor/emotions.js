@@ -160,8 +160,8 @@ export function installEmotions(ctx, { commit, updateItem, deleteItem, runUndo }
     const persona = board.curve;
     let data;
     try {
-      const response = await fetch(`/maps/${config.mapId}/emotions/derive/?persona=${encodeURIComponent(persona)}`,
-        { credentials: "same-origin" });
+      const response = await fetch(`/api/v1/maps/${config.mapId}/emotions/derive/?persona=${encodeURIComponent(persona)}`,
+        { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(String(response.status));
       data = await response.json();
     } catch (error) {

@@ -67,7 +67,8 @@ export function installPriorities(ctx, { commit, deleteItem }) {
     let status = null;
     const load = async () => {
       try {
-        const response = await fetch(`/maps/${config.mapId}/priorities/?by=${prioritiesBy}`, { credentials: "same-origin" });
+        const response = await fetch(`/api/v1/maps/${config.mapId}/priorities/?by=${prioritiesBy}`,
+          { credentials: "same-origin", headers: { Accept: "application/json" } });
         if (!response.ok) throw new Error(String(response.status));
         const data = await response.json();
         if (list?.isConnected) fillPriorities(list, data.entries);

@@ -11,9 +11,9 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from maps.apis.common import MAP_ID, READ_ERRORS, ApiView, errors, map_for, parse_id
+from journeymap.api_common import MAP_ID, READ_ERRORS, ApiView, errors, map_for, parse_id
 from maps.selectors import map_document
-from maps.services.emotions import derive_emotions, derive_ops
+from touchpoints.emotions import derive_emotions, derive_ops
 from touchpoints.priorities import rank_priorities
 from touchpoints.serializers import DerivedEmotionsSerializer, PrioritiesSerializer
 

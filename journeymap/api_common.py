@@ -1,4 +1,5 @@
-"""What every API view shares: body cap, id parsing, role checks, error docs."""
+"""What every app's API views share: the body cap, id parsing, the workspace and
+map role checks, and the documented error answers."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from journeymap.serializers import ErrorSerializer
 from maps.models import JourneyMap, Role, Workspace
 from maps.selectors import map_role, membership_role
-from maps.serializers import ErrorSerializer
 
 # Larger than any valid write (a batch of ops, a 10,000-character card) and below
 # Django's own DATA_UPLOAD_MAX_MEMORY_SIZE, so an oversized body is refused here,
