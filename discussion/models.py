@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_BODY_LENGTH = 10_000
 
@@ -30,8 +31,8 @@ class AnchorType(models.TextChoices):
 
 
 class ThreadStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    RESOLVED = "resolved", _("Resolved")
+    OPEN = "open", pgettext_lazy("comment thread", "Open")
+    RESOLVED = "resolved", pgettext_lazy("comment thread", "Resolved")
 
 
 class Comment(models.Model):

@@ -5,6 +5,7 @@
 
 import { Board } from "./grid/board.js";
 import { connectLive } from "./editor/live.js";
+import { installComments } from "./editor/comments.js";
 import { createCommands, installUndoControls } from "./editor/commands.js";
 import { createEditorContext } from "./editor/context.js";
 import { createHeaders } from "./editor/headers.js";
@@ -75,4 +76,5 @@ if (!config.canWrite) document.body.classList.add("read-only");
 // A share link shows who of the team is on the map only when its creator chose so
 // (the server then sends no presence at all).
 if (config.share && !config.showPresence) document.getElementById("presence")?.remove();
-connectLive(ctx, { exportDialog, ...personas, flashOps: commands.flashOps });
+const comments = installComments(ctx);
+connectLive(ctx, { exportDialog, ...personas, flashOps: commands.flashOps, onSync: comments.attach });

@@ -5,7 +5,7 @@ import { format, sorted } from "../grid/model.js";
 import { locksFrom, renderPresence } from "../ui/presence.js";
 
 // Connects once; the context's sync is set as soon as the sync module is built.
-export function connectLive(ctx, { exportDialog, drawStrip, drawPicker, flashOps }) {
+export function connectLive(ctx, { exportDialog, drawStrip, drawPicker, flashOps, onSync }) {
   const { config, s, board, toasts, panel } = ctx;
   const currentDoc = () => ctx.currentDoc();
 
@@ -128,6 +128,8 @@ export function connectLive(ctx, { exportDialog, drawStrip, drawPicker, flashOps
     sync.on("session", () => location.reload());
     // The server closes a share socket with 4404 when its link stops working.
     if (config.share) sync.on("error", ({ code }) => { if (code === "not_found") endShare(); });
+    // After the page's own listeners: others draw over the board as just rendered.
+    onSync?.(sync);
     sync.start();
     showStatus(sync.status, sync.pendingCount);
   }

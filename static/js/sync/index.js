@@ -423,6 +423,10 @@ export class MapSync {
       case "workspace":
         this._emit("workspace", frame);
         break;
+      case "comment":
+        // Not numbered (comments are not map content): handed on as they come.
+        this._emit("comment", frame);
+        break;
       case "error":
         this._emit("error", frame);
         break;
@@ -519,6 +523,9 @@ export class MapSync {
     applyOps(this._confirmed, ops, batch.seq);
     this._lastSeq = batch.seq;
     const own = batch.batch_id ? this._queue.remove(batch.batch_id) : null;
+    // Every committed batch, ours too (what lives beside the document, such as
+    // comments that hide with a deleted item, follows restores from here).
+    if (live) this._emit("committed", { seq: batch.seq, ops });
     if (own) {
       this._cancelRetry(own.batchId);
     } else if (live && !(batch.batch_id || "").startsWith(`${this.clientId}:`)) {
