@@ -1,7 +1,9 @@
 #!/usr/bin/env python
-"""Export benchmark: PDF and PNG of 50, 500 and 1,500-card maps in a warm worker.
+"""Export benchmark: PDF and PNG (or ``--formats pptx,csv``) of 50, 500 and 1,500-card
+maps in a warm worker.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... python bench/exports.py [--runs 3] [--out DIR]
+        [--formats pdf,png]
 
 The real path, end to end: a daphne server and a Celery worker process (with its
 render helpers) run on the benchmark's own database; each export is requested over
@@ -198,13 +200,13 @@ async def run(args: argparse.Namespace) -> None:
         print(f"worker pid {worker.process.pid}, processes with helpers: {len(descendants(worker.process.pid))}; "
               f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         # Warm: the worker renders once (a PDF and a PNG) before anything is measured.
-        for fmt in ("pdf", "png"):
+        for fmt in args.formats:
             await asyncio.to_thread(retitle, maps[50], f"Warm-up {fmt}")
             warm = await one_export(base, token, maps[50], {"format": fmt, "paper": "A3", "dpi": 150},
                                     worker.process.pid)
             print(f"warm-up {fmt}: {warm['seconds']:.2f} s", flush=True)
         for cards in SIZES:
-            for fmt in ("pdf", "png"):
+            for fmt in args.formats:
                 runs = []
                 for attempt in range(args.runs):
                     await asyncio.to_thread(retitle, maps[cards], f"Bench {cards} {fmt} {attempt} {uuid.uuid4().hex[:6]}")
@@ -212,9 +214,13 @@ async def run(args: argparse.Namespace) -> None:
                                               worker.process.pid)
                     runs.append(result)
                     info = result["info"]
-                    detail = (f"{info.get('pages')} pages, {info.get('parts')} parts" if fmt == "pdf" else
-                              f"{info.get('width')}x{info.get('height')} px at {info.get('dpi')} dpi, "
-                              f"{info.get('parts')} parts")
+                    detail = {
+                        "pdf": f"{info.get('pages')} pages, {info.get('parts')} parts",
+                        "png": f"{info.get('width')}x{info.get('height')} px at {info.get('dpi')} dpi, "
+                               f"{info.get('parts')} parts",
+                        "pptx": f"{info.get('slides')} slides",
+                        "csv": f"{info.get('rows')} rows",
+                    }[fmt]
                     print(f"  {cards:>5} cards {fmt}: {result['seconds']:6.2f} s (worker {result['render']:.2f} s), "
                           f"peak {result['peak']:.0f} MB over {result['processes']} processes (largest "
                           f"{result['peak_max']:.0f}), first frame {result['first'] * 1000:.0f} ms, from the worker "
@@ -248,6 +254,8 @@ def report(results: dict[tuple[int, str], list[dict]]) -> None:
         if fmt == "pdf":
             target = PDF_TARGETS.get(cards)
             goal = f"<= {target:.0f} s: {'ok' if median <= target else 'MISSED'}" if target else ""
+        elif fmt != "png" or (cards, "pdf") not in medians:
+            goal = ""
         else:
             limit = medians[(cards, "pdf")] + PNG_MARGIN
             goal = f"<= PDF + {PNG_MARGIN:.0f} s ({limit:.1f}): {'ok' if median <= limit else 'MISSED'}"
@@ -263,6 +271,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="measured runs per case (default 3)")
     parser.add_argument("--out", help="folder to keep the first run's files in")
+    parser.add_argument("--formats", default="pdf,png", type=lambda text: [f for f in text.split(",") if f],
+                        help="formats to measure, comma-separated (default pdf,png; also pptx, csv)")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("set REDIS_URL=redis://... (the benchmark runs a Celery worker)")

@@ -18,6 +18,7 @@ from exports.options import PAPER_CHOICES
 from exports.selectors import export_for_member, exports_for_map
 from exports.services.files import file_path
 from exports.services.progress import download_path, failure_message
+from exports.services.render import CONTENT_TYPES
 from exports.services.request import export_request
 from journeymap.downloads import content_disposition, safe_file_name
 from maps.selectors import map_role
@@ -41,7 +42,7 @@ class ExportCreateSerializer(serializers.Serializer):
                                      help_text="en or fr: language of the printed labels; the map's by default.")
     lanes = serializers.ListField(child=serializers.UUIDField(), required=False, allow_null=True,
                                   help_text="Lanes to include; all lanes when left out.")
-    personas = serializers.BooleanField(default=True, help_text="Add a personas page (PDF).")
+    personas = serializers.BooleanField(default=True, help_text="Add a personas page (PDF) or slide (PPTX).")
     dpi = serializers.IntegerField(min_value=72, max_value=300, default=150,
                                    help_text="PNG resolution; lowered for huge maps to stay under 50 megapixels.")
 
@@ -95,9 +96,12 @@ class MapExportsApi(APIView):
     @extend_schema(
         tags=["exports"],
         operation_id="map_exports_create",
-        summary="Ask for a PDF or PNG export",
+        summary="Ask for a PDF, PNG, PPTX or CSV export",
         description="Rendered by a worker; progress frames `{type: export, ...}` go to the requester's sockets. "
-        "The same content, visibility and options reuse the earlier file at once. Viewers may export.",
+        "The same content, visibility and options reuse the earlier file at once. Viewers may export. "
+        "`pptx`: a cover, a slide per band of stages, the priorities and the personas, all editable text. "
+        "`csv`: the touchpoint list (evaluation, volumes, metrics, moments of truth, priority rank), UTF-8 with a "
+        "byte-order mark; `;` and decimal commas in French. `paper` and `dpi` apply to PDF and PNG only.",
         request=ExportCreateSerializer,
         responses={202: ExportSerializer, 200: ExportSerializer, 400: ERROR, 401: ERROR, 404: ERROR, 429: ERROR},
     )
@@ -137,6 +141,8 @@ class ExportDownloadApi(APIView):
         responses={
             (200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY, description="The PDF"),
             (200, "image/png"): OpenApiResponse(response=OpenApiTypes.BINARY, description="The PNG"),
+            (200, CONTENT_TYPES["pptx"]): OpenApiResponse(response=OpenApiTypes.BINARY, description="The slides"),
+            (200, "text/csv"): OpenApiResponse(response=OpenApiTypes.BINARY, description="The touchpoint list"),
             401: ERROR, 404: ERROR, 409: ERROR, 410: ERROR,
         },
     )
@@ -168,7 +174,7 @@ def file_response(export: Export) -> FileResponse:
         raise Gone()
     title = safe_file_name(export.map.title if export.map_id else "", default="journey-map")
     name = f"{title[:80].rstrip()}.{export.format}"
-    content_type = "application/pdf" if export.format == "pdf" else "image/png"
+    content_type = CONTENT_TYPES.get(export.format, "application/octet-stream")
     handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
     response["Content-Disposition"] = content_disposition(name)

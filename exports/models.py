@@ -1,4 +1,5 @@
-"""An export of one map as a print PDF or a PNG poster, rendered by a worker."""
+"""An export of one map (a print PDF, a PNG poster, slides or the touchpoint list),
+rendered by a worker."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 class ExportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     PNG = "png", "PNG"
+    PPTX = "pptx", "PPTX"
+    CSV = "csv", "CSV"
 
 
 class ExportStatus(models.TextChoices):
@@ -33,7 +36,7 @@ class Export(models.Model):
     # Exports requested from a share page carry the link's id (no FK: a revoked
     # link must not take its exports' history with it).
     share_link_id = models.UUIDField(null=True, blank=True)
-    format = models.CharField(max_length=3, choices=ExportFormat.choices)
+    format = models.CharField(max_length=4, choices=ExportFormat.choices)
     options = models.JSONField(default=dict)
     # The visibility profile: lanes the requester may not see (share links).
     hidden_lanes = models.JSONField(default=list)

@@ -74,5 +74,11 @@ def clean_options(raw: dict[str, Any], *, default_language: str, lane_ids: Itera
     if lanes is not None:
         known = set(lane_ids)
         lanes = tuple(sorted(str(lane) for lane in lanes if str(lane) in known))
-    return ExportOptions(format=fmt, paper=paper, language=language, lanes=lanes,
-                         personas=bool(raw.get("personas", True)), dpi=dpi)
+    personas = bool(raw.get("personas", True))
+    # Slides have one size and a table has no pages: what does not apply takes its
+    # default, so that asking with another paper reuses the same file.
+    if fmt in (ExportFormat.PPTX, ExportFormat.CSV):
+        paper, dpi = "A3", 150
+    if fmt == ExportFormat.CSV:
+        personas = False
+    return ExportOptions(format=fmt, paper=paper, language=language, lanes=lanes, personas=personas, dpi=dpi)

@@ -23,9 +23,12 @@ TOP_PRIORITIES = 5
 
 
 def cover_view(doc: dict[str, Any], geo: L.Geometry, stages: list[dict[str, Any]], phases: dict[str, Any],
-               curves: list[dict[str, Any]], moment_stages: set[int], entries: list[dict[str, Any]]) -> dict[str, Any]:
+               curves: list[dict[str, Any]], moment_stages: set[int], entries: list[dict[str, Any]], *,
+               legend_below: bool = True) -> dict[str, Any]:
     """The cover's journey at a glance (phases, stages, emotion curves) and its top
-    priorities, each only when the cover still fits on one page with it."""
+    priorities, each only when the cover still fits on one page with it.
+    ``legend_below``: the legend takes the foot of the page (print); slides set it
+    beside the priorities."""
     usable_w = geo.width - 2 * L.MARGIN - 8.0  # the cover's side padding
     usable_h = geo.height - L.MARGIN - L.MARGIN_BOTTOM - 6.0
     title = doc["map"].get("title") or ""
@@ -38,7 +41,8 @@ def cover_view(doc: dict[str, Any], geo: L.Geometry, stages: list[dict[str, Any]
     if personas:
         per_row = max(int(usable_w // 85), 1)
         used += 6.0 + math.ceil(len(personas) / per_row) * 9.0 + 7.0
-    used += 58.0  # the legend, its tallest column with priorities and links
+    if legend_below:
+        used += 58.0  # the legend, its tallest column with priorities and links
     view: dict[str, Any] = {}
     count = len(stages)
     if count:
@@ -165,7 +169,7 @@ def persona_text(persona: dict[str, Any], key: str) -> str:
     return str(value or "")
 
 
-def _persona_height(persona: dict[str, Any], width: float) -> float:
+def persona_height(persona: dict[str, Any], width: float) -> float:
     h = 8.0 + 2.0  # padding and the coloured top border
     h += M.text_height(persona.get("name") or "", width, 14.0, bold=True)
     if persona.get("role"):
@@ -186,7 +190,7 @@ PERSONAS_HEAD_H = 24.0
 def persona_sections(personas: list[dict[str, Any]], geo: L.Geometry) -> list[Section]:
     width = geo.width - 2 * L.MARGIN - 10.0
     body = geo.height - L.MARGIN - L.MARGIN_BOTTOM - PERSONAS_HEAD_H
-    pages = _fill_pages(personas, lambda persona: _persona_height(persona, width), body)
+    pages = _fill_pages(personas, lambda persona: persona_height(persona, width), body)
     return [Section("personas", cost=1.0 + len(page), personas=page, continued=index > 0)
             for index, page in enumerate(pages)]
 

@@ -27,9 +27,14 @@ from exports.services.measure import (
     text_height,
 )
 
+# Not a paper anyone picks: the 16:9 slide (13.33 x 7.5 in) the PPTX export lays
+# its bands out on, in millimetres.
+SLIDE: tuple[float, float] = (338.667, 190.5)
+PAGE_SIZES: dict[str, tuple[float, float]] = {**PAPERS, "slide": SLIDE}
+
 # The most that everything may grow on each paper compared with A4 (A3 is 1.41
 # times A4 across); ``sections.prepare`` takes it when it costs no extra page.
-PAPER_ZOOM: dict[str, float] = {"A4": 1.0, "A3": 1.15, "A2": 1.4, "A1": 1.7}
+PAPER_ZOOM: dict[str, float] = {"A4": 1.0, "A3": 1.15, "A2": 1.4, "A1": 1.7, "slide": 1.25}
 
 MARGIN = 10.0
 MARGIN_BOTTOM = 13.0  # room for the page number in the margin box
@@ -106,7 +111,7 @@ def geometry(paper: str, stage_count: int, *, zoom: float = 1.0) -> Geometry:
     if paper == "fit":
         n = max(stage_count, 1)
         return Geometry("fit", 2 * MARGIN + LANE_HEAD_W + n * STAGE_W, 0.0, n, STAGE_W)
-    width, height = (side / zoom for side in PAPERS[paper])
+    width, height = (side / zoom for side in PAGE_SIZES[paper])
     usable = width - 2 * MARGIN - LANE_HEAD_W
     most = max(int(usable // STAGE_W), 1)
     # As few bands as the paper allows, with the stages shared evenly between them
@@ -157,7 +162,7 @@ def pack_cells(queues: list[list[list[Any]]], avail: float) -> tuple[list[list[P
             remaining = item.lines - start
             full = item.height(start, remaining)
             if h + gap + full <= avail:
-                pieces.append(Piece(item, item.piece_text(start, item.lines), start == 0, True))
+                pieces.append(Piece(item, item.piece_text(start, item.lines), start == 0, True, full))
                 h += gap + full
                 queue.pop(0)
                 continue
@@ -165,13 +170,14 @@ def pack_cells(queues: list[list[list[Any]]], avail: float) -> tuple[list[list[P
             fit = int((avail - h - gap - chrome) // item.line_h) if item.line_h else 0
             fit = min(fit, remaining - 1)
             if fit >= MIN_SPLIT_LINES or (not pieces and fit >= 1):
-                pieces.append(Piece(item, item.piece_text(start, start + fit), start == 0, False))
+                pieces.append(Piece(item, item.piece_text(start, start + fit), start == 0, False,
+                                    item.height(start, fit)))
                 h += gap + item.height(start, fit)
                 queue[0] = [item, start + fit]
             elif not pieces and h + gap + chrome > avail:
                 # Even the head does not fit an empty page (absurd sizes): print it
                 # whole rather than loop forever.
-                pieces.append(Piece(item, item.piece_text(start, item.lines), start == 0, True))
+                pieces.append(Piece(item, item.piece_text(start, item.lines), start == 0, True, full))
                 h += gap + full
                 queue.pop(0)
             break

@@ -200,6 +200,25 @@ def _smooth_path(points: list[tuple[float, float]], slopes: list[float]) -> str:
     return " ".join(d)
 
 
+def smooth_points(points: list[tuple[float, float]], samples: int = 12) -> list[tuple[float, float]]:
+    """Points along the curve ``emotion_svg`` draws through ``points`` (the same
+    monotone cubic), for drawing it where there is no Bezier path (slides)."""
+    if len(points) < 2:
+        return list(points)
+    slopes = _tangents(points)
+    out = [points[0]]
+    for i in range(len(points) - 1):
+        (x1, y1), (x2, y2) = points[i], points[i + 1]
+        h = (x2 - x1) / 3
+        c1, c2 = (x1 + h, y1 + slopes[i] * h), (x2 - h, y2 - slopes[i + 1] * h)
+        for k in range(1, samples + 1):
+            t = k / samples
+            u = 1 - t
+            a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+            out.append((a * x1 + b * c1[0] + c * c2[0] + d * x2, a * y1 + b * c1[1] + c * c2[1] + d * y2))
+    return out
+
+
 def safe_color(value: Any, default: str = "#64748b") -> str:
     """A colour for markup we build: only #hex passes."""
     return value if isinstance(value, str) and _HEX.match(value) else default

@@ -150,6 +150,7 @@ class Piece:
     text: str
     first: bool
     last: bool
+    height: float = 0.0  # as estimated when the page was packed (mm)
 
     @property
     def kind(self) -> str:

@@ -43,13 +43,21 @@ from exports.services.marks import (
 )
 from exports.services.pieces import Prepared, Section, channel_name
 from exports.services.sections import poster_slices, prepare
+from exports.services.slides import render_pptx
+from exports.services.touchpoint_table import render_csv
 from maps.models import MapKind
 
 logger = logging.getLogger(__name__)
 
-# Part of the content hash: bump it when the printed output changes, so earlier
-# files are not reused for a different design.
-RENDERER_VERSION = "3"
+# Part of the content hash: bump a format's version when its output changes, so
+# earlier files are not reused for a different design.
+RENDERER_VERSIONS = {"pdf": "3", "png": "3", "pptx": "1", "csv": "1"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "csv": "text/csv; charset=utf-8",
+}
 
 PNG_MAX_PIXELS = 50_000_000
 Progress = Callable[[int], None]
@@ -290,6 +298,10 @@ def render(doc: dict[str, Any], options: ExportOptions, progress: Progress | Non
                                                                                                    dict[str, Any]]:
     if options.format == "png":
         return render_png(doc, options, progress)
+    if options.format == "pptx":
+        return render_pptx(doc, options, progress)
+    if options.format == "csv":
+        return render_csv(doc, options, progress)
     return render_pdf(doc, options, progress)
 
 

@@ -19,7 +19,7 @@ from exports.options import ExportOptions, clean_options
 from exports.services.files import reuse_file
 from exports.services.jobs import QUEUE_GRACE_SECONDS, enqueue, reap_quietly
 from exports.services.progress import notify
-from exports.services.render import RENDERER_VERSION
+from exports.services.render import RENDERER_VERSIONS
 from maps.errors import OpError
 from maps.selectors import map_document
 
@@ -46,7 +46,7 @@ def content_hash(doc: dict[str, Any], *, hidden_lanes: Iterable[str], options: E
         "content": content,
         "hidden_lanes": sorted(str(lane) for lane in hidden_lanes),
         "options": options.as_dict(),
-        "renderer": RENDERER_VERSION,
+        "renderer": RENDERER_VERSIONS[options.format],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, separators=(",", ":")).encode()).hexdigest()
 

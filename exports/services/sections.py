@@ -211,7 +211,8 @@ def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: f
     sections: list[Section] = []
     cover: dict[str, Any] = {}
     if paper != "fit":
-        cover = cover_view(doc, geo, stages, phases, curve_list, moment_stages, entries)
+        cover = cover_view(doc, geo, stages, phases, curve_list, moment_stages, entries,
+                           legend_below=paper != "slide")
         sections.append(Section("cover", cost=3.0 + (2.0 if cover.get("glance") else 0.0)))
     sections += [Section("grid" if paper != "fit" else "poster", cost=page_cost(page), page=page) for page in pages]
     sections += priority_sections(entries, appendix_geo)

@@ -1,4 +1,4 @@
-// The Export dialog: options for a PDF or PNG of the map, then the export's
+// The Export dialog: options for a PDF, PNG, PPTX or CSV of the map, then the export's
 // progress and a Download link. Progress comes live from the editor's socket
 // ("export" frames for this export id); when no frame arrives for a while (the
 // socket is reconnecting, or the frame went to another tab) it polls the REST
@@ -7,6 +7,10 @@
 const POLL_AFTER_MS = 5000;
 const POLL_EVERY_MS = 2000;
 const FINAL = new Set(["done", "failed"]);
+// Formats printed on paper (slides have one size, the touchpoint list none), and
+// those that can add the personas.
+const PAGED = new Set(["pdf", "png"]);
+const WITH_PERSONAS = new Set(["pdf", "pptx"]);
 
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -143,18 +147,20 @@ export class ExportDialog {
     const format = data.get("format") || "pdf";
     const boxes = [...this.lanes.querySelectorAll("input")];
     const chosen = boxes.filter((box) => box.checked).map((box) => box.value);
-    const body = { format, paper: data.get("paper") || "A3", language: data.get("language") || undefined };
+    const body = { format, language: data.get("language") || undefined };
+    if (PAGED.has(format)) body.paper = data.get("paper") || "A3";
     // All lanes: leave the list out, so lanes added later are in the next export of the same settings too.
     if (chosen.length !== boxes.length) body.lanes = chosen;
-    if (format === "pdf") body.personas = this.form.querySelector("#export-personas").checked;
+    if (WITH_PERSONAS.has(format)) body.personas = this.form.querySelector("#export-personas").checked;
     if (format === "png") body.dpi = Number(this.dpi.value);
     return body;
   }
 
   syncFields() {
-    const isPng = this.form.querySelector("input[name=format]:checked")?.value === "png";
-    this.dialog.querySelector("#export-dpi-field").hidden = !isPng;
-    this.form.querySelector(".export-toggle").hidden = isPng;
+    const chosen = this.form.querySelector("input[name=format]:checked")?.value || "pdf";
+    this.dialog.querySelector("#export-dpi-field").hidden = chosen !== "png";
+    this.dialog.querySelector("#export-paper-field").hidden = !PAGED.has(chosen);
+    this.form.querySelector(".export-toggle").hidden = !WITH_PERSONAS.has(chosen);
     this.dpiValue.textContent = format(this.msg.msgDpi, { dpi: this.dpi.value });
     const boxes = [...this.lanes.querySelectorAll("input")];
     const none = boxes.length > 0 && !boxes.some((box) => box.checked);
