@@ -138,7 +138,12 @@ def enqueue_mail(user_id: int, *, delay: float) -> None:
         return
     from notifications.tasks import send_notification_mail_task
 
-    send_notification_mail_task.apply_async(args=[user_id], countdown=delay)
+    try:
+        send_notification_mail_task.apply_async(args=[user_id], countdown=delay,
+                                                queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    except Exception:
+        # The comment is written; the periodic job sends what is due once the broker is back.
+        logger.warning("could not queue the notification mail of user %s", user_id, exc_info=True)
 
 
 def _mail_in_process(user_id: int) -> None:

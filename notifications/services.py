@@ -64,6 +64,7 @@ def _recipients(event: CommentEvent) -> dict[int, str]:
     return wanted
 
 
+@transaction.atomic
 def comment_notify(event: CommentEvent) -> list[Notification]:
     """Notify the people a comment write concerns: the mentioned (``mention``), the
     thread's author when someone replies (``reply``) or resolves it

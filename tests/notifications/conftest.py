@@ -7,15 +7,27 @@ only, whom nobody here may notify).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 from maps.models import Role
 from notifications.services import CommentEvent, comment_notify
 from tests.factories import MapFactory, MembershipFactory, UserFactory, WorkspaceFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_worker_connections(django_db_setup, django_db_blocker):
+    """``database_sync_to_async`` keeps a connection on its worker thread; close it
+    before the test database is dropped."""
+    yield
+    with django_db_blocker.unblock():
+        asyncio.run(sync_to_async(connections.close_all, thread_sensitive=True)())
 
 
 @dataclass

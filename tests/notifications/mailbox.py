@@ -5,6 +5,7 @@ be told to fail the next N connections (a file ``fail-next`` holding N)."""
 from __future__ import annotations
 
 import email
+import os
 import smtplib
 import uuid
 from email.message import Message
@@ -16,7 +17,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 class FlakyFileBackend(BaseEmailBackend):
     def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
-        folder = Path(settings.EMAIL_FILE_PATH)
+        # A worker started by a test gets the folder through its environment.
+        folder = Path(getattr(settings, "EMAIL_FILE_PATH", None) or os.environ["EMAIL_FILE_PATH"])
         failures = folder / "fail-next"
         if failures.exists():
             remaining = int(failures.read_text() or 0)
