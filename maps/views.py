@@ -28,6 +28,7 @@ from personas.selectors import persona_item, persona_list
 from templates_lib.models import MapTemplate
 from templates_lib.services import map_from_template
 from touchpoints.models import Touchpoint
+from versions.strings import history_strings
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
 
@@ -258,7 +259,7 @@ def map_editor(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
 def editor_strings(*, map_language: str | None = None) -> dict[str, str]:
     """The editor's UI text in the user's language, handed to the scripts as JSON,
     plus the few words drawn as part of the map itself, in the map's language."""
-    return {**_interface_strings(), **_map_words(map_language)}
+    return {**_interface_strings(), **history_strings(), **_map_words(map_language)}
 
 
 def _map_words(map_language: str | None) -> dict[str, str]:

@@ -42,14 +42,21 @@ def resolve_side(*, journey_map: JourneyMap, user: Any, side: str, name: str) ->
     if version is None:
         raise exceptions.NotFound(_("No such version."))
     doc = version_document(version=version, journey_map=journey_map)
-    return doc, journey_map, {"kind": "version", "id": str(version.id), "label": version.name or "",
+    return doc, journey_map, {"kind": "version", "id": str(version.id),
+                              "label": version.name or str(version.get_reason_display()),
                               "seq": version.seq, "map": str(journey_map.id)}
 
 
 def compare_sides(*, journey_map: JourneyMap, user: Any, from_side: str, to_side: str) -> dict[str, Any]:
+    return compare_with_documents(journey_map=journey_map, user=user, from_side=from_side, to_side=to_side)[0]
+
+
+def compare_with_documents(*, journey_map: JourneyMap, user: Any, from_side: str, to_side: str
+                           ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The comparison and the two documents it compared."""
     a, map_a, side_a = resolve_side(journey_map=journey_map, user=user, side=from_side, name="from")
     b, map_b, side_b = resolve_side(journey_map=journey_map, user=user, side=to_side, name="to")
     origins = None if map_a.id == map_b.id else origins_between(map_a=map_a.id, map_b=map_b.id)
     result = compare_documents(a, b, origins=origins)
     result["sides"] = {"from": side_a, "to": side_b}
-    return result
+    return result, a, b

@@ -77,7 +77,8 @@ export function connectLive(ctx, { exportDialog, drawStrip, drawPicker, flashOps
     exportDialog?.connect(sync);
     sync.on("change", ({ doc, changed }) => {
       ctx.localDoc = doc;
-      board.render(doc, changed);
+      // A version open read-only stays on the board until the person goes back.
+      if (!ctx.viewing) board.render(doc, changed);
       panel.refresh(doc, changed);
       if (changed.full || changed.items.some((c) => c.entity === "persona_link")) drawStrip();
       document.getElementById("map-title").textContent = doc.map?.title || "";
