@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from maps.services.copy import map_future_state
@@ -19,7 +21,7 @@ def test_the_compare_page_shows_counts_curves_and_both_grids(client, grid, owner
     page = client.get(f"/maps/{grid.map.id}/compare/?from={version.id}&to=current")
     assert page.status_code == 200
     html = page.content.decode()
-    open(artifact("versions/compare-page.html"), "w").write(html)
+    Path(artifact("versions/compare-page.html")).write_text(html)
     assert "2 changes" in html and "Calls the courier" in html and "mark-added" in html
     assert "curve-to" in html and "Workshop" in html
     pdf = client.get(f"/maps/{grid.map.id}/compare.pdf?from={version.id}&to=current")
