@@ -1,135 +1,22 @@
 """What each entity of a map accepts in an op, and how it is serialised.
 
 One table drives validation (``maps.operations``), the document snapshot
-(``maps.selectors``) and the canonical ops, so the three can never disagree.
+(``maps.selectors``), the canonical ops and the REST schema
+(``maps.entity_serializers``, built from the validators' limits), so they can never
+disagree.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 
-from journeymap.strict import bad_text
 from maps.models import LaneKind, MapKind, Priority
-
-
-class FieldInvalid(ValueError):
-    """A value that does not fit its field; the message names the problem."""
-
-
-Validator = Callable[[Any], Any]
-
-_HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def text(max_length: int, *, required: bool = False, strip: bool = True) -> Validator:
-    def check(value: Any) -> str:
-        if not isinstance(value, str):
-            raise FieldInvalid("must be a string")
-        if (problem := bad_text(value)) is not None:
-            # Refused at every boundary already; this holds the line for internal callers.
-            raise FieldInvalid(problem)
-        if strip:
-            value = value.strip()
-        if required and not value:
-            raise FieldInvalid("must not be empty")
-        if len(value) > max_length:
-            raise FieldInvalid(f"must be at most {max_length} characters (got {len(value)})")
-        return value
-
-    return check
-
-
-def choice(values: list[str], *, blank: bool = False) -> Validator:
-    allowed = set(values) | ({""} if blank else set())
-
-    def check(value: Any) -> str:
-        if value is None and blank:
-            return ""
-        if not isinstance(value, str) or value not in allowed:
-            raise FieldInvalid(f"must be one of {', '.join(sorted(v for v in allowed if v)) or 'nothing'}")
-        return value
-
-    return check
-
-
-def color(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, str) or not _HEX_COLOR.match(value):
-        raise FieldInvalid("must be a colour like #1a2b3c")
-    return value.lower()
-
-
-def integer(lo: int, hi: int, *, nullable: bool = False) -> Validator:
-    def check(value: Any) -> int | None:
-        if value is None and nullable:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise FieldInvalid("must be an integer")
-        if not lo <= value <= hi:
-            raise FieldInvalid(f"must be between {lo} and {hi}")
-        return value
-
-    return check
-
-
-def number(lo: float, hi: float, *, nullable: bool = False) -> Validator:
-    def check(value: Any) -> float | None:
-        if value is None and nullable:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            raise FieldInvalid("must be a number")
-        if not lo <= value <= hi:
-            raise FieldInvalid(f"must be between {lo:g} and {hi:g}")
-        return float(value)
-
-    return check
-
-
-def reference(*, nullable: bool = False) -> Validator:
-    def check(value: Any) -> str | None:
-        if value is None and nullable:
-            return None
-        return uuid_string(value)
-
-    return check
-
-
-def uuid_string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise FieldInvalid("must be a UUID string")
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise FieldInvalid("is not a valid UUID") from None
-
-
-def evidence(value: Any) -> list[dict[str, str]]:
-    if not isinstance(value, list) or len(value) > 50:
-        raise FieldInvalid("must be a list of at most 50 {url, label} objects")
-    items = []
-    for item in value:
-        if not isinstance(item, dict) or set(item) - {"url", "label"} or "url" not in item:
-            raise FieldInvalid("each item must be an object with url and optional label")
-        url = text(2000, required=True)(item["url"])
-        if not re.match(r"^https?://", url):
-            raise FieldInvalid("evidence links must start with http:// or https://")
-        items.append({"url": url, "label": text(200)(item.get("label", ""))})
-    return items
-
-
-def attachments(value: Any) -> list[dict[str, Any]]:
-    """A touchpoint's files: only entries the upload service signed (see
-    ``touchpoints.attachments``); an op may drop or reorder them."""
-    from touchpoints.attachments import check_entries
-
-    return check_entries(value)
+from maps.validators import COLOR, Choice, Evidence, Integer, Number, Reference, Text, Validator
+from touchpoints.entries import AttachmentEntries
 
 
 @dataclass(frozen=True)
@@ -181,11 +68,11 @@ ENTITIES: dict[str, EntitySpec] = {
             model_label="maps.JourneyMap",
             collection="map",
             fields={
-                "title": text(TITLE, required=True),
-                "goal": text(2000),
-                "description": text(CARD_TEXT),
-                "kind": choice(list(MapKind.values)),
-                "language": choice(["en", "fr"]),
+                "title": Text(TITLE, blank=False),
+                "goal": Text(2000),
+                "description": Text(CARD_TEXT),
+                "kind": Choice.of(MapKind),
+                "language": Choice(("en", "fr"), labels=("English", "Français")),
             },
             readonly=("archived",),
             ordered=False,
@@ -194,14 +81,14 @@ ENTITIES: dict[str, EntitySpec] = {
             name="phase",
             model_label="maps.Phase",
             collection="phases",
-            fields={"title": text(TITLE, required=True), "color": color},
+            fields={"title": Text(TITLE, blank=False), "color": COLOR},
             required=("title",),
         ),
         EntitySpec(
             name="stage",
             model_label="maps.Stage",
             collection="stages",
-            fields={"name": text(TITLE, required=True), "phase": reference(nullable=True), "description": text(2000)},
+            fields={"name": Text(TITLE, blank=False), "phase": Reference(nullable=True), "description": Text(2000)},
             refs={"phase": Ref("phase")},
             required=("name",),
             container=("phase",),
@@ -211,9 +98,9 @@ ENTITIES: dict[str, EntitySpec] = {
             model_label="maps.Lane",
             collection="lanes",
             fields={
-                "kind": choice(list(LaneKind.values)),
-                "title": text(TITLE, required=True),
-                "prompt": text(500),
+                "kind": Choice.of(LaneKind),
+                "title": Text(TITLE, blank=False),
+                "prompt": Text(500),
             },
             required=("title",),
         ),
@@ -222,13 +109,13 @@ ENTITIES: dict[str, EntitySpec] = {
             model_label="maps.Card",
             collection="cards",
             fields={
-                "stage": reference(),
-                "lane": reference(),
-                "text": text(CARD_TEXT, strip=False),
-                "color": color,
-                "team": reference(nullable=True),
-                "priority": choice(list(Priority.values), blank=True),
-                "addresses": reference(nullable=True),
+                "stage": Reference(),
+                "lane": Reference(),
+                "text": Text(CARD_TEXT, strip=False),
+                "color": COLOR,
+                "team": Reference(nullable=True),
+                "priority": Choice.of(Priority, blank=True),
+                "addresses": Reference(nullable=True),
             },
             refs={"stage": Ref("stage"), "lane": Ref("lane"), "team": Ref("team"), "addresses": Ref("card")},
             required=("stage", "lane"),
@@ -240,20 +127,20 @@ ENTITIES: dict[str, EntitySpec] = {
             model_label="touchpoints.Touchpoint",
             collection="touchpoints",
             fields={
-                "stage": reference(),
-                "lane": reference(),
-                "channel": reference(nullable=True),
-                "title": text(TITLE, required=True),
-                "description": text(CARD_TEXT),
-                "owner_team": reference(nullable=True),
-                "evaluation": choice(["delight", "neutral", "irritant"], blank=True),
-                "volume_share": number(0, 100, nullable=True),
-                "volume_count": integer(0, 2_000_000_000, nullable=True),
-                "volume_period": choice(["day", "week", "month", "year"], blank=True),
-                "csat": number(0, 100, nullable=True),
-                "nps": integer(-100, 100, nullable=True),
-                "evidence": evidence,
-                "attachments": attachments,
+                "stage": Reference(),
+                "lane": Reference(),
+                "channel": Reference(nullable=True),
+                "title": Text(TITLE, blank=False),
+                "description": Text(CARD_TEXT),
+                "owner_team": Reference(nullable=True),
+                "evaluation": Choice(("delight", "neutral", "irritant"), blank=True),
+                "volume_share": Number(0, 100, nullable=True),
+                "volume_count": Integer(0, 2_000_000_000, nullable=True),
+                "volume_period": Choice(("day", "week", "month", "year"), blank=True),
+                "csat": Number(0, 100, nullable=True),
+                "nps": Integer(-100, 100, nullable=True),
+                "evidence": Evidence(),
+                "attachments": AttachmentEntries(),
             },
             refs={
                 "stage": Ref("stage"),
@@ -269,14 +156,14 @@ ENTITIES: dict[str, EntitySpec] = {
             model_label="touchpoints.MomentOfTruth",
             collection="moments",
             fields={
-                "stage": reference(),
-                "lane": reference(nullable=True),
-                "touchpoint": reference(nullable=True),
-                "title": text(TITLE, required=True),
-                "rationale": text(5000),
-                "importance": integer(1, 5),
-                "impact": integer(1, 5),
-                "valence": choice(["positive", "negative", "mixed"]),
+                "stage": Reference(),
+                "lane": Reference(nullable=True),
+                "touchpoint": Reference(nullable=True),
+                "title": Text(TITLE, blank=False),
+                "rationale": Text(5000),
+                "importance": Integer(1, 5),
+                "impact": Integer(1, 5),
+                "valence": Choice(("positive", "negative", "mixed")),
             },
             refs={"stage": Ref("stage"), "lane": Ref("lane"), "touchpoint": Ref("touchpoint")},
             required=("stage", "title"),
@@ -287,10 +174,10 @@ ENTITIES: dict[str, EntitySpec] = {
             model_label="maps.EmotionPoint",
             collection="emotions",
             fields={
-                "stage": reference(),
-                "persona": reference(nullable=True),
-                "score": integer(-3, 3),
-                "note": text(1000),
+                "stage": Reference(),
+                "persona": Reference(nullable=True),
+                "score": Integer(-3, 3),
+                "note": Text(1000),
             },
             refs={"stage": Ref("stage"), "persona": Ref("persona")},
             required=("stage", "score"),
@@ -301,7 +188,7 @@ ENTITIES: dict[str, EntitySpec] = {
             name="persona_link",
             model_label="maps.MapPersona",
             collection="persona_links",
-            fields={"persona": reference()},
+            fields={"persona": Reference()},
             refs={"persona": Ref("persona")},
             required=("persona",),
         ),

@@ -19,6 +19,12 @@ HTTP_STATUS = {
 }
 
 
+class FieldInvalid(ValueError):
+    """A value that does not fit its field; the message names the problem. Raised
+    by the field validators (``maps.validators``); the write path turns it into an
+    ``invalid`` OpError naming the op and the field."""
+
+
 class OpError(Exception):
     """A refusal with a code from the error table, the op and field it concerns."""
 

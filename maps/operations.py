@@ -23,11 +23,13 @@ from fractional_indexing import FIError, generate_key_between, validate_order_ke
 
 from journeymap import strict
 from maps import realtime
-from maps.entities import CASCADES, ENTITIES, EntitySpec, FieldInvalid, Validator, serialize, uuid_string
-from maps.errors import OpError
+from maps.entities import CASCADES, ENTITIES, EntitySpec, serialize
+from maps.errors import FieldInvalid, OpError
 from maps.models import JourneyMap, MapPersona, Membership, Operation, Role, Team
 from maps.rows import exists, rows_for, statement_cursor
+from maps.validators import Flag, Validator, uuid_string
 from personas.models import Persona
+from touchpoints.entries import check_place
 from touchpoints.models import Channel
 
 OP_KINDS = ("create", "update", "move", "delete", "restore")
@@ -40,16 +42,10 @@ MAX_POSITION_LENGTH = 48
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
 
 
-def flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise FieldInvalid("must be true or false")
-    return value
-
-
 # Fields only services write (``service_fields=True``), never a client's batch:
 # archiving a map also ends its share links, which ``maps.services.map_update``
 # arranges around the op.
-SERVICE_FIELDS: dict[str, dict[str, Validator]] = {"map": {"archived": flag}}
+SERVICE_FIELDS: dict[str, dict[str, Validator]] = {"map": {"archived": Flag()}}
 
 
 @dataclass
@@ -543,8 +539,6 @@ class BatchWriter:
     def check_attachments(self, op: ParsedOp) -> None:
         """A touchpoint's attachment entries must be signed for it, in this workspace."""
         if op.spec.name == "touchpoint" and op.fields.get("attachments"):
-            from touchpoints.attachments import check_place
-
             check_place(op.fields["attachments"], workspace_id=self.map.workspace_id, touchpoint_id=op.id)
 
     def tombstone(self, spec: EntitySpec, where: dict[str, Any]) -> list[tuple[str, str]]:

@@ -38,10 +38,10 @@ from touchpoints.attachments import (
     attachment_remove,
     attachment_to_serve,
     human_size,
-    public_entry,
     touchpoint_entries,
 )
 from touchpoints.byte_ranges import FileSlice, RangeNotSatisfiable, requested_range
+from touchpoints.entries import public_entry
 from touchpoints.filetypes import KINDS
 from touchpoints.serializers import AttachmentSerializer, AttachmentUploadSerializer
 

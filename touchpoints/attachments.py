@@ -9,12 +9,9 @@ frame. The bytes are not: they are checked here (size, then content against the
 declared type and extension, ``touchpoints.filetypes``), stored under MEDIA_ROOT
 with a random name, and described by an ``Attachment`` row.
 
-Entries are minted only here: each carries a signature of its fields and of its
-place (workspace and touchpoint), and the write path (``check_place``) refuses any
-entry not signed for the touchpoint it is listed on, so an op may drop or reorder
-entries but never invent one, change what it says a file is, or bring one from
-another touchpoint or workspace. A copy of a map re-signs its entries for the
-copy's touchpoints (``entries_for_place``).
+Entries are minted only here, signed for their place by ``touchpoints.entries``
+(the pure half the write path checks them with): an op may drop or reorder
+entries but never invent one, alter one or bring one from elsewhere.
 
 A file is served only to members of the workspace, and only while a live
 touchpoint of that map lists it: deleting the touchpoint (or its stage or lane)
@@ -37,16 +34,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.signing import Signer
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from maps.errors import OpError
 from maps.models import JourneyMap
+from maps.services import map_edit
+from touchpoints.entries import MAX_PER_TOUCHPOINT, NAME_LENGTH, signed_entry
 from touchpoints.filetypes import (
-    KINDS,
     FileKind,
     NotAccepted,
     accepted_kind,
@@ -56,13 +52,9 @@ from touchpoints.filetypes import (
 )
 from touchpoints.models import ATTACHMENTS_DIR, Attachment, Touchpoint
 
-MAX_PER_TOUCHPOINT = 20
-ENTRY_KEYS = ("id", "name", "content_type", "size", "sig")
-NAME_LENGTH = 200
 THUMBNAIL_SIZE = (320, 320)
 # Images larger than this are not decoded for a thumbnail (the panel shows the file).
 THUMBNAIL_MAX_PIXELS = 40_000_000
-_SIGNER_SALT = "touchpoints.attachment-entry"
 # An upload stores its file a moment before its row is committed: a file this
 # young is never swept, whatever the command is told.
 SWEEP_GRACE_MIN = timedelta(hours=1)
@@ -72,81 +64,11 @@ SWEEP_GRACE_DEFAULT = timedelta(hours=24)
 # --- entries --------------------------------------------------------------------------
 
 
-def _signed_value(entry: dict[str, Any], *, workspace_id: Any, touchpoint_id: Any) -> str:
-    # The place is signed with the file: an entry copied out of another workspace's
-    # document (or off another touchpoint) does not verify where it is pasted.
-    return "|".join([str(workspace_id), str(touchpoint_id),
-                     *(str(entry[key]) for key in ("id", "name", "content_type", "size"))])
-
-
-def _sign(entry: dict[str, Any], *, workspace_id: Any, touchpoint_id: Any) -> dict[str, Any]:
-    fields = {key: entry[key] for key in ("id", "name", "content_type", "size")}
-    value = _signed_value(fields, workspace_id=workspace_id, touchpoint_id=touchpoint_id)
-    return {**fields, "sig": Signer(salt=_SIGNER_SALT).signature(value)}
-
-
 def make_entry(attachment: Attachment) -> dict[str, Any]:
     """The entry of a freshly stored file, signed for the touchpoint it was uploaded to."""
     entry = {"id": str(attachment.id), "name": attachment.name, "content_type": attachment.content_type,
              "size": attachment.size}
-    return _sign(entry, workspace_id=attachment.workspace_id, touchpoint_id=attachment.touchpoint_id)
-
-
-def _signature_ok(entry: dict[str, Any], *, workspace_id: Any, touchpoint_id: Any) -> bool:
-    signer = Signer(salt=_SIGNER_SALT)
-    value = _signed_value(entry, workspace_id=workspace_id, touchpoint_id=touchpoint_id)
-    return any(constant_time_compare(entry["sig"], signer.signature(value, key))
-               for key in [signer.key, *signer.fallback_keys])
-
-
-def check_entries(value: Any) -> list[dict[str, Any]]:
-    """The op validator of a touchpoint's ``attachments``: the shape of each entry.
-    Its signature depends on where it is listed, so ``check_place`` verifies it
-    once the write path knows the map's workspace and the touchpoint."""
-    from maps.entities import FieldInvalid
-
-    if not isinstance(value, list) or len(value) > MAX_PER_TOUCHPOINT:
-        raise FieldInvalid(f"must be a list of at most {MAX_PER_TOUCHPOINT} attachments")
-    clean: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for item in value:
-        if not isinstance(item, dict) or set(item) != set(ENTRY_KEYS):
-            raise FieldInvalid(f"each attachment must be an object with exactly {', '.join(ENTRY_KEYS)}")
-        if not all(isinstance(item[key], str) for key in ("id", "name", "content_type", "sig")) or isinstance(
-                item["size"], bool) or not isinstance(item["size"], int):
-            raise FieldInvalid("attachment entries have string id, name, content_type, sig and an integer size")
-        if item["id"] in seen:
-            raise FieldInvalid("lists the same attachment twice")
-        seen.add(item["id"])
-        clean.append({key: item[key] for key in ENTRY_KEYS})
-    return clean
-
-
-def check_place(entries: list[dict[str, Any]], *, workspace_id: Any, touchpoint_id: Any) -> None:
-    """Every entry was signed by this module for this touchpoint of this workspace:
-    an op may drop or reorder entries, never invent one, alter one or bring one
-    from elsewhere. Raises ``invalid`` naming ``attachments``."""
-    for entry in entries:
-        if not _signature_ok(entry, workspace_id=workspace_id, touchpoint_id=touchpoint_id):
-            raise OpError("invalid", "attachments are added by uploading a file to this touchpoint, not written "
-                                     "or copied in", field="attachments")
-
-
-def entries_for_place(entries: list[dict[str, Any]], *, source_workspace_id: Any, source_touchpoint_id: Any,
-                      workspace_id: Any, touchpoint_id: Any) -> list[dict[str, Any]]:
-    """The entries of a touchpoint signed for another touchpoint (a copy of the map
-    in the same workspace); entries that do not verify where they come from are
-    left out."""
-    return [_sign(entry, workspace_id=workspace_id, touchpoint_id=touchpoint_id) for entry in entries
-            if isinstance(entry, dict) and set(entry) == set(ENTRY_KEYS)
-            and _signature_ok(entry, workspace_id=source_workspace_id, touchpoint_id=source_touchpoint_id)]
-
-
-def public_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """An entry as the REST API shows it (the signature is the document's business)."""
-    kind = KINDS.get(entry["content_type"])
-    return {"id": entry["id"], "name": entry["name"], "content_type": entry["content_type"], "size": entry["size"],
-            "kind": kind.group if kind else "file"}
+    return signed_entry(entry, workspace_id=attachment.workspace_id, touchpoint_id=attachment.touchpoint_id)
 
 
 # --- checking an upload -------------------------------------------------------------------
@@ -260,10 +182,6 @@ def _live_touchpoint(journey_map: JourneyMap, touchpoint_id: Any) -> Touchpoint:
 
 def _apply_entries(journey_map: JourneyMap, touchpoint: Touchpoint, entries: list[dict[str, Any]], *, user: Any,
                    role: str | None) -> None:
-    # Imported here: ``maps.entities`` checks entries with this module, and the
-    # write path imports ``maps.entities``.
-    from maps.services import map_edit
-
     map_edit(journey_map, user, [{"op": "update", "entity": "touchpoint", "id": str(touchpoint.id),
                                   "fields": {"attachments": entries}}],
              batch_id=f"attachments:{uuid.uuid4()}", role=role)

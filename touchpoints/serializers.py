@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from journeymap.serializers import StrictSerializer
+from touchpoints.entries import CONTENT_TYPE_LENGTH, NAME_LENGTH
 
 CHANNEL_KINDS = ["digital", "physical", "personal"]
 ATTACHMENT_KINDS = ["image", "pdf", "document", "spreadsheet", "presentation", "audio", "video"]
@@ -35,8 +36,8 @@ class AttachmentEntrySerializer(serializers.Serializer):
     """One entry of a touchpoint's ``attachments`` in the document and in ops."""
 
     id = serializers.UUIDField()
-    name = serializers.CharField(max_length=200)
-    content_type = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=NAME_LENGTH)
+    content_type = serializers.CharField(max_length=CONTENT_TYPE_LENGTH)
     size = serializers.IntegerField(min_value=0)
     sig = serializers.CharField(help_text="The server's signature: entries come from uploads; an op may drop or "
                                           "reorder them, not write new ones.")

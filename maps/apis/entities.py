@@ -29,8 +29,8 @@ from journeymap.api_common import (
 )
 from maps.apis.maps import batch_id_for
 from maps.entities import ENTITIES, EntitySpec, serialize_values, value_columns
+from maps.entity_serializers import ENTITY_SERIALIZERS
 from maps.operations import PLACEMENT_KEYS
-from maps.serializers import ENTITY_SERIALIZERS
 from maps.services import map_edit
 
 # URL segment -> entity name

@@ -29,16 +29,15 @@ from journeymap.api_common import (
     workspace_for,
 )
 from journeymap.serializers import ErrorSerializer
+from maps.entity_serializers import MapCreateSerializer, MapUpdateSerializer
 from maps.models import JourneyMap, MapKind
 from maps.operations import Ack, actor_for, apply
 from maps.selectors import map_document, oldest_retained_seq, operations_since, snapshot_transaction
 from maps.serializers import (
     AckSerializer,
     DocumentSerializer,
-    MapCreateSerializer,
     MapDuplicateSerializer,
     MapSerializer,
-    MapUpdateSerializer,
     OperationsPageSerializer,
     OperationsRequestSerializer,
 )

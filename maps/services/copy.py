@@ -17,7 +17,7 @@ from maps.errors import OpError
 from maps.models import JourneyMap, MapKind, Role
 from maps.selectors import map_document
 from maps.services import map_create, map_edit
-from touchpoints.attachments import entries_for_place
+from touchpoints.entries import entries_for_place
 from versions.services import origins_record
 
 # Parents before children: a create may only reference what exists already.

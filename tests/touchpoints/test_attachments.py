@@ -21,7 +21,8 @@ from maps.models import Operation
 from maps.selectors import map_document
 from tests.conftest import response_bytes
 from tests.touchpoints import samples
-from touchpoints.attachments import attachment_add, attachment_remove, check_entries
+from touchpoints.attachments import attachment_add, attachment_remove
+from touchpoints.entries import check_entries
 from touchpoints.filetypes import sniff
 from touchpoints.models import Attachment, Touchpoint
 
