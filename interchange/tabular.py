@@ -27,6 +27,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from exports.services.touchpoint_table import COLUMNS as EXPORTED_COLUMNS
 from interchange.format import empty_file
 from interchange.problems import ImportProblem
 from interchange.readers import Limits, Reading, safe_zip_members
@@ -201,7 +202,10 @@ def touchpoint_rows(rows: list[list[str]]) -> tuple[list[dict[str, Any]], str, t
         if required not in where:
             raise ImportProblem(_("The touchpoint list needs a “%(column)s” column (columns: %(all)s).")
                                 % {"column": required, "all": ", ".join(COLUMNS)}, row=1)
-    unknown = [rows[0][i] for i, title in enumerate(header) if title and i not in where.values()]
+    # The columns the CSV export adds after these are read past, so an exported list
+    # goes back in (what they hold is the map's, not the list's).
+    unknown = [rows[0][i] for i, title in enumerate(header)
+               if title and i not in where.values() and title not in EXPORTED_COLUMNS]
     if unknown:
         raise ImportProblem(_("unknown column (expected %(all)s)") % {"all": ", ".join(COLUMNS)}, row=1,
                             column=unknown[0])

@@ -135,6 +135,26 @@ def test_a_french_csv_uses_semicolons_decimal_commas_and_keeps_accents_for_excel
     assert row["stage"] == "Étape : je commande à l’avance" and row["volume_share"] == "35,5"
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_exported_touchpoint_list_imports_again_with_its_values(language):
+    from interchange.readers import read_upload
+
+    doc = synthetic_document(stages=5, lanes=6, cards=10, language=language)
+    tp = doc["touchpoints"][0]
+    tp.update(nps=-20, csat=72.5, volume_share=35.5, volume_count=12000,
+              evidence=[{"url": "https://example.com/etude", "label": "étude"}])
+    data, _info = render(doc, ExportOptions(format="csv", language=language))
+    reading = read_upload(data, name="touchpoints.csv", file_format="auto")
+    read = reading.document
+    assert [t["title"] for t in read["touchpoints"]] == [row["name"] for row in read_csv(data)[1]]
+    first = read["touchpoints"][0]
+    assert (first["title"], first["evaluation"], first["volume_share"], first["volume_count"], first["csat"],
+            first["nps"]) == (tp["title"], tp["evaluation"], 35.5, 12000, 72.5, -20)
+    assert [e["url"] for e in first["evidence"]] == ["https://example.com/etude"]
+    assert [s["name"] for s in read["stages"]] == [s["name"] for s in doc["stages"]
+                                                   if any(t["stage"] == s["id"] for t in doc["touchpoints"])]
+
+
 def test_cells_that_a_spreadsheet_would_run_as_formulas_are_made_text():
     for hostile in ("=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\t=1", '=HYPERLINK("http://x")'):
         assert cell_text(hostile).startswith("'"), hostile
