@@ -15,6 +15,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from tests.conftest import artifact
+from tests.e2e.test_accessibility import BLOCKING, axe_script  # noqa: F401  (fixture)
 from tests.e2e.test_editor import make_map, two_people
 from tests.e2e.test_editor_acceptance import seed_cards
 
@@ -50,7 +51,7 @@ async def test_a_mention_chosen_by_keyboard_reaches_the_other_person_live_and_th
     await write(ana, ".new-thread-text", "Is this still true, @")
     # Everyone in the workspace is offered; the arrow keys choose, Enter inserts.
     await ana.wait_for_selector(".new-thread .mention-list:not([hidden]) .mention-option")
-    assert await box.get_attribute("aria-expanded") == "true"
+    assert await box.get_attribute("aria-activedescendant")
     names = await ana.locator(".new-thread .mention-option .mention-name").all_inner_texts()
     assert names == ["Ana Lopez", "Ben Martin"]
     assert await ana.locator(".mention-option[aria-selected='true'] .mention-name").inner_text() == "Ana Lopez"
@@ -58,7 +59,8 @@ async def test_a_mention_chosen_by_keyboard_reaches_the_other_person_live_and_th
     active = await box.get_attribute("aria-activedescendant")
     assert await ana.locator(f"#{active} .mention-name").inner_text() == "Ben Martin"
     await ana.keyboard.press("Enter")
-    assert await box.get_attribute("aria-expanded") == "false"
+    assert await box.get_attribute("aria-activedescendant") is None
+    assert await ana.locator(".new-thread .mention-list").is_hidden()
     await ana.keyboard.type("?")
     assert await box.input_value() == "Is this still true, @ben ?"
     await ana.screenshot(path=artifact("comments/ana-writing.png"))
@@ -183,3 +185,53 @@ async def test_a_share_visitor_sees_no_comment(browser, workshop) -> None:
     assert await visitor.locator(".comment-marker, #comments-button, #comments-count").count() == 0
     assert "secret" not in await visitor.content()
     await context.close()
+
+
+async def violations(page: Any) -> list[dict[str, Any]]:
+    """Serious or critical axe violations in the comments' own parts of the page."""
+    result = await page.evaluate(
+        "async () => (await axe.run({include: [['#side-panel'], ['.comment-marker'], ['#comments-button']]},"
+        " {resultTypes: ['violations']})).violations"
+        ".map((v) => ({id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.failureSummary)}))")
+    return [v for v in result if v["impact"] in BLOCKING]
+
+
+async def test_a_viewer_comments_and_the_panel_passes_axe(browser, workshop, axe_script) -> None:  # noqa: F811
+    """A viewer (who may not edit the map) starts a thread on a stage from the
+    panel; the owner sees it live. The open panel, its @ list and a marker have no
+    serious accessibility violation."""
+    from maps.models import Membership, Role
+    from tests.e2e.conftest import PASSWORD, sign_in
+    from tests.e2e.test_editor import open_editor
+    from tests.factories import UserFactory
+
+    journey_map = await sync_to_async(make_map)(workshop)
+
+    def add_viewer() -> None:
+        cleo = UserFactory(username="cleo", first_name="Cléo", last_name="Petit")
+        cleo.set_password(PASSWORD)
+        cleo.save()
+        Membership.objects.create(workspace=workshop.workspace, user=cleo, role=Role.VIEWER)
+
+    await sync_to_async(add_viewer)()
+    cleo = await sign_in(browser, workshop.url, "cleo", locale="fr-FR")
+    await cleo.context.add_init_script(path=str(axe_script))
+    ana, _ben = await two_people(browser, workshop, journey_map)
+    await open_editor(cleo, workshop.url, journey_map.id)
+    await cleo.click("#comments-button")
+    await cleo.wait_for_selector("#side-panel[data-view='comments']")
+    assert await cleo.locator("#side-panel .panel-kicker").text_content() == "Commentaires"
+    stage = await cleo.locator(".stage-header").nth(1).get_attribute("data-stage")
+    await cleo.select_option(".comment-about-select", label="Étape « Compare options »")
+    await write(cleo, ".new-thread-text", "Le service client voit ici 40 % des appels, @an")
+    await cleo.wait_for_selector(".mention-option")
+    found = {"panel with the @ list": await violations(cleo)}
+    await cleo.keyboard.press("Tab")
+    await cleo.keyboard.press("Control+Enter")
+    await ana.wait_for_selector(f".stage-header[data-stage='{stage}'] .comment-marker[data-count='1']", timeout=5000)
+    await cleo.wait_for_selector(f".stage-header[data-stage='{stage}'] .comment-marker")
+    assert await cleo.locator("#side-panel .comment-body .mention").inner_text() == "@ana"
+    found["panel with a thread and a marker"] = await violations(cleo)
+    await cleo.screenshot(path=artifact("comments/viewer-french.png"))
+    assert found == {name: [] for name in found}
+    assert not cleo.errors and not ana.errors

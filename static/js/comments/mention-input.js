@@ -1,5 +1,6 @@
-// A comment box that suggests workspace members after "@": a textarea acting as a
-// combobox (ARIA 1.2) over a listbox of people. Arrow keys choose, Enter or Tab
+// A comment box that suggests workspace members after "@": a textarea (a multi-line
+// textbox, which ARIA lets carry aria-autocomplete and aria-activedescendant but not
+// the combobox role) that owns a listbox of people. Arrow keys choose, Enter or Tab
 // inserts "@username ", Escape closes the list; the mouse works too. The list's
 // size is announced in a polite live region. Names only ever go through textContent.
 
@@ -43,10 +44,7 @@ export function mentionInput({ members, s, placeholder, label, maxLength, onSubm
   textarea.placeholder = placeholder;
   textarea.maxLength = maxLength;
   textarea.setAttribute("aria-label", label);
-  textarea.setAttribute("role", "combobox");
   textarea.setAttribute("aria-autocomplete", "list");
-  textarea.setAttribute("aria-multiline", "true");
-  textarea.setAttribute("aria-expanded", "false");
   textarea.setAttribute("aria-controls", `${id}-list`);
   const list = el("ul", "mention-list");
   list.id = `${id}-list`;
@@ -66,7 +64,6 @@ export function mentionInput({ members, s, placeholder, label, maxLength, onSubm
     list.replaceChildren();
     options = [];
     active = -1;
-    textarea.setAttribute("aria-expanded", "false");
     textarea.removeAttribute("aria-activedescendant");
   }
 
@@ -109,7 +106,6 @@ export function mentionInput({ members, s, placeholder, label, maxLength, onSubm
       list.append(option);
     }
     list.hidden = false;
-    textarea.setAttribute("aria-expanded", "true");
     setActive(0);
     status.textContent = format(s.mentionCount, { n: options.length });
   }

@@ -16,6 +16,7 @@ export function installComments(ctx) {
   const { config, board, panel, toasts } = ctx;
   const store = new CommentStore({ mapId: config.mapId, userId: settings.userId });
   const count = document.getElementById("comments-count");
+  const summary = document.getElementById("comments-summary");
   let suggested = null; // the thing last focused on the board
 
   board.root.addEventListener("focusin", (event) => {
@@ -39,7 +40,8 @@ export function installComments(ctx) {
     count.classList.toggle("is-unread", unread > 0);
     const parts = [format(s.openThreads, { n: opened })];
     if (unread) parts.push(format(s.unreadThreads, { n: unread }));
-    toolbarButton.setAttribute("aria-label", `${s.comments} · ${parts.join(" · ")}`);
+    // Said after the visible name (which stays the start of the accessible name).
+    summary.textContent = `, ${parts.join(", ")}`;
   }
 
   function jump(anchor) {
