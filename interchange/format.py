@@ -96,6 +96,27 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+@cache
+def validator() -> Any:
+    """A validator of the schema with its ``$ref`` written out in place: the same
+    rules, checked several times faster on files of thousands of items."""
+    import jsonschema
+
+    definitions = schema()["$defs"]
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                target = inline(definitions[node["$ref"].rsplit("/", 1)[-1]])
+                return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+            return {k: inline(v) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return jsonschema.Draft202012Validator(inline(schema()))
+
+
 def upgrade(document: dict[str, Any]) -> dict[str, Any]:
     """An older file brought up to the current version (version 1 is the first:
     nothing to do yet). Each future version adds one step here."""

@@ -79,7 +79,8 @@ def map_import(*, workspace: Workspace, user: Any, reading: Reading, title: str 
             ops, places = build_ops(document, names, reading, journey_map, user, stored)
             if ops:
                 try:
-                    map_edit(journey_map, user, ops, batch_id=f"import:{journey_map.id}", role=role, max_ops=None)
+                    map_edit(journey_map, user, ops, batch_id=f"import:{journey_map.id}", role=role, max_ops=None,
+                             bulk=True)
                 except OpError as error:
                     raise _located(error, places, reading) from None
     except BaseException:

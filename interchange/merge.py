@@ -111,7 +111,8 @@ def map_merge_touchpoints(*, journey_map: JourneyMap, user: Any, reading: Readin
         JourneyMap.objects.select_for_update().filter(id=journey_map.id).values_list("id", flat=True).first()
         version_create(journey_map=journey_map, user=user, reason="import")
         try:
-            ack = map_edit(journey_map, user, ops, batch_id=f"import:{uuid.uuid4()}", role=role, max_ops=None)
+            ack = map_edit(journey_map, user, ops, batch_id=f"import:{uuid.uuid4()}", role=role, max_ops=None,
+                           bulk=True)
         except OpError as error:
             raise _located(error, places, reading) from None
     return MergeResult(counts, warnings, ack.seq)

@@ -18,7 +18,7 @@ import jsonschema
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from interchange.format import FORMAT, REFS, VERSION, schema, upgrade
+from interchange.format import FORMAT, REFS, VERSION, upgrade, validator
 from interchange.problems import ImportProblem
 from interchange.writer import FILE_NAME_IN_BUNDLE
 from journeymap import strict
@@ -216,8 +216,9 @@ def checked(reading: Reading, limits: Limits) -> Reading:
     and it is within ``max_items``; else ``ImportProblem`` naming where."""
     document = reading.document
     strict.check_tree(document, max_depth=64)
-    validator = jsonschema.Draft202012Validator(schema())
-    error = next(iter(sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))), None)
+    error = None
+    if not validator().is_valid(document):
+        error = min(validator().iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
     if error is not None:
         raise _schema_problem(error, reading)
     items = sum(len(document[c]) for c in ("phases", "stages", "lanes", "cards", "touchpoints", "moments",

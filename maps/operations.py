@@ -23,6 +23,7 @@ from fractional_indexing import FIError, generate_key_between, validate_order_ke
 
 from journeymap import strict
 from maps import realtime
+from maps.bulk import CreateRun
 from maps.entities import CASCADES, ENTITIES, EntitySpec, serialize
 from maps.errors import FieldInvalid, OpError
 from maps.models import JourneyMap, MapPersona, Membership, Operation, Role, Team
@@ -214,7 +215,7 @@ def check_position(value: Any) -> str:
 
 def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | None = None,
           max_ops: int | None = MAX_OPS_PER_BATCH, parsed: list[ParsedOp] | None = None,
-          service_fields: bool = False) -> Ack:
+          service_fields: bool = False, bulk: bool = False) -> Ack:
     """Validate, authorise and commit one batch; return its ack.
 
     Locking: the map row is locked (``UPDATE ... RETURNING seq``) for the whole transaction, so
@@ -226,6 +227,9 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
     so is ``service_fields=True`` (the map's ``archived``, see ``SERVICE_FIELDS``).
     ``parsed`` is ``parse_batch(batch_id, ops)`` when the caller already ran it (the
     socket does, to refuse a batch that can never succeed before it spends a token).
+    ``bulk=True`` (internal callers writing whole maps: imports) writes runs of
+    creates together (``maps.bulk``): the same checks and answers, far fewer
+    round trips under the lock.
     """
     safe_batch_id = batch_id if isinstance(batch_id, str) else str(batch_id)[:MAX_BATCH_ID]
     try:
@@ -238,7 +242,7 @@ def apply(*, map_id: Any, actor: Actor, batch_id: Any, ops: Any, role: str | Non
             raise OpError("not_found", "no such map") from None
         try:
             with transaction.atomic():
-                return _apply_locked(map_id, actor, batch_id, parsed, request_hash, role)
+                return _apply_locked(map_id, actor, batch_id, parsed, request_hash, role, bulk=bulk)
         except (OpError, IntegrityError):
             # A batch already committed under this (actor, batch_id) -- a client's
             # resend after a lost ack -- answers with its stored ack. It is looked up
@@ -305,7 +309,7 @@ def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool, Any,
 
 
 def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedOp], request_hash: str,
-                  role: str | None) -> Ack:
+                  role: str | None, *, bulk: bool = False) -> Ack:
     now = timezone.now()
     seq, archived, workspace_id, member_role = _lock_next_seq(map_id, actor, now)
     # A caller that checked membership itself passes the role; otherwise the one
@@ -315,18 +319,27 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
                          archived=archived)
     canonical: list[dict[str, Any]] = []
     rebased = False
+    run = CreateRun(writer, parsed) if bulk else None
     for op in parsed:
         # An archived map takes no op but the one that brings it back (a refusal of
         # the map, not of an op: no op_index).
         if writer.archived and not unarchives(op):
             raise OpError("gone", "this map is archived")
         try:
-            committed, op_rebased = writer.apply(op)
+            if run is not None and run.takes(op):
+                committed, op_rebased = run.create(op), False
+            else:
+                if run is not None:
+                    run.flush()  # what this op reads must be in the database
+                committed, op_rebased = writer.apply(op)
         except OpError as error:
-            error.op_index = op.index
+            if error.op_index is None:
+                error.op_index = op.index
             raise
         canonical.append(committed)
         rebased = rebased or op_rebased
+    if run is not None:
+        run.flush()
     status = "rebased" if rebased else "ok"
     rows_for(Operation).insert(Operation(
         map_id=map_id,

@@ -19,7 +19,8 @@ from maps.operations import MAX_OPS_PER_BATCH, Ack, Actor, actor_for, apply, new
 
 
 def map_edit(journey_map: JourneyMap, user: Any, ops: list[dict[str, Any]], *, batch_id: str | None = None,
-             role: str | None = None, max_ops: int | None = MAX_OPS_PER_BATCH, service_fields: bool = False) -> Ack:
+             role: str | None = None, max_ops: int | None = MAX_OPS_PER_BATCH, service_fields: bool = False,
+             bulk: bool = False) -> Ack:
     """Apply ``ops`` to the map as ``user`` (``None``: the system) through the write
     path; the committed ack, or the refusal raised as an ``OpError``.
 
@@ -27,11 +28,12 @@ def map_edit(journey_map: JourneyMap, user: Any, ops: list[dict[str, Any]], *, b
     there is an error to report, not an ack to forward (the socket and
     ``operations/`` forward acks, so they call ``apply``). ``role``: the caller's
     already checked role, if any; ``max_ops=None`` for whole-map batches;
-    ``service_fields`` lets the batch set what only services set (``archived``).
+    ``service_fields`` lets the batch set what only services set (``archived``);
+    ``bulk`` writes runs of creates together (whole-map batches, see ``maps.bulk``).
     """
     actor = actor_for(user, journey_map.workspace_id) if user is not None else Actor()
     ack = apply(map_id=journey_map.id, actor=actor, batch_id=batch_id or f"edit:{uuid.uuid4()}", ops=ops,
-                role=role, max_ops=max_ops, service_fields=service_fields)
+                role=role, max_ops=max_ops, service_fields=service_fields, bulk=bulk)
     if ack.status == "rejected" and ack.error:
         raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"),
                       op_index=ack.error.get("op_index"))
