@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from history.strings import activity_strings
 from maps.forms import MapFromTemplateForm, MapSearchForm, WorkspaceForm
 from maps.models import Card, JourneyMap, MapKind, MapPersona, Membership, Role, Stage, Workspace
 from maps.selectors import map_document, map_role
@@ -259,7 +260,7 @@ def map_editor(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
 def editor_strings(*, map_language: str | None = None) -> dict[str, str]:
     """The editor's UI text in the user's language, handed to the scripts as JSON,
     plus the few words drawn as part of the map itself, in the map's language."""
-    return {**_interface_strings(), **history_strings(), **_map_words(map_language)}
+    return {**_interface_strings(), **history_strings(), **activity_strings(), **_map_words(map_language)}
 
 
 def _map_words(map_language: str | None) -> dict[str, str]:

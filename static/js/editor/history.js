@@ -111,13 +111,22 @@ export function installHistory(ctx) {
   function openHistory(button) {
     view = historyView({
       s, lang, canWrite: writer, compareUrl,
-      load: async () => {
+      load: async (who = "") => {
         const [versions, activity] = await Promise.all([
           api(`${base}/versions/`),
-          api(`${base}/activity/?limit=50`).then((page) => page.entries || []).catch(() => []),
+          api(`${base}/activity/?limit=50${who ? `&${who}` : ""}`).then((page) => page.entries || []).catch(() => []),
         ]);
         return { versions, activity };
       },
+      // Show what an activity entry touched: scroll to it and flash it.
+      jump: (target) => {
+        const id = target.entity === "emotion" || target.entity === "map" ? null : target.id;
+        const node = id && (board.headers.get(id) || board.items.get(id));
+        if (!node) return;
+        node.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" });
+        board.flash([id]);
+      },
+      teams: () => ctx.currentDoc()?.teams || [],
       save: async ({ name, note }) => {
         try {
           const version = await api(`${base}/versions/`, { method: "POST", body: { name, note } });

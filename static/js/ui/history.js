@@ -24,7 +24,7 @@ export function versionTitle(version, s) {
  * The view of the side panel. load(): {versions, activity} (REST); save({name, note});
  * open(version); restore(version); compareUrl(version). Reloads after the map changes.
  */
-export function historyView({ s, lang, canWrite, load, save, open, restore, compareUrl }) {
+export function historyView({ s, lang, canWrite, load, save, open, restore, compareUrl, jump, teams }) {
   let list = null;
   let status = null;
   let timer = null;
@@ -54,11 +54,48 @@ export function historyView({ s, lang, canWrite, load, save, open, restore, comp
     return li;
   };
 
+  // An activity entry names what it touched: a link to it while it is on the map,
+  // "no longer on the map" once it is gone.
   const activityEntry = (entry) => {
     const li = el("li", "history-entry is-activity");
-    li.append(el("span", "history-title small", entry.summary));
-    li.append(el("span", "history-meta small muted", when(entry.at, lang)));
+    const target = (entry.targets || []).find((t) => t.exists);
+    if (target && jump) {
+      const link = el("button", "history-title small history-jump", entry.summary);
+      link.type = "button";
+      link.title = s.activityShowItem || "";
+      link.addEventListener("click", () => jump(target, entry));
+      li.append(link);
+    } else {
+      li.append(el("span", "history-title small", entry.summary));
+    }
+    const gone = (entry.targets || []).length && !target ? ` · ${s.activityGone}` : "";
+    li.append(el("span", "history-meta small muted", `${when(entry.at, lang)}${gone}`));
     return li;
+  };
+
+  // Whose changes: everyone, one person or one team (the activity API's filters).
+  let who = "";
+  const whoFilter = (activity) => {
+    const select = el("select", "input input-small history-who");
+    select.setAttribute("aria-label", s.activityWho || "");
+    const options = [["", s.activityEveryone]];
+    const seen = new Set();
+    for (const entry of activity) {
+      const actor = entry.actor || {};
+      if (actor.id && !seen.has(`actor=${actor.id}`)) {
+        seen.add(`actor=${actor.id}`);
+        options.push([`actor=${actor.id}`, actor.name]);
+      }
+    }
+    for (const team of teams ? teams() : []) options.push([`team=${team.id}`, format(s.activityTeam, { name: team.name })]);
+    for (const [value, label] of options) {
+      const option = el("option", "", label);
+      option.value = value;
+      option.selected = value === who;
+      select.append(option);
+    }
+    select.addEventListener("change", () => { who = select.value; reload(); });
+    return select;
   };
 
   const fill = ({ versions, activity }) => {
@@ -71,10 +108,12 @@ export function historyView({ s, lang, canWrite, load, save, open, restore, comp
     for (const row of rows) list.append(row.node());
   };
 
+  let filterSlot = null;
   const reload = async () => {
     try {
-      const data = await load();
+      const data = await load(who);
       if (list?.isConnected) fill(data);
+      if (filterSlot?.isConnected && (data.activity.length || who)) filterSlot.replaceChildren(whoFilter(data.activity));
       if (status) status.textContent = "";
     } catch {
       if (status) status.textContent = s.historyFailed;
@@ -121,6 +160,8 @@ export function historyView({ s, lang, canWrite, load, save, open, restore, comp
       if (canWrite) body.append(form());
       status = el("p", "small history-status");
       status.setAttribute("role", "status");
+      filterSlot = el("div", "history-filter");
+      body.append(filterSlot);
       list = el("ul", "history-list");
       list.setAttribute("aria-label", s.history);
       body.append(status, list);
