@@ -128,3 +128,32 @@ def test_imported_text_comes_back_as_text(client: Client, workspace, owner):
         assert exported["Content-Disposition"].startswith("attachment;")
         assert exported["X-Content-Type-Options"] == "nosniff"
         assert not exported["Content-Type"].startswith("text/html")
+
+
+def test_notifications_show_names_titles_and_comment_words_as_text(client: Client, grid, owner, editor, settings):
+    """The notifications page and the notification mail's HTML part: the writer's
+    name, the map's title and the comment's words arrive as text."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from notifications.mail import mail_pending
+    from notifications.services import CommentEvent, comment_notify
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    JourneyMap.objects.filter(id=grid.map.id).update(title=f"Title {PAYLOAD}")
+    editor.first_name, editor.last_name, editor.email = f"Ed {PAYLOAD}"[:150], "", "ed@example.org"
+    editor.save()
+    owner.email = "owner@example.org"
+    owner.save()
+    thread = uuid.uuid4()
+    comment_notify(CommentEvent(event="replied", map_id=grid.map.id, comment_id=uuid.uuid4(), thread_id=thread,
+                                thread_author_id=owner.pk, actor=editor, body=f"Body {PAYLOAD}",
+                                mentioned_user_ids=[owner.pk]))
+    client.force_login(owner)
+    html = client.get("/notifications/").content.decode()
+    assert "Body &lt;img" in html and "Title &lt;img" in html
+    assert_inert(html)
+    mail_pending(user_id=owner.pk, now=timezone.now() + timezone.timedelta(hours=1))
+    (message,) = mail.outbox
+    assert "Body &lt;img" in message.alternatives[0][0]
+    assert_inert(message.alternatives[0][0])
