@@ -240,6 +240,13 @@ IMPORT_MAX_UNZIPPED_BYTES = env.int("JOURNEYMAP_IMPORT_MAX_UNZIPPED_BYTES", defa
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Journeymap <journeymap@localhost>")
+# The SMTP server, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Where people reach the app, for links in mails sent by the worker (no request
 # there); unset, each mail uses the address its recipient last used the app at.
 PUBLIC_URL = env.str("PUBLIC_URL", default="")
