@@ -13,6 +13,7 @@ from asgiref.sync import sync_to_async
 
 from tests.conftest import artifact
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_accessibility import axe_script  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,3 +119,26 @@ async def test_a_bad_file_says_where_and_a_mermaid_journey_is_chosen_with_the_ke
     assert made["stages"] == ["Make tea", "Do work"] and made["batches"] == 1
     # The actor's name came from the file: shown as text, never run.
     assert not page.errors
+
+
+async def test_the_import_dialog_has_no_serious_accessibility_violation(
+        browser, workshop, axe_script) -> None:  # noqa: F811  (the imported fixture)
+    from tests.e2e.test_accessibility import violations
+
+    page = await sign_in(browser, workshop.url, "ana")
+    await page.context.add_init_script(path=str(axe_script))
+    await page.goto(f"{workshop.url}/")
+    await page.click("#import-button")
+    dialog = page.locator("#import-dialog[open]")
+    await dialog.wait_for()
+    found = {"empty": await violations(page)}
+    await page.set_input_files("#import-file", files=[
+        {"name": "list.csv", "mimeType": "text/csv", "buffer": b"stage,name,channel\nBuy,Kiosk,Robot kiosk\n"}])
+    await dialog.locator("[data-import-preview]").wait_for(state="visible")
+    assert await dialog.locator("[data-preview-warnings] li").count() == 1  # the new channel
+    found["preview"] = await violations(page)
+    await page.set_input_files("#import-file", files=[
+        {"name": "bad.csv", "mimeType": "text/csv", "buffer": b"stage,name,nps\nBuy,Kiosk,500\n"}])
+    await dialog.get_by_role("alert").wait_for(state="visible")
+    found["error"] = await violations(page)
+    assert found == {name: [] for name in found}, found
