@@ -30,28 +30,44 @@ export function anchorOf(node) {
 }
 
 export function drawMarkers(board, counts, s, open) {
-  for (const old of board.root.querySelectorAll(".comment-marker")) old.remove();
+  // A marker that is still right is left alone, so one with the keyboard focus keeps it.
+  const keep = new Set();
   for (const { open: n, unread, anchor } of counts.values()) {
     const node = anchorNode(board, anchor);
     if (!node) continue;
-    const marker = document.createElement("button");
-    marker.type = "button";
-    marker.className = `comment-marker comment-marker-${anchor.type}${unread ? " is-unread" : ""}`;
-    marker.dataset.count = String(n);
     const label = n === 1 ? s.oneComment : format(s.manyComments, { n });
-    marker.setAttribute("aria-label", unread ? `${label} · ${s.unread}` : label);
-    marker.title = label;
-    marker.innerHTML = '<svg viewBox="0 0 20 20" width="12" height="12" aria-hidden="true"><path d="M4 4.5h12a1 1 0 011 1v7a1 1 0 01-1 1H9l-3.5 3v-3H4a1 1 0 01-1-1v-7a1 1 0 011-1z" fill="currentColor"/></svg>';
-    marker.append(document.createTextNode(String(n)));
-    // The board opens an editor or a menu on clicks and drags: the marker's own click
-    // stops here.
-    for (const type of ["pointerdown", "mousedown", "dblclick"]) marker.addEventListener(type, (event) => event.stopPropagation());
-    marker.addEventListener("click", (event) => {
-      event.stopPropagation();
-      event.preventDefault();
-      open(anchor, marker);
-    });
-    marker.addEventListener("keydown", (event) => event.stopPropagation());
-    node.append(marker);
+    const state = `${n}|${unread}`;
+    let marker = [...node.children].find((child) => child.classList.contains("comment-marker"));
+    if (!marker || marker.dataset.state !== state) {
+      marker?.remove();
+      marker = newMarker(anchor, open);
+      marker.dataset.state = state;
+      marker.dataset.count = String(n);
+      marker.classList.toggle("is-unread", unread);
+      marker.setAttribute("aria-label", unread ? `${label} · ${s.unread}` : label);
+      marker.title = label;
+      marker.append(document.createTextNode(String(n)));
+      node.append(marker);
+    }
+    keep.add(marker);
   }
+  for (const old of board.root.querySelectorAll(".comment-marker")) if (!keep.has(old)) old.remove();
+}
+
+function newMarker(anchor, open) {
+  const marker = document.createElement("button");
+  marker.type = "button";
+  marker.className = `comment-marker comment-marker-${anchor.type}`;
+  marker.innerHTML = '<svg viewBox="0 0 20 20" width="12" height="12" aria-hidden="true"><path d="M4 4.5h12a1 1 0 011 1v7a1 1 0 01-1 1H9l-3.5 3v-3H4a1 1 0 01-1-1v-7a1 1 0 011-1z" fill="currentColor"/></svg>';
+  // The board opens an editor or a menu on clicks and drags: the marker's own click
+  // stops here.
+  for (const type of ["pointerdown", "mousedown", "dblclick", "keydown"]) {
+    marker.addEventListener(type, (event) => event.stopPropagation());
+  }
+  marker.addEventListener("click", (event) => {
+    event.stopPropagation();
+    event.preventDefault();
+    open(anchor, marker);
+  });
+  return marker;
 }
