@@ -188,3 +188,21 @@ def test_zip_bombs_and_archives_with_too_many_members_are_refused(workspace, edi
         archive.writestr("map.journeymap.json", "{}")
     response = import_file(client, workspace, many.getvalue(), "many.zip")
     assert response.status_code == 400 and "more than 5 files" in response.json()["message"]
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("map file with a lone surrogate", b'{"format": "journeymap.map", "version": 1, "map": {"title": "\\ud800"}}'),
+    ("map file with NUL", b'{"format": "journeymap.map", "version": 1, "map": {"title": "a\\u0000"}}'),
+    ("map file with NaN", b'{"format": "journeymap.map", "version": NaN}'),
+    ("CSV with a NUL byte", b"Map,Look\nThinks,a\x00b\n"),
+    ("Mermaid with a control character", b"journey\n  section S\n    Task\x01: 3\n"),
+    ("not UTF-8 Mermaid", b"journey\n  section \xff\xfe\n    Task: 3\n"),
+    ("a zip that is not one", b"PK\x03\x04garbage"),
+])
+def test_hostile_text_in_a_file_is_refused_as_invalid_and_nothing_is_written(workspace, editor, name, content):
+    before = holdings(workspace)
+    file_format = "mermaid" if "Mermaid" in name else "auto"
+    response = import_file(client_for(editor), workspace, content, "file", format=file_format)
+    assert response.status_code == 400, (name, response.content)
+    assert response.json()["code"] == "invalid" and response.json()["fields"]["file"]
+    assert holdings(workspace) == before
