@@ -213,6 +213,13 @@ def serialize(spec: EntitySpec, obj: Any) -> dict[str, Any]:
     return item
 
 
+def full_fields(spec: EntitySpec, obj: Any) -> dict[str, Any]:
+    """A row's document fields without its id (the fields of a committed create or restore)."""
+    item = serialize(spec, obj)
+    item.pop("id")
+    return item
+
+
 def serialize_values(spec: EntitySpec, row: dict[str, Any]) -> dict[str, Any]:
     """The same as ``serialize`` from a ``.values()`` row (the document's fast path)."""
     item: dict[str, Any] = {"id": str(row["id"])}

@@ -18,7 +18,7 @@ from rest_framework import serializers
 
 from journeymap.serializers import StrictSerializer
 from maps.entities import ENTITIES, EntitySpec
-from maps.operations import SERVICE_FIELDS
+from maps.operations import MAX_POSITION_INPUT, PLACEMENT_KEYS, SERVICE_FIELDS
 from maps.validators import Choice, Color, Evidence, Flag, Integer, Number, Reference, Text, Validator
 from touchpoints.entries import AttachmentEntries
 from touchpoints.serializers import AttachmentEntrySerializer
@@ -94,12 +94,13 @@ def _evidence_item(validator: Evidence) -> serializers.Serializer:
 
 
 def _placement() -> dict[str, serializers.Field]:
-    # Mirrors the placement keys of ops (``maps.operations.PLACEMENT_KEYS``).
-    return {
+    fields = {
         "after": serializers.UUIDField(required=False, allow_null=True, write_only=True),
         "before": serializers.UUIDField(required=False, allow_null=True, write_only=True),
-        "position": serializers.CharField(required=False, max_length=64),
+        "position": serializers.CharField(required=False, max_length=MAX_POSITION_INPUT),
     }
+    assert set(fields) == set(PLACEMENT_KEYS)
+    return fields
 
 
 def _camel(name: str) -> str:
