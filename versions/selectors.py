@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from maps.models import JourneyMap
 from maps.selectors import map_document
 from versions import storage
-from versions.models import ItemOrigin, Reason, Version
+from versions.models import ItemOrigin, Reason, Snapshot, Version
 
 
 def versions_of_map(*, map_id: Any) -> QuerySet[Version]:
@@ -18,12 +19,25 @@ def versions_of_map(*, map_id: Any) -> QuerySet[Version]:
 
 
 def version_file(*, version: Version) -> dict[str, Any]:
-    """The stored map file of a version: its snapshot, with its delta applied once."""
-    snapshot_data, delta = Version.objects.filter(id=version.id).values_list("snapshot__data", "delta").get()
-    base = storage.check_readable(storage.unpack(snapshot_data))
+    """The stored map file of a version: its snapshot, with its delta applied once.
+
+    The result shares items with a cached snapshot: read it, do not change it.
+    """
+    delta = Version.objects.filter(id=version.id).values_list("delta", flat=True).get()
+    base = snapshot_file(version.snapshot_id, str(version.map_id))
     if delta is None:
         return base
     return storage.apply_delta(base, storage.unpack(delta))
+
+
+@lru_cache(maxsize=4)
+def snapshot_file(snapshot_id: int, map_id: str) -> dict[str, Any]:
+    """A snapshot's map file. Snapshots never change once written, so the few
+    most recently read stay decoded (opening and comparing versions of one map
+    read the same snapshot again and again). Keyed by map too: an id alone could
+    come back after a rolled-back transaction on SQLite."""
+    data = Snapshot.objects.filter(id=snapshot_id, map_id=map_id).values_list("data", flat=True).get()
+    return storage.check_readable(storage.unpack(data))
 
 
 def version_document(*, version: Version, journey_map: JourneyMap | None = None) -> dict[str, Any]:

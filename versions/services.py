@@ -11,13 +11,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from maps.models import JourneyMap
 from maps.selectors import map_document
 from versions import storage
 from versions.models import ItemOrigin, Reason, Snapshot, Version
+from versions.selectors import snapshot_file
 
 # A delta bigger than this share of its snapshot starts a new snapshot: deltas stay
 # small (storage grows with the changes) and reading stays one merge.
@@ -39,11 +40,11 @@ def version_create(*, journey_map: JourneyMap, user: Any = None, reason: str = R
         raise ValueError(f"unknown version reason {reason!r}")
     file = storage.file_from_document(document or map_document(map_id=journey_map.id))
     with transaction.atomic():
-        base = Snapshot.objects.filter(map_id=journey_map.id).order_by("-seq", "-id").first()
+        base = Snapshot.objects.filter(map_id=journey_map.id).order_by("-seq", "-id").defer("data").first()
         snapshot, delta = base, None
         if base is not None:
-            delta = storage.pack(storage.make_delta(storage.unpack(base.data), file))
-            if len(delta) > REBASE_FRACTION * base.size:
+            delta = storage.pack(storage.make_delta(snapshot_file(base.id, str(journey_map.id)), file))
+            if len(delta) > REBASE_FRACTION * base_size(base.id):
                 snapshot = None
         if snapshot is None:
             snapshot = Snapshot.objects.create(map_id=journey_map.id, seq=file["seq"], data=storage.pack(file))
@@ -61,6 +62,10 @@ def version_create(*, journey_map: JourneyMap, user: Any = None, reason: str = R
             delta=delta,
             stored_bytes=len(delta) if delta is not None else snapshot.size,
         )
+
+
+def base_size(snapshot_id: int) -> int:
+    return Snapshot.objects.filter(id=snapshot_id).annotate(n=Length("data")).values_list("n", flat=True).get()
 
 
 def versions_autosave_idle(*, now: datetime | None = None) -> list[Version]:
