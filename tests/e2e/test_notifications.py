@@ -95,6 +95,11 @@ async def test_a_mention_rings_the_bell_in_another_browser_and_leads_to_the_thre
     await ben.wait_for_url(f"{workshop.url}/maps/{journey_map.id}/?comment={thread['id']}#comment-{thread['id']}")
     assert await until(lambda: ben.evaluate(
         "() => document.querySelector('[data-bell-count]').hidden")) is True
+    # The editor opens on the thread: the Comments panel shows it, the card flashes.
+    thread_node = ben.locator(f".comment-thread[data-thread='{thread['id']}']")
+    await thread_node.wait_for()
+    assert "is this right?" in await thread_node.text_content()
+    await ben.screenshot(path=artifact("notifications/opened-from-the-bell.png"))
     assert ben.errors == [] and ana.errors == []
 
 

@@ -25,8 +25,25 @@ export function installComments(ctx) {
     if (anchor) suggested = anchor;
   });
 
+  // Opened from a notification (/maps/<id>/?comment=<thread>): once the thread and
+  // the map are there, the panel shows that thread's anchor and the board the thing.
+  let wanted = new URLSearchParams(location.search).get("comment");
+
+  function openWanted(doc) {
+    const thread = store.threads(doc).find((t) => t.root.id === wanted);
+    if (!thread) return;
+    wanted = null;
+    setTimeout(() => {
+      open(thread.root.anchor);
+      jump(thread.root.anchor);
+      document.querySelector(`.comment-thread[data-thread="${CSS.escape(thread.root.id)}"]`)
+        ?.scrollIntoView({ block: "nearest" });
+    });
+  }
+
   function refresh() {
     const doc = ctx.currentDoc();
+    if (wanted && store.loaded) openWanted(doc);
     const counts = store.counts(doc);
     drawMarkers(board, counts, s, (anchor, marker) => open(anchor, marker));
     let opened = 0;
