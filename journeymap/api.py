@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("history.urls")),
     path("", include("versions.urls")),
     path("", include("notifications.api_urls")),
+    path("", include("integrations.api_urls")),
 ]

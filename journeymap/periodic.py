@@ -26,6 +26,8 @@ JOBS: list[tuple[str, float]] = [
     ("versions.services.versions_thin", 3600.0),
     # Digests whose own delayed task was lost (a broker restart, a process gone) still go.
     ("notifications.mail.send_due_mails", 60.0),
+    # Webhook deliveries whose task was lost or whose worker died mid-send.
+    ("integrations.tasks.send_due", 30.0),
 ]
 
 _started = threading.Lock()

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "discussion",
     "versions",
     "notifications",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,20 @@ PUBLIC_URL = env.str("PUBLIC_URL", default="")
 NOTIFY_DIGEST_MINUTES = env.float("NOTIFY_DIGEST_MINUTES", default=10)
 # Without Redis there is no worker: mails go from a timer thread of the web process.
 NOTIFY_MAIL_IN_PROCESS = not REDIS_URL
+
+# --- Webhooks ------------------------------------------------------------------------
+# Hooks may call loopback, private and link-local addresses only when this is on
+# (tests, on-premise installs whose receivers live on the local network).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Retries: the first after this many seconds, then doubling (at most an hour
+# apart), for this long after the event.
+WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=10)
+WEBHOOK_RETRY_SECONDS = env.float("WEBHOOK_RETRY_SECONDS", default=24 * 3600)
+# Failed deliveries in a row that switch a hook off.
+WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=50)
+# How much of a receiver's answer is read (and the first 500 characters kept).
+WEBHOOK_RESPONSE_MAX_BYTES = env.int("WEBHOOK_RESPONSE_MAX_BYTES", default=4096)
 
 # --- Security headers ------------------------------------------------------------
 # Secure cookies by default when DEBUG is off. A browser drops Secure cookies on

@@ -61,6 +61,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/workspaces/{workspace_id}/channels/{channel_id}/", "GET"): "read",
     ("/api/v1/workspaces/{workspace_id}/channels/{channel_id}/", "PATCH"): "write",
     ("/api/v1/workspaces/{workspace_id}/channels/{channel_id}/", "DELETE"): "write",
+    ("/api/v1/workspaces/{workspace_id}/webhooks/", "GET"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/webhooks/", "POST"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/", "PATCH"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/", "DELETE"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/deliveries/", "GET"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/", "POST"): "owner",
     ("/api/v1/workspaces/{workspace_id}/members/", "GET"): "read",
     ("/api/v1/workspaces/{workspace_id}/members/", "POST"): "owner",
     ("/api/v1/workspaces/{workspace_id}/members/{member_id}/", "GET"): "read",
@@ -128,6 +134,7 @@ def world(world, settings, tmp_path):
     persona and a file attached to the touchpoint (under a private MEDIA_ROOT)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from integrations.models import Delivery, Webhook
     from personas.models import Persona
     from personas.services import persona_set_avatar
     from tests.touchpoints import samples
@@ -139,6 +146,10 @@ def world(world, settings, tmp_path):
     entry = attachment_add(journey_map=world.grid.map, touchpoint_id=world.ids["touchpoints"], user=None,
                            upload=SimpleUploadedFile("notes.pdf", samples.PDF, content_type="application/pdf"))
     world.ids.update(touchpoint_id=world.ids["touchpoints"], attachment_id=entry["id"])
+    hook = Webhook.objects.create(workspace=world.grid.map.workspace, url="https://hooks.example.org/in",
+                                  events=["map.created"], secret="whsec_matrix")
+    delivery = Delivery.objects.create(webhook=hook, event="map.created", body="{}")
+    world.ids.update(webhook_id=str(hook.id), delivery_id=str(delivery.id))
     return world
 
 

@@ -1,0 +1,174 @@
+"""Sending one delivery: one attempt, signed afresh, to the address just checked.
+
+A delivery is claimed before it is sent (``next_attempt_at`` moved one lease
+ahead, committed), so a worker killed mid-send leaves it to the sweeper once the
+lease is over: at least once, never lost. Anything but a 2xx answer is retried
+with exponential backoff until ``WEBHOOK_RETRY_SECONDS`` after the event; then the
+delivery has failed, and ``WEBHOOK_MAX_FAILURES`` failed deliveries in a row switch
+the hook off and tell its owners.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from integrations import signing, ssrf
+from integrations.models import Delivery, DeliveryStatus, Webhook
+
+USER_AGENT = "Journeymap-Webhooks/1"
+# How long a claimed attempt may take before another worker may try again.
+LEASE = dt.timedelta(seconds=60)
+BACKOFF_CAP_SECONDS = 3600
+
+
+@dataclass
+class Outcome:
+    status: int | None = None
+    excerpt: str = ""
+    error: str = ""
+    duration_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the checked address; the Host header keeps the URL's name."""
+
+    def __init__(self, target: ssrf.Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, target: ssrf.Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+        self._address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+    """One POST, no redirects followed, the answer read up to a small cap."""
+    started = time.monotonic()
+    outcome = Outcome()
+    try:
+        target = ssrf.resolve(url)
+        cls = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+        connection = cls(target, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
+        try:
+            connection.request("POST", target.path, body=body, headers=headers)
+            response = connection.getresponse()
+            outcome.status = response.status
+            outcome.excerpt = response.read(settings.WEBHOOK_RESPONSE_MAX_BYTES).decode("utf-8", "replace")[:500]
+        finally:
+            connection.close()
+    except ssrf.UnsafeUrl as error:
+        outcome.error = str(error)[:300]
+    except (OSError, http.client.HTTPException) as error:
+        outcome.error = f"{type(error).__name__}: {error}"[:300]
+    outcome.duration_ms = int((time.monotonic() - started) * 1000)
+    return outcome
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    seconds = settings.WEBHOOK_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, BACKOFF_CAP_SECONDS))
+
+
+def _claim(delivery_id: Any) -> Delivery | None:
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (Delivery.objects.select_for_update(skip_locked=True).select_related("webhook")
+                    .filter(id=delivery_id, status=DeliveryStatus.PENDING).first())
+        if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > now):
+            return None
+        if not delivery.webhook.active:
+            return None
+        delivery.next_attempt_at = now + LEASE
+        delivery.save(update_fields=["next_attempt_at"])
+    return delivery
+
+
+def attempt(delivery_id: Any) -> dt.timedelta | None:
+    """Try one delivery if it is due; the delay until its retry, or None when
+    there is nothing more to do (delivered, failed, not due, taken elsewhere)."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return None
+    webhook = delivery.webhook
+    body = delivery.body.encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "Journeymap-Event": delivery.event,
+        "Journeymap-Delivery": str(delivery.id),
+        "Journeymap-Signature": signing.signature(webhook.secret, body),
+    }
+    outcome = post(webhook.url, body, headers)
+    return _record(delivery, outcome)
+
+
+def _record(delivery: Delivery, outcome: Outcome) -> dt.timedelta | None:
+    now = timezone.now()
+    delivery.attempts += 1
+    delivery.response_status = outcome.status
+    delivery.response_excerpt = outcome.excerpt
+    delivery.error = outcome.error
+    delivery.duration_ms = outcome.duration_ms
+    retry_in = None
+    if outcome.ok:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    else:
+        wait = backoff(delivery.attempts)
+        if now + wait <= delivery.created_at + dt.timedelta(seconds=settings.WEBHOOK_RETRY_SECONDS):
+            delivery.next_attempt_at = now + wait
+            retry_in = wait
+        else:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+    with transaction.atomic():
+        delivery.save(update_fields=["attempts", "response_status", "response_excerpt", "error", "duration_ms",
+                                     "status", "delivered_at", "next_attempt_at"])
+        hooks = Webhook.objects.filter(id=delivery.webhook_id)
+        if outcome.ok:
+            hooks.update(failures_in_a_row=0)
+        elif delivery.status == DeliveryStatus.FAILED:
+            hooks.update(failures_in_a_row=F("failures_in_a_row") + 1)
+            _disable_if_failing(delivery.webhook_id)
+    return retry_in
+
+
+def _disable_if_failing(webhook_id: Any) -> None:
+    webhook = Webhook.objects.select_for_update().get(id=webhook_id)
+    if webhook.active and webhook.failures_in_a_row >= settings.WEBHOOK_MAX_FAILURES:
+        webhook.active = False
+        webhook.save(update_fields=["active", "updated_at"])
+        from integrations.owners import tell_owners_disabled
+
+        transaction.on_commit(lambda: tell_owners_disabled(webhook))
+
+
+def due_ids(limit: int = 500) -> list[Any]:
+    return list(Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now(),
+                                        webhook__active=True)
+                .order_by("next_attempt_at").values_list("id", flat=True)[:limit])
