@@ -39,6 +39,7 @@ def grid(doc: dict[str, Any], marked: dict[str, str]) -> dict[str, Any]:
         for item in doc.get(collection, []):
             cells.setdefault((item.get("stage"), item.get("lane")), []).append(
                 {"entity": entity, "text": item.get(key) or "", "mark": marked.get(item["id"], ""),
+                 "mark_name": str(KIND_NAMES[marked[item["id"]]]) if item["id"] in marked else "",
                  "evaluation": item.get("evaluation", "")})
     rows = [{"lane": lane, "mark": marked.get(lane["id"], ""),
              "cells": [cells.get((stage["id"], lane["id"]), []) for stage in stages]} for lane in lanes]
