@@ -2,7 +2,7 @@
 // attaches one from the workspace library or creates one there.
 
 import { format, sorted, uuid } from "../grid/model.js";
-import { csrfToken } from "../ui/panel.js";
+import { csrfToken } from "../ui/csrf.js";
 import { buildPicker, linkedPersonas, renderStrip } from "../ui/personas.js";
 
 // Draws the strip now; returns drawStrip and drawPicker for the live frames to call.

@@ -6,7 +6,7 @@
 // the whole map), summaries.js, items.js (which item where), item-nodes.js (one
 // item's node), emotion-lanes.js, highlights.js (locks, flashes, team filter).
 
-import { attachmentSettings } from "../ui/panel.js";
+import { attachmentSettings } from "../ui/panel-attachments.js";
 import { cellKey } from "./model.js";
 import { el } from "./dom.js";
 import { activeCurve, boardPersonas, drawEmotions } from "./emotion-lanes.js";

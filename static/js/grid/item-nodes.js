@@ -3,8 +3,7 @@
 // evaluation, volumes, scores and files.
 
 import { volumeText } from "../lanes/marks.js";
-import { channelName } from "../ui/panel.js";
-import { find, format, itemText } from "./model.js";
+import { channelName, find, format, itemText } from "./model.js";
 import { el, menuButton } from "./dom.js";
 import { applyLock, applyTeamFilter } from "./highlights.js";
 

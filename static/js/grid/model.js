@@ -94,3 +94,9 @@ export function placeOf(doc, entity, id) {
   const i = siblings.findIndex((s) => s.id === id);
   return { fields, after: siblings[i - 1]?.id ?? null, before: siblings[i + 1]?.id ?? null };
 }
+
+// A channel's name in the map's language (the built-in channels have French names).
+export function channelName(channel, lang) {
+  if (!channel) return "";
+  return lang === "fr" && channel.name_fr ? channel.name_fr : channel.name;
+}

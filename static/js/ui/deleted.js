@@ -4,13 +4,7 @@
 // User text only ever goes through textContent.
 
 import { find, format } from "../grid/model.js";
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { el } from "./dom.js";
 
 // What deleting this stage, lane or phase takes with it (live items only).
 export function contentOf(doc, entity, id) {

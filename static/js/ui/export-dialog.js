@@ -4,6 +4,8 @@
 // socket is reconnecting, or the frame went to another tab) it polls the REST
 // resource instead, so the dialog always ends in done or failed.
 
+import { csrfToken } from "./csrf.js";
+
 const POLL_AFTER_MS = 5000;
 const POLL_EVERY_MS = 2000;
 const FINAL = new Set(["done", "failed"]);
@@ -11,11 +13,6 @@ const FINAL = new Set(["done", "failed"]);
 // those that can add the personas.
 const PAGED = new Set(["pdf", "png"]);
 const WITH_PERSONAS = new Set(["pdf", "pptx"]);
-
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
 
 function format(template, values) {
   return (template || "").replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");

@@ -4,6 +4,7 @@
 
 import { sorted } from "../grid/model.js";
 import { curveColors } from "../lanes/marks.js";
+import { el } from "./dom.js";
 
 // Personas on the map, in link order: the library entry for each live link.
 export function linkedPersonas(doc, library = []) {
@@ -17,13 +18,6 @@ export function linkedPersonas(doc, library = []) {
     out.push({ ...persona, link: link.id });
   }
   return out;
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 function avatar(persona, avatarUrl) {

@@ -3,16 +3,10 @@
 // out), redrawn whenever the item changes. Empty fields are left out.
 // User text only ever goes through textContent, never innerHTML.
 
-import { find, format } from "../grid/model.js";
+import { channelName, find, format } from "../grid/model.js";
 import { evaluationFace, volumeText } from "../lanes/marks.js";
-import { SidePanel, channelName } from "./panel.js";
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { el } from "./dom.js";
+import { SidePanel } from "./panel.js";
 
 const present = (value) => value !== null && value !== undefined && value !== "";
 
