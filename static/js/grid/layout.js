@@ -125,15 +125,21 @@ function layoutAddButtons(board, n) {
   board.addLaneButton.style.gridArea = `${board.lanes.length + 3} / 1`;
 }
 
+// A stage's or lane's header, made once and kept by id between frames.
+function keptHeader(board, entity, id, markup, menuLabel) {
+  let header = board.headers.get(id);
+  if (header) return header;
+  header = el("div", `${entity}-header`, { [`data-${entity}`]: id, draggable: board.canWrite ? "true" : null });
+  header.innerHTML = markup;
+  if (board.canWrite) header.append(menuButton(entity, id, menuLabel));
+  board.headers.set(id, header);
+  board.root.append(header);
+  return header;
+}
+
 function stageHeader(board, stage) {
-  let header = board.headers.get(stage.id);
-  if (!header) {
-    header = el("div", "stage-header", { "data-stage": stage.id, draggable: board.canWrite ? "true" : null });
-    header.innerHTML = '<span class="stage-num"></span><h2 class="stage-name"></h2>';
-    if (board.canWrite) header.append(menuButton("stage", stage.id, board.s.stageActions));
-    board.headers.set(stage.id, header);
-    board.root.append(header);
-  }
+  const header = keptHeader(board, "stage", stage.id, '<span class="stage-num"></span><h2 class="stage-name"></h2>',
+    board.s.stageActions);
   const index = board.stages.indexOf(stage);
   header.querySelector(".stage-num").textContent = String(index + 1).padStart(2, "0");
   const name = header.querySelector(".stage-name");
@@ -143,14 +149,9 @@ function stageHeader(board, stage) {
 }
 
 function laneHeader(board, lane) {
-  let header = board.headers.get(lane.id);
-  if (!header) {
-    header = el("div", "lane-header", { "data-lane": lane.id, draggable: board.canWrite ? "true" : null });
-    header.innerHTML = '<span class="lane-icon" aria-hidden="true"></span><div class="lane-text"><h3 class="lane-title"></h3><p class="lane-prompt"></p></div>';
-    if (board.canWrite) header.append(menuButton("lane", lane.id, board.s.laneActions));
-    board.headers.set(lane.id, header);
-    board.root.append(header);
-  }
+  const header = keptHeader(board, "lane", lane.id,
+    '<span class="lane-icon" aria-hidden="true"></span><div class="lane-text"><h3 class="lane-title"></h3><p class="lane-prompt"></p></div>',
+    board.s.laneActions);
   header.dataset.kind = lane.kind;
   header.className = `lane-header lane-kind-${lane.kind}${isLine(lane) ? " lane-line" : ""}`;
   // Map content speaks the map's language, whatever the interface's.
