@@ -95,7 +95,7 @@ def main() -> None:
     from rest_framework.test import APIClient
 
     from maps.models import Membership, Operation, Team
-    from maps.services import workspace_create
+    from workspaces.services import workspace_create
 
     users = get_user_model()
     owner = users.objects.create_user("bench-owner", first_name="Ana", password="bench-password-1")

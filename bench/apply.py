@@ -36,8 +36,9 @@ def main() -> None:
 
     from maps.operations import actor_for, apply
     from maps.selectors import map_document
-    from maps.services import map_create, workspace_create
+    from maps.services import map_create
     from tests.factories import UserFactory
+    from workspaces.services import workspace_create
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")

@@ -112,8 +112,9 @@ def setup(cards: int) -> dict[str, Any]:
     from maps.models import Membership, Role
     from maps.operations import actor_for, apply
     from maps.selectors import map_document
-    from maps.services import map_create, workspace_create
+    from maps.services import map_create
     from tests.factories import UserFactory
+    from workspaces.services import workspace_create
 
     owner = UserFactory(username="ana", first_name="Ana", last_name="Lopez")
     editor = UserFactory(username="ben", first_name="Ben", last_name="Martin")

@@ -73,7 +73,7 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from maps.services import workspace_create
+    from workspaces.services import workspace_create
 
     owner = get_user_model().objects.create_user("bench-owner", password="bench-password-1")
     workspace = workspace_create(name="Bench", owner=owner)

@@ -83,8 +83,8 @@ def setup() -> tuple[str, dict[int, str]]:
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    from maps.services import workspace_create
     from tests.exports.helpers import map_from_document, synthetic_document
+    from workspaces.services import workspace_create
 
     owner = get_user_model().objects.create(username=f"bench-{uuid.uuid4().hex[:8]}")
     workspace = workspace_create(name="Export bench", owner=owner)

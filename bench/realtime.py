@@ -67,8 +67,8 @@ def setup_map() -> tuple[str, list[str], str, str]:
     from rest_framework.authtoken.models import Token
 
     from maps.selectors import map_document
-    from maps.services import map_create, workspace_create
-    from maps.services.workspace import member_add
+    from maps.services import map_create
+    from workspaces.services import member_add, workspace_create
 
     def UserFactory(username: str):  # noqa: N802  (no password: clients use tokens)
         return get_user_model().objects.create(username=username)

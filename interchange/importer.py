@@ -27,10 +27,10 @@ from interchange.readers import Reading
 from maps.errors import OpError
 from maps.models import JourneyMap, Workspace
 from maps.services import map_edit
-from maps.services.workspace import team_add
 from personas.services import persona_create, persona_set_avatar
 from touchpoints.models import Attachment
 from touchpoints.services import channel_add
+from workspaces.services import team_add
 
 COUNTED = ("phases", "stages", "lanes", "cards", "touchpoints", "moments", "emotions", "personas")
 

@@ -15,13 +15,14 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so the page needs no
     # inline script under our Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("workspaces.api_urls")),
     path("", include("personas.api_urls")),
     path("", include("touchpoints.api_urls")),
     path("", include("templates_lib.api_urls")),
     path("", include("maps.api_urls")),
     path("", include("exports.api_urls")),
     path("", include("discussion.api_urls")),
-    path("", include("maps.share_api_urls")),
+    path("", include("sharing.api_urls")),
     path("", include("interchange.api_urls")),
     path("", include("history.urls")),
     path("", include("versions.urls")),

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "maps",
+    "workspaces",
+    "sharing",
     "personas",
     "touchpoints",
     "templates_lib",

@@ -10,9 +10,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("journeymap.api")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("maps.account_urls")),
+    path("accounts/", include("workspaces.urls")),
+    path("accounts/", include("sharing.manage_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("s/", include("maps.share_urls")),
+    path("s/", include("sharing.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("maps.page_urls")),
 ]

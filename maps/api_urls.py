@@ -1,4 +1,4 @@
-"""REST API v1 routes (mounted under /api/v1/).
+"""Map routes under /api/v1/: maps, their document, op log and nested content.
 
 Ids in paths are plain strings checked by the views, so a malformed id answers
 with the API's JSON 404 rather than the HTML page of an unmatched URL.
@@ -18,24 +18,8 @@ from maps.apis.maps import (
     MapOperationsView,
 )
 from maps.apis.tickets import WsTicketApi
-from maps.apis.workspaces import (
-    MemberDetailView,
-    MemberListView,
-    TeamDetailView,
-    TeamListView,
-    TokenView,
-    WorkspaceDetailView,
-    WorkspaceListView,
-)
 
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("workspaces/", WorkspaceListView.as_view(), name="api-workspaces"),
-    path("workspaces/<str:workspace_id>/", WorkspaceDetailView.as_view(), name="api-workspace"),
-    path("workspaces/<str:workspace_id>/teams/", TeamListView.as_view(), name="api-teams"),
-    path("workspaces/<str:workspace_id>/teams/<str:team_id>/", TeamDetailView.as_view(), name="api-team"),
-    path("workspaces/<str:workspace_id>/members/", MemberListView.as_view(), name="api-members"),
-    path("workspaces/<str:workspace_id>/members/<str:member_id>/", MemberDetailView.as_view(), name="api-member"),
     path("maps/", MapListView.as_view(), name="api-maps"),
     path("maps/<str:map_id>/", MapDetailView.as_view(), name="api-map"),
     path("maps/<str:map_id>/document/", MapDocumentView.as_view(), name="api-map-document"),

@@ -23,13 +23,14 @@ from maps.forms import MapFromTemplateForm, MapSearchForm, WorkspaceForm
 from maps.models import Card, JourneyMap, MapKind, MapPersona, Membership, Role, Stage, Workspace
 from maps.selectors import map_document, map_role
 from maps.services import copy as copy_services
-from maps.services import map_archive, workspace_create
+from maps.services import map_archive
 from maps.thumbnails import map_thumbnail_svg
 from personas.selectors import persona_item, persona_list
 from templates_lib.models import MapTemplate
 from templates_lib.services import map_from_template
 from touchpoints.models import Touchpoint
 from versions.strings import history_strings
+from workspaces.services import workspace_create
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
 

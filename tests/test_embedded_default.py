@@ -40,7 +40,8 @@ def test_two_writer_threads_and_a_reader_never_hit_database_is_locked(embedded_e
         from django.db import connection
         from maps.operations import actor_for, apply
         from maps.selectors import map_document
-        from maps.services import map_create, workspace_create
+        from maps.services import map_create
+        from workspaces.services import workspace_create
         from django.contrib.auth import get_user_model
         from django.conf import settings
         assert settings.DB_VENDOR == "sqlite" and not settings.REDIS_URL

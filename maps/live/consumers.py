@@ -19,12 +19,13 @@ from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 from django.utils import timezone
 
-from maps import realtime, sharing
+from maps import realtime
 from maps.errors import OpError
 from maps.live import sockets, visibility
 from maps.live.bucket import TokenBucket
 from maps.live.hub import MapHub
 from maps.operations import parse_batch
+from sharing import links as sharing
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,9 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from maps import realtime, sharing
+from maps import realtime
 from maps.live import presence, sockets, visibility
+from sharing import links as sharing
 
 if TYPE_CHECKING:
     from maps.live.consumers import MapConsumer

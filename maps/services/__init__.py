@@ -1,5 +1,5 @@
-"""Writes of workspaces and of maps themselves (create, edit, archive); teams,
-members and channels are in ``maps.services.workspace``.
+"""Writes of maps themselves (create, edit, archive); workspaces, teams and
+members are in ``workspaces.services``, channels in ``touchpoints.services``.
 
 Map *content* changes only through ``maps.operations.apply``; services that build
 ops call it through ``map_edit``.
@@ -12,10 +12,10 @@ from typing import Any
 
 from django.db import transaction
 
-from maps import sharing
 from maps.errors import OpError
-from maps.models import JourneyMap, MapKind, Membership, Role, Workspace
+from maps.models import JourneyMap, MapKind, Role, Workspace
 from maps.operations import MAX_OPS_PER_BATCH, Ack, Actor, actor_for, apply, new_id
+from sharing import links as sharing
 
 
 def map_edit(journey_map: JourneyMap, user: Any, ops: list[dict[str, Any]], *, batch_id: str | None = None,
@@ -38,13 +38,6 @@ def map_edit(journey_map: JourneyMap, user: Any, ops: list[dict[str, Any]], *, b
         raise OpError(ack.error["code"], ack.error["message"], field=ack.error.get("field"),
                       op_index=ack.error.get("op_index"))
     return ack
-
-
-def workspace_create(*, name: str, owner: Any) -> Workspace:
-    with transaction.atomic():
-        workspace = Workspace.objects.create(name=name)
-        Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
-    return workspace
 
 
 def map_create(

@@ -46,7 +46,7 @@ def share_ticket_fetcher(server, token: str):
 
 
 async def test_two_people_see_each_others_comments_live_and_a_share_visitor_sees_none(live_map, daphne_server):
-    from maps import sharing
+    from sharing import links as sharing
 
     server = daphne_server()
     ana, leo = live_map.editors[0], live_map.editors[1]

@@ -58,10 +58,9 @@ class Workshop:
 @pytest.fixture
 def workshop(daphne_server) -> Workshop:  # noqa: F811  (the imported fixture)
     from maps.models import Membership, Role
-    from maps.services import workspace_create
-    from maps.services.workspace import team_add
     from templates_lib.services import ensure_builtin_templates
     from tests.factories import UserFactory
+    from workspaces.services import team_add, workspace_create
 
     ensure_builtin_templates()
     # owner: created the workspace, may do anything; editor: a teammate who edits maps.

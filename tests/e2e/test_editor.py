@@ -519,9 +519,9 @@ def seed_showcase(workshop: Any) -> dict[str, Any]:
     from maps.operations import actor_for, apply
     from maps.selectors import map_document
     from maps.services.copy import map_future_state
-    from maps.services.workspace import team_add
     from personas.models import Persona
     from touchpoints.models import Channel
+    from workspaces.services import team_add
 
     marketing = team_add(workspace=workshop.workspace, name="Marketing", color="#c026d3")
     chloe = Persona.objects.create(workspace=workshop.workspace, name="Chloé", role="First-time buyer", color="#db2777")

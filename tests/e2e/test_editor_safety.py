@@ -244,7 +244,7 @@ async def test_a_stage_with_content_is_deleted_only_once_confirmed_and_another_e
 
 
 def share_hiding(workshop: Any, journey_map: Any, lane: str) -> str:
-    from maps import sharing
+    from sharing import links as sharing
 
     return sharing.share_link_create(map=journey_map, created_by=workshop.owner, label="for Sales",
                                      hidden_lanes=[lane]).path

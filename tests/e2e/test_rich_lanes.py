@@ -346,9 +346,9 @@ def png_bytes(color: tuple[int, int, int] = (219, 39, 119)) -> bytes:
 
 async def test_the_persona_library_creates_and_edits_personas_that_maps_attach_and_detach(browser, workshop) -> None:
     from maps.models import MapPersona, Membership
-    from maps.services import workspace_create
     from personas.models import Persona
     from tests.factories import UserFactory
+    from workspaces.services import workspace_create
 
     def add_outsider() -> None:
         # outsider: the owner of another workspace, no member of this one.
@@ -845,8 +845,8 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
 
     # Outsiders get nothing: a member of another workspace, the anonymous, a share-link visitor.
     def outsider() -> None:
-        from maps.services import workspace_create
         from tests.factories import UserFactory
+        from workspaces.services import workspace_create
 
         workspace_create(name="Other company", owner=UserFactory(username="olga"))
 
@@ -858,7 +858,7 @@ async def test_an_attachment_uploads_shows_and_cannot_be_fetched_by_an_outsider(
     assert (await anonymous.request.get(f"{workshop.url}{href}")).status in (401, 403)
 
     def share_url() -> str:
-        from maps import sharing
+        from sharing import links as sharing
 
         return f"/s/{sharing.share_link_create(map=journey_map, created_by=workshop.owner, label='Agency').token}/"
 

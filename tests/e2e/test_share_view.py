@@ -26,9 +26,9 @@ TP = "7d1e4b2a-5c3f-4e8d-9a6b-0c1d2e3f4a5b"
 
 def seed(workshop: Any, show_presence: bool) -> tuple[Any, str]:
     """A map with a fully described touchpoint, and a share link to it."""
-    from maps import sharing
     from maps.operations import actor_for, apply
     from maps.selectors import map_document
+    from sharing import links as sharing
     from touchpoints.models import Channel
 
     journey_map = make_map(workshop, title="Online order")

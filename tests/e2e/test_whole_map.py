@@ -332,7 +332,7 @@ async def test_the_whole_map_speaks_french_and_passes_axe(browser, workshop, axe
 
 
 async def test_a_share_viewer_sees_the_whole_map_without_the_hidden_lane(browser, workshop) -> None:
-    from maps import sharing
+    from sharing import links as sharing
 
     journey_map, _count = await sync_to_async(readable_map)(workshop)
 

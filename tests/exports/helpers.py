@@ -217,7 +217,7 @@ def map_from_document(workspace: Any, owner: Any, doc: dict[str, Any], *, title:
     built-in channels, personas with emotion curves, moments of truth."""
     from maps.models import Team
     from maps.selectors import map_document
-    from maps.services.workspace import team_add
+    from workspaces.services import team_add
 
     journey_map = map_create(workspace=workspace, title=title or doc["map"]["title"], actor_user=owner,
                              language=doc["map"]["language"], goal=doc["map"]["goal"], kind=doc["map"]["kind"])

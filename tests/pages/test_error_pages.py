@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from maps import sharing
+from sharing import links as sharing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from journeymap import ratelimit
-from maps import sharing
 from maps.models import Team
+from sharing import links as sharing
 from tests.factories import PersonaFactory
 
 

@@ -294,8 +294,8 @@ class Watched:
 
 
 def share_ticket(live) -> str:
-    from maps import sharing
     from maps.models import JourneyMap
+    from sharing import links as sharing
 
     created = sharing.share_link_create(map=JourneyMap.objects.get(id=live.map_id), created_by=live.owner,
                                         label="Fuzz")

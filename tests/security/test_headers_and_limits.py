@@ -100,7 +100,7 @@ def test_the_token_endpoint_is_limited_too(settings, owner):
 def test_share_tokens_never_reach_the_logs(client: Client, caplog, owner, grid):
     import logging
 
-    from maps import sharing
+    from sharing import links as sharing
 
     created = sharing.share_link_create(map=grid.map, created_by=owner)
     with caplog.at_level(logging.DEBUG):

@@ -34,8 +34,8 @@ SURROGATE = "\\ud800"  # as a client writes it in JSON: the escape, not the char
 
 
 def share_viewer_ticket(live) -> str:
-    from maps import sharing
     from maps.models import JourneyMap
+    from sharing import links as sharing
 
     journey_map = JourneyMap.objects.get(id=live.map_id)
     created = sharing.share_link_create(map=journey_map, created_by=live.owner, label="Partners")

@@ -9,9 +9,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from exports.models import Export
-from maps import sharing
 from maps.models import Role
 from maps.operations import actor_for, apply
+from sharing import links as sharing
 from tests.factories import MapFactory, MembershipFactory, PersonaFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,9 @@ from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from journeymap.asgi import application
-from maps import sharing
 from maps.live import tickets
 from maps.models import ShareLink
+from sharing import links as sharing
 from tests.factories import MapFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

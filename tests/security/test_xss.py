@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.test import Client
 
-from maps import sharing
 from maps.models import JourneyMap, Team
+from sharing import links as sharing
 from tests.factories import PersonaFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from journeymap import ratelimit
-from maps import sharing
+from sharing import links as sharing
 
 
 @pytest.fixture(autouse=True)

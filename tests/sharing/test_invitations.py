@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from maps import invitations
 from maps.models import Invitation, Membership, Role
+from workspaces import invitations
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ import pytest
 import websockets
 from asgiref.sync import sync_to_async
 
-from maps import sharing
+from sharing import links as sharing
 from tests.servers import daphne_server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)

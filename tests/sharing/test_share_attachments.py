@@ -15,7 +15,7 @@ from asgiref.sync import sync_to_async
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from maps import sharing
+from sharing import links as sharing
 from tests.sharing.test_share_socket import next_of, open_share_socket, push
 from tests.touchpoints import samples
 from touchpoints.attachments import attachment_add

@@ -24,8 +24,8 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 
 
 def seed(grid, owner):
-    from maps import sharing
     from maps.models import JourneyMap, Lane, Team
+    from sharing import links as sharing
 
     JourneyMap.objects.filter(id=grid.map.id).update(title=f"Onboarding {PAYLOAD}")
     Lane.objects.filter(id=grid.lanes[1]).update(title="Internal costs")
@@ -43,7 +43,7 @@ async def test_a_share_viewer_sees_the_map_live_then_loses_it_on_revocation(daph
     need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
     from playwright.async_api import async_playwright
 
-    from maps import sharing
+    from sharing import links as sharing
 
     created = await sync_to_async(seed)(grid, owner)
     server = await sync_to_async(daphne_server)()
@@ -101,7 +101,7 @@ async def test_an_open_share_page_in_french_says_so_when_its_link_expires(daphne
     need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
     from playwright.async_api import async_playwright
 
-    from maps import sharing
+    from sharing import links as sharing
 
     def make_link():
         grid.card(owner, stage=0, lane=0, text="Customer signs up")
@@ -134,8 +134,8 @@ async def test_the_members_page_shows_people_teams_and_invite_links(daphne_serve
     need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
     from playwright.async_api import async_playwright
 
-    from maps import invitations
     from maps.models import Team
+    from workspaces import invitations
 
     def prepare():
         owner.set_password("correct horse battery")
@@ -194,8 +194,8 @@ async def test_an_open_share_page_says_so_when_the_map_is_archived(daphne_server
     need_service("Chromium", os.path.exists(CHROMIUM), f"install Debian's chromium ({CHROMIUM})")
     from playwright.async_api import async_playwright
 
-    from maps import sharing
     from maps.services import map_archive
+    from sharing import links as sharing
 
     def make_link():
         grid.card(owner, stage=0, lane=0, text="Customer signs up")

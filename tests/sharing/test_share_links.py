@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from maps import sharing
 from maps.live import tickets
 from maps.models import ShareLink
+from sharing import links as sharing
 from tests.factories import MapFactory
 
 pytestmark = pytest.mark.django_db

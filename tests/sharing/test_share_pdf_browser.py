@@ -74,8 +74,8 @@ def first_page(data: bytes, name: str) -> str:
 
 def seed(grid, owner):
     """The grid with a hidden lane, a card on each side, and a link that allows the PDF."""
-    from maps import sharing
     from maps.models import JourneyMap, Lane
+    from sharing import links as sharing
 
     JourneyMap.objects.filter(id=grid.map.id).update(title="Choosing a broadband plan")
     Lane.objects.filter(id=grid.lanes[1]).update(title="Internal costs")
@@ -105,10 +105,11 @@ SEED_EMBEDDED = textwrap.dedent(
     django.setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from maps import sharing
+    from sharing import links as sharing
     from maps.operations import actor_for, apply
     from maps.selectors import map_document
-    from maps.services import map_create, workspace_create
+    from maps.services import map_create
+    from workspaces.services import workspace_create
     assert settings.DB_VENDOR == "sqlite" and not settings.REDIS_URL and settings.EXPORTS_IN_PROCESS
     owner = get_user_model().objects.create(username="ana")
     workspace = workspace_create(name="Acme CX", owner=owner)

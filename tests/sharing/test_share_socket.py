@@ -16,8 +16,8 @@ from django.test import Client
 from django.utils import timezone
 
 from journeymap.asgi import application
-from maps import sharing
 from maps.models import ShareLink
+from sharing import links as sharing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

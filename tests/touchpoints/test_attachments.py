@@ -308,7 +308,7 @@ def test_an_upload_is_stored_under_a_random_name_listed_through_the_write_path_a
     assert [a["id"] for a in listing.json()] == [item["id"]]
 
     # Nobody else: another workspace's member, the anonymous, a share token as credential.
-    from maps import sharing
+    from sharing import links as sharing
 
     assert client_for(outsider).get(item["url"]).status_code == 404
     assert client_for(None).get(item["url"]).status_code == 401
@@ -513,7 +513,7 @@ def test_several_ranges_or_a_malformed_header_get_the_whole_file(grid: Any, tp: 
 
 def test_a_range_reaches_no_further_than_the_whole_file(grid: Any, tp: str, editor: Any, outsider: Any,
                                                         owner: Any) -> None:
-    from maps import sharing
+    from sharing import links as sharing
 
     item = upload(client_for(editor), grid, tp, "call.mp3", SEEKABLE, "audio/mpeg").json()
     share = sharing.share_link_create(map=grid.map, created_by=owner, label="for Support")

@@ -19,10 +19,10 @@ from django.core.management.base import BaseCommand
 from maps.models import JourneyMap, Membership, Role, Team, Workspace
 from maps.operations import new_id
 from maps.selectors import map_document
-from maps.services import map_edit, workspace_create
-from maps.services.workspace import team_add
+from maps.services import map_edit
 from templates_lib.models import MapTemplate
 from templates_lib.services import ensure_builtin_templates, map_from_template
+from workspaces.services import team_add, workspace_create
 
 
 class Command(BaseCommand):

@@ -6,13 +6,12 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from maps import account_views
+from workspaces import views
 
 urlpatterns = [
-    path("invite/<str:token>/", account_views.invite_accept, name="invite_accept"),
-    path("workspaces/", account_views.workspaces, name="workspaces"),
-    path("workspaces/<uuid:workspace_id>/members/", account_views.members, name="workspace_members"),
-    path("maps/<uuid:map_id>/share-links/", account_views.share_links, name="map_share_links"),
+    path("invite/<str:token>/", views.invite_accept, name="invite_accept"),
+    path("workspaces/", views.workspaces, name="workspaces"),
+    path("workspaces/<uuid:workspace_id>/members/", views.members, name="workspace_members"),
     path("password_change/", auth_views.PasswordChangeView.as_view(
         template_name="accounts/password_change.html"), name="password_change"),
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(

@@ -24,7 +24,7 @@ from journeymap.api_common import (
     workspace_for,
 )
 from maps.models import Membership, Team, Workspace
-from maps.serializers import (
+from workspaces.serializers import (
     MemberCreateSerializer,
     MemberSerializer,
     MemberUpdateSerializer,
@@ -33,14 +33,14 @@ from maps.serializers import (
     TokenSerializer,
     WorkspaceSerializer,
 )
-from maps.services import workspace_create
-from maps.services.workspace import (
+from workspaces.services import (
     member_add,
     member_remove,
     member_update,
     team_add,
     team_delete,
     team_update,
+    workspace_create,
 )
 
 TEAM_ID = path_id("team_id", "The team.")

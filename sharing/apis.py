@@ -20,8 +20,8 @@ from journeymap.api_common import (
     parse_id,
     path_id,
 )
-from maps import sharing
 from maps.models import ShareLink
+from sharing import links as sharing
 
 LINK_ID = path_id("link_id", "The share link.")
 

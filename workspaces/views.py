@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from journeymap import ratelimit
-from maps import invitations
 from maps.errors import OpError
 from maps.models import Invitation, Membership, Role, Team, Workspace
 from maps.selectors import membership_role
-from maps.services.workspace import member_remove, member_update, team_add, team_delete, team_update
+from workspaces import invitations
+from workspaces.services import member_remove, member_update, team_add, team_delete, team_update
 
 
 class SignupForm(UserCreationForm):
@@ -195,51 +195,3 @@ def workspaces(request: HttpRequest) -> HttpResponse:
     rows = Membership.objects.filter(user=request.user).select_related("workspace", "team").order_by(
         "workspace__name")
     return render(request, "workspaces/list.html", {"memberships": rows})
-
-
-# --- a map's share links ---------------------------------------------------------------
-
-
-@login_required
-@never_cache
-def share_links(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
-    """Create, list and revoke a map's read-only share links (owners and editors)."""
-    import datetime as dt
-
-    from maps import sharing
-    from maps.models import Lane, ShareLink
-    from maps.selectors import map_role
-
-    journey_map, role = map_role(user=request.user, map_id=map_id)
-    if journey_map is None:
-        raise Http404
-    if role not in (Role.OWNER, Role.EDITOR):
-        return HttpResponse(_("Only owners and editors share maps."), status=403, content_type="text/plain; charset=utf-8")
-    new_url = None
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "revoke":
-                link = _row(ShareLink, request.POST.get("link"), map=journey_map)
-                sharing.share_link_revoke(link=link)
-                messages.success(request, _("The link no longer works; open pages close within seconds."))
-                return redirect(request.path)
-            days = request.POST.get("days") or ""
-            expires_at = timezone.now() + dt.timedelta(days=int(days)) if days.strip() else None
-            created = sharing.share_link_create(
-                map=journey_map, created_by=request.user, label=request.POST.get("label", ""),
-                expires_at=expires_at, hidden_lanes=request.POST.getlist("hidden_lanes"),
-                highlight_team=request.POST.get("highlight_team") or None,
-                allow_pdf=request.POST.get("allow_pdf") == "on",
-                show_presence=request.POST.get("show_presence") == "on",
-            )
-            new_url = request.build_absolute_uri(created.path)
-        except ValueError:
-            messages.error(request, _("Days must be a whole number."))
-        except OpError as error:
-            messages.error(request, error.message)
-    lanes = Lane.objects.filter(map=journey_map, deleted_by_seq__isnull=True).order_by("position", "id")
-    return render(request, "workspaces/share_links.html", {
-        "map": journey_map, "links": sharing.share_links_for_map(map=journey_map), "lanes": lanes,
-        "lane_titles": {str(lane.id): lane.title for lane in lanes},
-        "teams": Team.objects.filter(workspace_id=journey_map.workspace_id), "new_url": new_url, "now": timezone.now(),
-    })

@@ -1,4 +1,4 @@
-"""Workspace-level writes (teams, members) and their live fan-out.
+"""Workspace writes (the workspace, its teams and members) and their live fan-out.
 
 Teams, like channels (``touchpoints.services``) and personas, are not map content
 (they live in the workspace and are shared by its maps), so they do not go through
@@ -20,6 +20,13 @@ from maps.models import Card, JourneyMap, Membership, Role, Team, Workspace
 from maps.selectors import workspace_map_ids
 from maps.services import map_edit
 from touchpoints.models import Touchpoint
+
+
+def workspace_create(*, name: str, owner: Any) -> Workspace:
+    with transaction.atomic():
+        workspace = Workspace.objects.create(name=name)
+        Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    return workspace
 
 
 def team_item(team: Team, *, deleted: bool = False) -> dict[str, Any]:

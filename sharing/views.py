@@ -1,4 +1,5 @@
-"""The share page ``/s/<token>/``: a read-only, live view of one map, no login.
+"""The share page ``/s/<token>/``: a read-only, live view of one map, no login;
+and the page where owners and editors manage a map's links.
 
 The token opens the page and the ticket endpoint only; the socket gets a fresh
 one-use ticket per (re)connect, so the token never travels in a socket URL.
@@ -9,9 +10,13 @@ against the client address (``SHARE_TOKEN_RATE_LIMIT`` per
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,10 +26,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from journeymap import ratelimit
-from maps import sharing
+from journeymap.strict import is_uuid
+from maps.errors import OpError
 from maps.live import tickets
-from maps.models import ShareLink
-from maps.selectors import viewer_document
+from maps.models import JourneyMap, Lane, Role, ShareLink, Team
+from maps.selectors import map_role, viewer_document
+from sharing import links as sharing
 
 
 class Throttled(Exception):
@@ -165,3 +172,53 @@ def share_export_file(request: HttpRequest, token: str, export_id: Any) -> HttpR
     failed = export.status in (ExportStatus.FAILED, ExportStatus.EXPIRED)
     return render(request, "share/export_wait.html", {"export": export, "link": link, "token": token,
                                                      "failed": failed}, status=200)
+
+
+# --- a map's share links (under /accounts/, for owners and editors) ---------------------
+
+
+def _link_of(journey_map: JourneyMap, link_id: Any) -> ShareLink:
+    """This map's link with this id; another map's id is simply not found."""
+    link = ShareLink.objects.filter(id=link_id, map=journey_map).first() if is_uuid(link_id) else None
+    if link is None:
+        raise Http404
+    return link
+
+
+@login_required
+@never_cache
+def share_links(request: HttpRequest, map_id: uuid.UUID) -> HttpResponse:
+    """Create, list and revoke a map's read-only share links (owners and editors)."""
+    journey_map, role = map_role(user=request.user, map_id=map_id)
+    if journey_map is None:
+        raise Http404
+    if role not in (Role.OWNER, Role.EDITOR):
+        return HttpResponse(_("Only owners and editors share maps."), status=403, content_type="text/plain; charset=utf-8")
+    new_url = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                link = _link_of(journey_map, request.POST.get("link"))
+                sharing.share_link_revoke(link=link)
+                messages.success(request, _("The link no longer works; open pages close within seconds."))
+                return redirect(request.path)
+            days = request.POST.get("days") or ""
+            expires_at = timezone.now() + dt.timedelta(days=int(days)) if days.strip() else None
+            created = sharing.share_link_create(
+                map=journey_map, created_by=request.user, label=request.POST.get("label", ""),
+                expires_at=expires_at, hidden_lanes=request.POST.getlist("hidden_lanes"),
+                highlight_team=request.POST.get("highlight_team") or None,
+                allow_pdf=request.POST.get("allow_pdf") == "on",
+                show_presence=request.POST.get("show_presence") == "on",
+            )
+            new_url = request.build_absolute_uri(created.path)
+        except ValueError:
+            messages.error(request, _("Days must be a whole number."))
+        except OpError as error:
+            messages.error(request, error.message)
+    lanes = Lane.objects.filter(map=journey_map, deleted_by_seq__isnull=True).order_by("position", "id")
+    return render(request, "workspaces/share_links.html", {
+        "map": journey_map, "links": sharing.share_links_for_map(map=journey_map), "lanes": lanes,
+        "lane_titles": {str(lane.id): lane.title for lane in lanes},
+        "teams": Team.objects.filter(workspace_id=journey_map.workspace_id), "new_url": new_url, "now": timezone.now(),
+    })

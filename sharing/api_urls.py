@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from maps.share_apis import ShareLinkDetailView, ShareLinkListView
+from sharing.apis import ShareLinkDetailView, ShareLinkListView
 
 urlpatterns = [
     path("maps/<str:map_id>/share-links/", ShareLinkListView.as_view(), name="api-map-share-links"),
