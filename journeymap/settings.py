@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "maps",
     "workspaces",
     "sharing",
+    "dashboard",
     "personas",
     "touchpoints",
     "templates_lib",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from journeymap.views import healthz
+from workspaces.views import account
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -15,5 +16,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("s/", include("sharing.urls")),
     path("notifications/", include("notifications.urls")),
-    path("", include("maps.page_urls")),
+    path("account/", account, name="account"),
+    path("", include("dashboard.urls")),
+    path("", include("maps.urls")),
+    path("", include("personas.urls")),
+    path("", include("touchpoints.urls")),
+    path("", include("versions.page_urls")),
 ]

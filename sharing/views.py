@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from journeymap import ratelimit
 from journeymap.strict import is_uuid
+from maps.editor_strings import editor_strings
 from maps.errors import OpError
 from maps.live import tickets
 from maps.models import JourneyMap, Lane, Role, ShareLink, Team
@@ -82,8 +83,6 @@ def _viewer_config(link: ShareLink, token: str, request: HttpRequest) -> dict[st
 @never_cache
 @require_GET
 def share_page(request: HttpRequest, token: str) -> HttpResponse:
-    from maps.views import editor_strings
-
     try:
         link = _link(request, token)
     except Throttled as throttled:

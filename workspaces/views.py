@@ -1,5 +1,6 @@
 """Account and workspace-people pages: join through an invitation, the members
-page (roles, teams, invitations, invite links), password change and reset."""
+page (roles, teams, invitations, invite links), the account page (the API
+token), password change and reset."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from rest_framework.authtoken.models import Token
 
 from journeymap import ratelimit
 from maps.errors import OpError
@@ -195,3 +197,18 @@ def workspaces(request: HttpRequest) -> HttpResponse:
     rows = Membership.objects.filter(user=request.user).select_related("workspace", "team").order_by(
         "workspace__name")
     return render(request, "workspaces/list.html", {"memberships": rows})
+
+
+# --- the account page: the API token and one's workspaces ---------------------------------
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        Token.objects.create(user=request.user)
+        messages.success(request, _("A new API token was created; the old one no longer works."))
+        return redirect("account")
+    token, _created = Token.objects.get_or_create(user=request.user)
+    memberships = Membership.objects.filter(user=request.user).select_related("workspace", "team")
+    return render(request, "account.html", {"token": token, "memberships": memberships})

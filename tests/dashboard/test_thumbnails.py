@@ -10,10 +10,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from dashboard.thumbnails import map_thumbnail_svg, render_thumbnail
 from maps.models import JourneyMap
 from maps.operations import actor_for, apply
 from maps.selectors import map_document
-from maps.thumbnails import map_thumbnail_svg, render_thumbnail
 from templates_lib.models import MapTemplate
 from templates_lib.services import map_from_template
 from tests.factories import TeamFactory
