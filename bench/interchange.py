@@ -57,8 +57,8 @@ def main() -> None:
     from document import build_map
     from rest_framework.test import APIClient
 
-    from maps.services import workspace_create
     from templates_lib.services import ensure_builtin_templates
+    from workspaces.services import workspace_create
 
     ensure_builtin_templates()
     owner = get_user_model().objects.create_user("bench-owner", password="bench-password-1")

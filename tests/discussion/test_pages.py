@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from discussion.services import comment_create
-from maps import sharing
 from maps.models import Membership, Role
+from sharing import links as sharing
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

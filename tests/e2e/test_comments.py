@@ -181,7 +181,7 @@ async def test_comment_bodies_and_mentioned_names_show_as_text_and_never_run(bro
 
 async def test_a_share_visitor_sees_no_comment(browser, workshop) -> None:
     from discussion.services import comment_create
-    from maps import sharing
+    from sharing import links as sharing
 
     journey_map = await sync_to_async(make_map)(workshop)
     [card] = await sync_to_async(seed_cards)(workshop, journey_map, [(0, 0, "Parcel arrives late")])
