@@ -1,4 +1,6 @@
-"""The /api/v1/ URL space: each app contributes its own routes (its ``api_urls``).
+"""The /api/v1/ URL space: each app contributes its own routes module (its
+``api_urls``; ``history.urls`` and ``versions.urls`` hold API routes only), and
+nothing else routes under /api/v1/.
 
 Order matters only where a fixed segment shares a place with an id: the
 touchpoints' ``maps/<id>/emotions/derive/`` comes before the maps' nested
