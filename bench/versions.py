@@ -44,10 +44,10 @@ def main() -> None:
 
     from maps.operations import actor_for, apply
     from maps.selectors import map_document
-    from maps.services import workspace_create
     from versions.models import Reason, Version
     from versions.restoring import version_restore
     from versions.services import version_create
+    from workspaces.services import workspace_create
 
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     owner = get_user_model().objects.create_user("bench-owner", password="bench-password-1")
