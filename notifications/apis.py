@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from journeymap.api_common import ApiView, errors, valid_body
+from journeymap.strict_http import StrictJSONParser
 from notifications.models import EmailMode, NotificationSettings
 from notifications.selectors import inbox, notification_item, unread_count
 from notifications.services import (
@@ -58,8 +59,23 @@ class InboxSerializer(serializers.Serializer):
     next = serializers.IntegerField(allow_null=True, help_text="The `offset` of the next page, or null.")
 
 
+class UuidListField(serializers.ListField):
+    """A list of UUIDs whose errors name the field, not each index (the error
+    format's ``fields`` holds lists of messages)."""
+
+    child = serializers.UUIDField()
+
+    def to_internal_value(self, data):  # type: ignore[no-untyped-def]
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict):
+                raise serializers.ValidationError(["Every id must be a UUID."]) from None
+            raise
+
+
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=MAX_IDS)
+    ids = UuidListField(required=False, max_length=MAX_IDS)
     all = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs: dict) -> dict:
@@ -131,6 +147,7 @@ class NotificationListView(ApiView):
 
 class NotificationReadView(ApiView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [StrictJSONParser]  # small JSON bodies only; no forms to guess at
 
     @extend_schema(
         tags=["notifications"], operation_id="notifications_read", request=MarkReadSerializer,
@@ -147,6 +164,7 @@ class NotificationReadView(ApiView):
 
 class NotificationSettingsView(ApiView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [StrictJSONParser]
 
     def _answer(self, prefs: NotificationSettings) -> Response:
         return Response({"email": prefs.email, "language": prefs.language})
