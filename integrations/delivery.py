@@ -27,8 +27,6 @@ from integrations import signing, ssrf
 from integrations.models import Delivery, DeliveryStatus, Webhook
 
 USER_AGENT = "Journeymap-Webhooks/1"
-# How long a claimed attempt may take before another worker may try again.
-LEASE = dt.timedelta(seconds=60)
 BACKOFF_CAP_SECONDS = 3600
 
 
@@ -93,26 +91,38 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, BACKOFF_CAP_SECONDS))
 
 
-def _claim(delivery_id: Any) -> Delivery | None:
+def _claim(delivery_id: Any) -> tuple[Delivery | None, dt.timedelta | None]:
+    """The delivery, leased to this attempt, if it is due; else (None, how long
+    until it may go) -- a map.changed waits for its hook's earlier ones of that map."""
     now = timezone.now()
     with transaction.atomic():
         delivery = (Delivery.objects.select_for_update(skip_locked=True).select_related("webhook")
                     .filter(id=delivery_id, status=DeliveryStatus.PENDING).first())
         if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > now):
-            return None
+            return None, None
         if not delivery.webhook.active:
-            return None
-        delivery.next_attempt_at = now + LEASE
+            return None, None
+        if delivery.event == "map.changed" and delivery.map_id is not None:
+            earlier = (Delivery.objects.filter(webhook_id=delivery.webhook_id, map_id=delivery.map_id,
+                                               event="map.changed", status=DeliveryStatus.PENDING,
+                                               created_at__lt=delivery.created_at)
+                       .order_by("next_attempt_at").first())
+            if earlier is not None:
+                wait = max((earlier.next_attempt_at or now) - now, dt.timedelta(seconds=1))
+                delivery.next_attempt_at = now + wait
+                delivery.save(update_fields=["next_attempt_at"])
+                return None, wait
+        delivery.next_attempt_at = now + dt.timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
         delivery.save(update_fields=["next_attempt_at"])
-    return delivery
+    return delivery, None
 
 
 def attempt(delivery_id: Any) -> dt.timedelta | None:
     """Try one delivery if it is due; the delay until its retry, or None when
     there is nothing more to do (delivered, failed, not due, taken elsewhere)."""
-    delivery = _claim(delivery_id)
+    delivery, wait = _claim(delivery_id)
     if delivery is None:
-        return None
+        return wait
     webhook = delivery.webhook
     body = delivery.body.encode()
     headers = {

@@ -48,6 +48,8 @@ class Delivery(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40)
+    # The map it is about, if any: map.changed deliveries of one hook go in order per map.
+    map_id = models.UUIDField(null=True, blank=True)
     # The JSON body, fixed at creation (retries send the same bytes, signed afresh).
     body = models.TextField()
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
@@ -66,3 +68,21 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} delivery {self.id}"
+
+
+class MapChangeFeed(models.Model):
+    """Where each map's ``map.changed`` reports stand: the last seq reported and the
+    window waiting to go (``pending_to_seq``, its actors, when it is due). Written
+    under the map's lock by each batch, so windows join up: the next one starts at
+    ``reported_seq + 1``."""
+
+    map = models.OneToOneField("maps.JourneyMap", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    workspace = models.ForeignKey("maps.Workspace", on_delete=models.CASCADE, related_name="+")
+    reported_seq = models.BigIntegerField(default=0)
+    pending_to_seq = models.BigIntegerField(null=True, blank=True)
+    actors = models.JSONField(default=list, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_reported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"map.changed feed of {self.map_id}"

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from integrations import signing, ssrf
+from integrations import outbox, signing, ssrf
 from integrations.models import Delivery, DeliveryStatus, Webhook
 
 
@@ -18,6 +18,7 @@ def _checked_url(url: str) -> str:
 
 
 def webhook_create(*, workspace: Any, user: Any, url: str, events: list[str], description: str = "") -> Webhook:
+    outbox.forget_interest()
     return Webhook.objects.create(workspace=workspace, created_by=user, url=_checked_url(url),
                                   events=sorted(set(events)), description=description,
                                   secret=signing.new_secret())
@@ -35,11 +36,13 @@ def webhook_update(*, webhook: Webhook, data: dict[str, Any]) -> Webhook:
             webhook.failures_in_a_row = 0
         webhook.active = data["active"]
     webhook.save()
+    outbox.forget_interest()
     return webhook
 
 
 def webhook_delete(*, webhook: Webhook) -> None:
     webhook.delete()
+    outbox.forget_interest()
 
 
 def delivery_redeliver(*, delivery: Delivery) -> Delivery:

@@ -8,7 +8,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from integrations import delivery
+from integrations import delivery, outbox
 
 
 @shared_task(name="integrations.deliver", acks_late=True, ignore_result=True)
@@ -19,6 +19,17 @@ def deliver(delivery_id: str) -> None:
         deliver.apply_async(args=[delivery_id], countdown=retry_in.total_seconds())
 
 
+@shared_task(name="integrations.flush_changes", acks_late=True, ignore_result=True)
+def flush_changes(map_id: str) -> None:
+    outbox.flush_map_changes(map_id)
+
+
+def enqueue_flush(map_id: Any, due_in: float) -> None:
+    """After commit: the map's window goes when due (the sweep is the safety net)."""
+    if settings.REDIS_URL:
+        flush_changes.apply_async(args=[str(map_id)], countdown=due_in)
+
+
 def enqueue_delivery(delivery_id: Any) -> None:
     """After commit. Without Redis there is no worker: the periodic sweep of the
     web process sends it (within a minute)."""
@@ -27,7 +38,10 @@ def enqueue_delivery(delivery_id: Any) -> None:
 
 
 def send_due() -> int:
-    """Periodic: every due delivery, queued (or, without a worker, sent here)."""
+    """Periodic: every due map.changed window and delivery, queued (or, without a
+    worker, sent here)."""
+    for map_id in outbox.due_feeds():
+        outbox.flush_map_changes(map_id)
     ids = delivery.due_ids()
     for delivery_id in ids:
         if settings.REDIS_URL:

@@ -270,6 +270,11 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # apart), for this long after the event.
 WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=10)
 WEBHOOK_RETRY_SECONDS = env.float("WEBHOOK_RETRY_SECONDS", default=24 * 3600)
+# map.changed goes at most this often per map (the batches between are one event).
+WEBHOOK_COALESCE_SECONDS = env.float("WEBHOOK_COALESCE_SECONDS", default=10)
+# How long an attempt may run before another worker may take the delivery over
+# (a worker that died mid-send).
+WEBHOOK_LEASE_SECONDS = env.float("WEBHOOK_LEASE_SECONDS", default=60)
 # Failed deliveries in a row that switch a hook off.
 WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=50)
 # How much of a receiver's answer is read (and the first 500 characters kept).

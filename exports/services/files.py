@@ -6,9 +6,11 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from exports.models import Export, ExportStatus
+from exports.signals import export_finished
 
 
 def file_name(content_hash_: str, fmt: str) -> str:
@@ -39,9 +41,11 @@ def reuse_file(export: Export) -> bool:
     info = dict(earlier.info) if earlier else {}
     info["reused_from"] = str(earlier.id) if earlier else None
     now = timezone.now()
-    Export.objects.filter(id=export.id).update(
-        status=ExportStatus.DONE, progress=100, file=relative, file_size=size, info=info, finished_at=now,
-        lease_expires_at=None, snapshot={},
-    )
-    export.refresh_from_db()
+    with transaction.atomic():  # done, and reported (webhooks' outbox), together
+        Export.objects.filter(id=export.id).update(
+            status=ExportStatus.DONE, progress=100, file=relative, file_size=size, info=info, finished_at=now,
+            lease_expires_at=None, snapshot={},
+        )
+        export.refresh_from_db()
+        export_finished.send(sender=Export, export=export)
     return True

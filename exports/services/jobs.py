@@ -29,6 +29,7 @@ from exports.options import ExportOptions
 from exports.services.files import file_name, file_path, reuse_file
 from exports.services.progress import FAILED_MESSAGE, GAVE_UP_MESSAGE, notify
 from exports.services.render import render
+from exports.signals import export_finished
 
 logger = logging.getLogger(__name__)
 
@@ -172,11 +173,14 @@ def run_export(export_id: Any, *, worker: str = "") -> Export | None:
         return export
     finally:
         heartbeat.stopped.set()
-    finished = Export.objects.filter(id=export.id, attempts=attempt, status=ExportStatus.RUNNING).update(
-        status=ExportStatus.DONE, progress=100, file=relative, file_size=len(data), info=info,
-        finished_at=timezone.now(), lease_expires_at=None, error="",
-        snapshot={})  # rendered: the snapshot (large for big maps) is no longer needed
-    export.refresh_from_db()
+    with transaction.atomic():  # done, and reported (webhooks' outbox), together
+        finished = Export.objects.filter(id=export.id, attempts=attempt, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.DONE, progress=100, file=relative, file_size=len(data), info=info,
+            finished_at=timezone.now(), lease_expires_at=None, error="",
+            snapshot={})  # rendered: the snapshot (large for big maps) is no longer needed
+        export.refresh_from_db()
+        if finished:
+            export_finished.send(sender=Export, export=export)
     if finished:
         notify(export)
     return export

@@ -19,6 +19,7 @@ from maps.operations.ack import Ack, Actor
 from maps.operations.batch import MAX_BATCH_ID, MAX_OPS_PER_BATCH, ParsedOp, parse_batch
 from maps.operations.writer import BatchWriter, unarchives
 from maps.rows import rows_for, statement_cursor
+from maps.signals import batch_committed
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
 
@@ -166,6 +167,8 @@ def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedO
         request_hash=request_hash,
         status=status,
     ))
+    batch_committed.send(sender=JourneyMap, map_id=map_id, workspace_id=workspace_id, seq=seq, actor=actor,
+                         ops=canonical, was_archived=archived, archived=writer.archived)
     frame = {"type": "ops", "seq": seq, "batch_id": batch_id, "actor": actor.summary, "ops": canonical}
     transaction.on_commit(lambda: realtime.broadcast_ops(map_id, frame))
     return Ack(batch_id=batch_id, status=status, seq=seq, ops=canonical)

@@ -56,20 +56,24 @@ def map_create(
     ``structure`` uses the template format (phases, stages, lanes, cards with
     indexes into the lists).
     """
-    journey_map = JourneyMap.objects.create(
-        workspace=workspace,
-        title=title,
-        kind=kind,
-        language=language,
-        goal=goal,
-        based_on=based_on,
-        created_by=actor_user,
-        last_edited_by=actor_user,
-    )
-    if structure:
-        ops = structure_ops(structure)
-        if ops:
-            map_edit(journey_map, actor_user, ops, batch_id=f"init:{journey_map.id}", role=Role.OWNER, max_ops=None)
+    # One transaction: the map, its first content and what reports it (the
+    # webhooks' outbox) commit together or not at all.
+    with transaction.atomic():
+        journey_map = JourneyMap.objects.create(
+            workspace=workspace,
+            title=title,
+            kind=kind,
+            language=language,
+            goal=goal,
+            based_on=based_on,
+            created_by=actor_user,
+            last_edited_by=actor_user,
+        )
+        if structure:
+            ops = structure_ops(structure)
+            if ops:
+                map_edit(journey_map, actor_user, ops, batch_id=f"init:{journey_map.id}", role=Role.OWNER,
+                         max_ops=None)
     journey_map.refresh_from_db()
     return journey_map
 
