@@ -119,6 +119,15 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/notifications/read/", "POST"): "user",
     ("/api/v1/notifications/settings/", "GET"): "user",
     ("/api/v1/notifications/settings/", "PATCH"): "user",
+    # Versions: members list, open and compare them; saving, renaming and restoring are edits.
+    ("/api/v1/maps/{map_id}/versions/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/versions/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/versions/{version_id}/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/versions/{version_id}/", "PATCH"): "write",
+    ("/api/v1/maps/{map_id}/versions/{version_id}/document/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/versions/{version_id}/restore/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/versions/undo-restore/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/compare/", "GET"): "read",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
@@ -139,6 +148,8 @@ def world(world, settings, tmp_path):
     from personas.services import persona_set_avatar
     from tests.touchpoints import samples
     from touchpoints.attachments import attachment_add
+    from versions.restoring import version_restore
+    from versions.services import version_create
 
     settings.MEDIA_ROOT = tmp_path / "media"
     persona_set_avatar(persona=Persona.objects.get(id=world.ids["persona_id"]),
@@ -150,6 +161,10 @@ def world(world, settings, tmp_path):
                                   events=["map.created"], secret="whsec_matrix")
     delivery = Delivery.objects.create(webhook=hook, event="map.created", body="{}")
     world.ids.update(webhook_id=str(hook.id), delivery_id=str(delivery.id))
+    version = version_create(journey_map=world.grid.map, user=None, name="Before the workshop")
+    # A restore done, so that undoing it is something an editor can do.
+    version_restore(journey_map=world.grid.map, version=version, user=None)
+    world.ids.update(version_id=str(version.id))
     return world
 
 
@@ -162,6 +177,10 @@ def body_for(operation: tuple[str, str], world) -> dict:
         return {"body": "A question", "anchor": {"type": "card", "id": world.ids["cards"]}}
     if operation == ("/api/v1/maps/{map_id}/comments/{comment_id}/", "PATCH"):
         return {"status": "resolved"}
+    if operation == ("/api/v1/maps/{map_id}/versions/", "POST"):
+        return {"name": "Checked"}
+    if operation == ("/api/v1/maps/{map_id}/compare/", "GET"):
+        return {"from": world.ids["version_id"], "to": "current"}
     return {}
 
 
