@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from integrations.apis import DeliveryListView, RedeliverView, WebhookDetailView, WebhookListView
+from integrations.token_apis import ServiceTokenDetailView, ServiceTokenListView
 
 urlpatterns = [
     path("workspaces/<str:workspace_id>/webhooks/", WebhookListView.as_view(), name="api-webhooks"),
@@ -12,4 +13,7 @@ urlpatterns = [
          name="api-webhook-deliveries"),
     path("workspaces/<str:workspace_id>/webhooks/<str:webhook_id>/deliveries/<str:delivery_id>/redeliver/",
          RedeliverView.as_view(), name="api-webhook-redeliver"),
+    path("workspaces/<str:workspace_id>/tokens/", ServiceTokenListView.as_view(), name="api-service-tokens"),
+    path("workspaces/<str:workspace_id>/tokens/<str:token_id>/", ServiceTokenDetailView.as_view(),
+         name="api-service-token"),
 ]

@@ -86,3 +86,33 @@ class MapChangeFeed(models.Model):
 
     def __str__(self) -> str:
         return f"map.changed feed of {self.map_id}"
+
+
+class ServiceRole(models.TextChoices):
+    EDITOR = "editor", "editor"
+    VIEWER = "viewer", "viewer"
+
+
+class ServiceToken(models.Model):
+    """An integration's credential for one workspace. It acts through its own
+    account (``user``: no password, a membership with the token's role), so every
+    role check and the activity treat it like a person named after the token."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey("maps.Workspace", on_delete=models.CASCADE, related_name="service_tokens")
+    name = models.CharField(max_length=100)
+    role = models.CharField(max_length=10, choices=ServiceRole.choices)
+    # SHA-256 of the token: the token itself is shown once and never stored.
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=16)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_token")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"service token {self.name}"

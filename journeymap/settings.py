@@ -294,6 +294,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- REST framework ------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Before the personal tokens: their class refuses any token it does not know.
+        "integrations.tokens.ServiceTokenAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -328,6 +330,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MapKindEnum": "maps.models.MapKind",
         "LaneKindEnum": "maps.models.LaneKind",
+        "ServiceTokenRoleEnum": "integrations.models.ServiceRole",
+        "RoleEnum": "maps.models.Role",
         "ChannelKindEnum": ["digital", "physical", "personal"],
         "CommentAnchorTypeEnum": "discussion.models.AnchorType",
         "CommentStatusEnum": "discussion.models.ThreadStatus",

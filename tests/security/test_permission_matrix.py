@@ -67,6 +67,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/", "DELETE"): "owner",
     ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/deliveries/", "GET"): "owner",
     ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/", "POST"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/tokens/", "GET"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/tokens/", "POST"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/tokens/{token_id}/", "DELETE"): "owner",
     ("/api/v1/workspaces/{workspace_id}/members/", "GET"): "read",
     ("/api/v1/workspaces/{workspace_id}/members/", "POST"): "owner",
     ("/api/v1/workspaces/{workspace_id}/members/{member_id}/", "GET"): "read",
@@ -144,6 +147,7 @@ def world(world, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from integrations.models import Delivery, Webhook
+    from integrations.tokens import token_create
     from personas.models import Persona
     from personas.services import persona_set_avatar
     from tests.touchpoints import samples
@@ -160,7 +164,8 @@ def world(world, settings, tmp_path):
     hook = Webhook.objects.create(workspace=world.grid.map.workspace, url="https://hooks.example.org/in",
                                   events=["map.created"], secret="whsec_matrix")
     delivery = Delivery.objects.create(webhook=hook, event="map.created", body="{}")
-    world.ids.update(webhook_id=str(hook.id), delivery_id=str(delivery.id))
+    service, _ = token_create(workspace=world.grid.map.workspace, name="CRM sync", role="editor", created_by=None)
+    world.ids.update(webhook_id=str(hook.id), delivery_id=str(delivery.id), token_id=str(service.id))
     version = version_create(journey_map=world.grid.map, user=None, name="Before the workshop")
     # A restore done, so that undoing it is something an editor can do.
     version_restore(journey_map=world.grid.map, version=version, user=None)
