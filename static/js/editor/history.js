@@ -4,10 +4,7 @@
 
 import { format } from "../grid/model.js";
 import { historyView, versionTitle, when } from "../ui/history.js";
-
-function csrfToken() {
-  return document.cookie.split("; ").find((c) => c.startsWith("csrftoken="))?.split("=")[1] || "";
-}
+import { csrfToken } from "../ui/csrf.js";
 
 async function api(path, { method = "GET", body } = {}) {
   const response = await fetch(path, {

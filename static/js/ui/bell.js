@@ -2,13 +2,10 @@
 // links to the comment, live through /ws/notifications/ ("notification" frames).
 // Text from the server is set with textContent only, never parsed as HTML.
 
+import { csrfToken } from "./csrf.js";
+
 const bell = document.querySelector("[data-bell]");
 if (bell) start(bell);
-
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
 
 function start(root) {
   const button = root.querySelector(".bell-button");

@@ -3,10 +3,7 @@
 // Everything the server sends back is written with textContent: imported text is
 // data, never markup.
 
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
+import { csrfToken } from "./csrf.js";
 
 function item(tag, text, className) {
   const node = document.createElement(tag);
