@@ -9,10 +9,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from interchange.cells import ascii_fold, column_letter, parse_number, plain, touchpoint_fields
 from interchange.format import empty_file
 from interchange.problems import ImportProblem
-from interchange.readers import Reading
-from interchange.tabular import ascii_fold, column_letter, parse_number, plain, touchpoint_fields
+from interchange.reading import Reading
 
 PHASE_MARKERS = ("phase:", "phase :", "phases:", "phases :", "phase")
 LANE_KINDS = (

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from interchange.format import FIELDS
 from interchange.names import Names, match_names, name_key
 from interchange.problems import ImportProblem
-from interchange.readers import Reading
+from interchange.reading import Reading
 from maps.errors import OpError
 from maps.models import JourneyMap, Workspace
 from maps.services import map_edit

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from interchange.importer import _located
 from interchange.names import match_names, name_key
 from interchange.problems import ImportProblem
-from interchange.readers import Reading
+from interchange.reading import Reading
 from maps.errors import OpError
 from maps.models import JourneyMap
 from maps.selectors import map_document

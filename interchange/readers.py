@@ -11,58 +11,20 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
-from typing import Any
 
 import jsonschema
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from interchange.format import FORMAT, REFS, VERSION, upgrade, validator
+from interchange.mermaid import looks_like_mermaid, read_mermaid
 from interchange.problems import ImportProblem
+from interchange.reading import Limits, Reading, mib, safe_zip_members
+from interchange.tabular import read_csv, read_xlsx
 from interchange.writer import FILE_NAME_IN_BUNDLE
 from journeymap import strict
 
 FORMATS = ("auto", "journeymap", "bundle", "csv", "xlsx", "mermaid")
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-@dataclass
-class Reading:
-    document: dict[str, Any]
-    source_format: str
-    files: dict[str, bytes] = field(default_factory=dict)
-    # item id -> (row, column) in the source, for messages about that item
-    origins: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    # The touchpoint-list columns the file has (a merge changes only those).
-    columns: tuple[str, ...] = ()
-    # Whether the map's title is a stand-in (the file had none): the file's name is better.
-    default_title: bool = False
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int
-    max_bundle_bytes: int
-    max_rows: int
-    max_cells: int
-    max_items: int
-    max_depth: int
-    max_zip_members: int
-    max_zip_ratio: int
-    max_unzipped_bytes: int
-
-    @classmethod
-    def from_settings(cls) -> Limits:
-        return cls(settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_BUNDLE_BYTES, settings.IMPORT_MAX_ROWS,
-                   settings.IMPORT_MAX_CELLS, settings.IMPORT_MAX_ITEMS, settings.IMPORT_MAX_DEPTH,
-                   settings.IMPORT_MAX_ZIP_MEMBERS, settings.IMPORT_MAX_ZIP_RATIO,
-                   settings.IMPORT_MAX_UNZIPPED_BYTES)
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MiB" if size >= 1024 * 1024 else f"{size // 1024} KiB"
 
 
 def read_upload(data: bytes, *, name: str = "", file_format: str = "auto", limits: Limits | None = None,
@@ -78,17 +40,15 @@ def read_upload(data: bytes, *, name: str = "", file_format: str = "auto", limit
         file_format = detect(data, name)
     limit = limits.max_bundle_bytes if file_format == "bundle" else limits.max_bytes
     if len(data) > limit:
-        raise ImportProblem(_("The file is larger than %(limit)s.") % {"limit": _mib(limit)}, code="too_large")
+        raise ImportProblem(_("The file is larger than %(limit)s.") % {"limit": mib(limit)}, code="too_large")
     if file_format == "journeymap":
         return read_journeymap(data, limits)
     if file_format == "bundle":
         return read_bundle(data, limits)
     if file_format == "mermaid":
-        from interchange.mermaid import read_mermaid
 
         document, warnings = read_mermaid(_text(data), max_rows=limits.max_rows)
         return checked(Reading(document, "mermaid", warnings=warnings), limits)
-    from interchange.tabular import read_csv, read_xlsx
 
     reading = (read_xlsx if file_format == "xlsx" else read_csv)(data, limits, language=language)
     stem = re.sub(r"\s+", " ", name.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip()[:200]
@@ -113,7 +73,6 @@ def detect(data: bytes, name: str) -> str:
     head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
     if head.startswith(b"{"):
         return "journeymap"
-    from interchange.mermaid import looks_like_mermaid
 
     try:
         if looks_like_mermaid(head.decode("utf-8", errors="ignore")):
@@ -169,43 +128,6 @@ def read_bundle(data: bytes, limits: Limits) -> Reading:
     reading.source_format = "bundle"
     reading.files = members
     return reading
-
-
-def safe_zip_members(data: bytes, limits: Limits, *, wanted: Any = None) -> dict[str, bytes]:
-    """The members of a zip archive, refused before anything is inflated when they
-    are too many, too large or compressed beyond ``max_zip_ratio`` (a zip bomb);
-    ``wanted`` (a predicate on names) limits what is read."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ImportProblem(_("The file is not a valid zip archive.")) from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > limits.max_zip_members:
-            raise ImportProblem(_("The archive holds more than %(limit)d files.") % {"limit": limits.max_zip_members})
-        total = sum(info.file_size for info in infos)
-        if total > limits.max_unzipped_bytes:
-            raise ImportProblem(_("The archive unpacks to more than %(limit)s.")
-                                % {"limit": _mib(limits.max_unzipped_bytes)}, code="too_large")
-        out: dict[str, bytes] = {}
-        for info in infos:
-            if info.is_dir() or (wanted is not None and not wanted(info.filename)):
-                continue
-            if info.file_size > 1024 * 1024 and info.file_size > limits.max_zip_ratio * max(info.compress_size, 1):
-                raise ImportProblem(_("“%(name)s” is compressed more than %(ratio)d times: refused as a possible "
-                                      "zip bomb.") % {"name": info.filename[:100], "ratio": limits.max_zip_ratio})
-            try:
-                with archive.open(info) as handle:
-                    # Never trust the declared size: read one byte past it.
-                    content = handle.read(info.file_size + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-                raise ImportProblem(_("“%(name)s” in the archive cannot be read.")
-                                    % {"name": info.filename[:100]}) from None
-            if len(content) > info.file_size:
-                raise ImportProblem(_("“%(name)s” in the archive is larger than it says.")
-                                    % {"name": info.filename[:100]})
-            out[info.filename] = content
-        return out
 
 
 # --- checks every reading passes -------------------------------------------------------------

@@ -21,16 +21,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import uuid
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from exports.services.touchpoint_table import COLUMNS as EXPORTED_COLUMNS
+from interchange.cells import ascii_fold, column_letter, parse_number, plain, touchpoint_fields
 from interchange.format import empty_file
+from interchange.grid import read_grid
 from interchange.problems import ImportProblem
-from interchange.readers import Limits, Reading, safe_zip_members
+from interchange.reading import Limits, Reading, safe_zip_members
 from journeymap import strict
 
 COLUMNS = ("stage", "name", "channel", "evaluation", "volume_share", "volume_count", "csat", "nps", "evidence_url")
@@ -57,16 +58,6 @@ EVALUATIONS = {
     "irritant": "irritant", "irritation": "irritant",
 }
 TOUCHPOINT_SHEETS = ("touchpoints", "points de contact")
-
-
-def plain(text: str) -> str:
-    """Lower case, spaces collapsed, no-break spaces and trailing colons dropped."""
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def ascii_fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 # --- reading the rows ---------------------------------------------------------------------------
@@ -110,15 +101,6 @@ def _check_rows(rows: list[list[str]], limits: Limits) -> list[list[str]]:
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     return rows
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def read_csv(data: bytes, limits: Limits, *, language: str = "en") -> Reading:
@@ -179,7 +161,6 @@ def _read_rows(rows: list[list[str]], source: str, language: str, *, touchpoints
     names = {alias for column in ("stage", "name") for alias in HEADERS[column]}
     if touchpoints or len(header & names) >= 2:
         return _touchpoint_list(rows, source)
-    from interchange.grid import read_grid
 
     return read_grid(rows, source, language)
 
@@ -231,11 +212,6 @@ def touchpoint_rows(rows: list[list[str]]) -> tuple[list[dict[str, Any]], str, t
     if not out:
         raise ImportProblem(_("The touchpoint list has no touchpoint under its header row."), row=2)
     return out, language, tuple(column for column in COLUMNS if column in where)
-
-
-def parse_number(raw: str) -> float:
-    cleaned = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").rstrip("%").replace(",", ".")
-    return float(cleaned)
 
 
 def _value(column: str, raw: str, row: int, label: str) -> Any:
@@ -291,12 +267,3 @@ def _touchpoint_list(rows: list[list[str]], source: str) -> Reading:
         document["touchpoints"].append(touchpoint_fields(item, stage=stages[key], lane=lane_id, item_id=touchpoint_id))
         reading.origins[touchpoint_id] = (item["row"], None)
     return reading
-
-
-def touchpoint_fields(item: dict[str, Any], *, stage: str, lane: str, item_id: str) -> dict[str, Any]:
-    return {"id": item_id, "stage": stage, "lane": lane, "title": item["name"], "description": "",
-            "channel": item["channel"] or None, "owner_team": None, "evaluation": item["evaluation"],
-            "volume_share": item["volume_share"], "volume_count": item["volume_count"], "volume_period": "",
-            "csat": item["csat"], "nps": item["nps"],
-            "evidence": [{"url": item["evidence_url"], "label": ""}] if item["evidence_url"] else [],
-            "attachments": []}

@@ -1,6 +1,5 @@
 """The /api/v1/ URL space: each app contributes its own routes module (its
-``api_urls``; ``history.urls`` and ``versions.urls`` hold API routes only), and
-nothing else routes under /api/v1/.
+``api_urls``), and nothing else routes under /api/v1/.
 
 Order matters only where a fixed segment shares a place with an id: the
 touchpoints' ``maps/<id>/emotions/derive/`` comes before the maps' nested
@@ -26,8 +25,8 @@ urlpatterns = [
     path("", include("discussion.api_urls")),
     path("", include("sharing.api_urls")),
     path("", include("interchange.api_urls")),
-    path("", include("history.urls")),
-    path("", include("versions.urls")),
+    path("", include("history.api_urls")),
+    path("", include("versions.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("integrations.api_urls")),
 ]

@@ -1,4 +1,4 @@
-"""The compare page of a map and its PDF (the API is in ``versions.urls``)."""
+"""The compare page of a map and its PDF (the API is in ``versions.api_urls``)."""
 
 from __future__ import annotations
 

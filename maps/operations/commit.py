@@ -114,7 +114,10 @@ def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool, Any,
             f'WHERE "id" = %s RETURNING "seq", "archived", "workspace_id", '
             f'(SELECT "role" FROM "{members}" WHERE "{members}"."workspace_id" = "{table}"."workspace_id" '
             f'AND "{members}"."user_id" = %s)',
-            [user_id, now, JourneyMap._meta.pk.get_db_prep_value(map_id, connection), user_id],
+            # The time as the ORM would store it: SQLite keeps text, and a raw aware
+            # datetime there ("...+00:00") would not compare with the ORM's own values.
+            [user_id, connection.ops.adapt_datetimefield_value(now),
+             JourneyMap._meta.pk.get_db_prep_value(map_id, connection), user_id],
         )
         row = cursor.fetchone()
     if row is None:
