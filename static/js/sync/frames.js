@@ -40,6 +40,11 @@ export function onFrame(sync, frame) {
       // Not numbered (comments are not map content): handed on as they come.
       sync._emit("comment", frame);
       break;
+    case "session":
+      // Workshop sessions (timer, votes, follow me, present): not map content, handed
+      // on as they come. "workshop", as "session" already names a lost sign-in.
+      sync._emit("workshop", frame);
+      break;
     case "error":
       sync._emit("error", frame);
       break;
@@ -92,6 +97,10 @@ function onWelcome(sync, frame) {
     sync._flushPresence();
   }
   sync._emitStatus();
+  // The workshop session as it is now (after a reconnect too).
+  if ("session" in frame) {
+    sync._emit("workshop", { type: "session", event: "state", session: frame.session, server_time: frame.server_time });
+  }
 }
 
 function onOps(sync, frame) {

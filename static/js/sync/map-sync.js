@@ -209,6 +209,12 @@ export class MapSync {
     this._flushPresence();
   }
 
+  /** A workshop session frame ({type: "session", action, ...fields}); false when offline. */
+  sendSession(action, fields = {}) {
+    if (!this._welcomed) return false;
+    return this._send({ ...fields, type: "session", action });
+  }
+
   on(event, handler) {
     if (!this._handlers.has(event)) this._handlers.set(event, new Set());
     this._handlers.get(event).add(handler);
