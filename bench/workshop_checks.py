@@ -1,0 +1,82 @@
+"""The end-of-run checks of the workshop benchmarks, pure functions over what the
+clients hold and what the server answers (no network, no database), so that
+``tests/test_bench_workshop_checks.py`` can show they fail on a divergence or a loss.
+
+- convergence: every client's confirmed document equals the server's ``/document/``
+  (compared on what the op log determines: ``maps.document.comparable``);
+- nothing lost: every batch a client saw acknowledged (``ok``/``rebased``) is in the
+  op log exactly once, at the ``seq`` its ack named.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from maps.document import COLLECTIONS, comparable
+
+
+def convergence_failures(server_doc: dict[str, Any], client_docs: Mapping[str, dict[str, Any] | None]) -> list[str]:
+    """One line per client whose document differs from the server's, naming the first difference."""
+    expected = comparable(server_doc)
+    failures = []
+    for name, doc in client_docs.items():
+        if doc is None:
+            failures.append(f"{name}: no document (never welcomed)")
+            continue
+        got = comparable(doc)
+        if got == expected:
+            continue
+        failures.append(f"{name}: {first_difference(expected, got)}")
+    return failures
+
+
+def first_difference(expected: dict[str, Any], got: dict[str, Any]) -> str:
+    if got["seq"] != expected["seq"]:
+        return f"at seq {got['seq']}, the server at {expected['seq']}"
+    for collection in COLLECTIONS.values():
+        mine = {item["id"]: item for item in got[collection]}
+        theirs = {item["id"]: item for item in expected[collection]}
+        if mine.keys() != theirs.keys():
+            extra, missing = sorted(mine.keys() - theirs.keys()), sorted(theirs.keys() - mine.keys())
+            return f"{collection}: {len(extra)} extra {extra[:3]}, {len(missing)} missing {missing[:3]}"
+        for item_id, item in theirs.items():
+            if mine[item_id] != item:
+                keys = sorted(k for k in item.keys() | mine[item_id].keys() if item.get(k) != mine[item_id].get(k))
+                return f"{collection} {item_id} differs in {keys}"
+        if got[collection] != expected[collection]:
+            return f"{collection}: same items in another order"
+    return "differs"
+
+
+def loss_failures(acked: Mapping[str, int | None], log: Iterable[dict[str, Any]]) -> list[str]:
+    """``acked``: batch_id -> the seq of its ok/rebased ack; ``log``: the op log's batches
+    (``GET .../operations/``: ``seq``, ``batch_id``, ...) from before the run to now."""
+    log = list(log)
+    counts = Counter(batch["batch_id"] for batch in log)
+    seq_of = {batch["batch_id"]: batch["seq"] for batch in log}
+    failures = []
+    for batch_id, seq in acked.items():
+        if counts[batch_id] == 0:
+            failures.append(f"{batch_id}: acked at seq {seq}, not in the op log")
+        elif counts[batch_id] > 1:
+            failures.append(f"{batch_id}: {counts[batch_id]} times in the op log")
+        elif seq is not None and seq_of[batch_id] != seq:
+            failures.append(f"{batch_id}: acked at seq {seq}, in the op log at {seq_of[batch_id]}")
+    seqs = sorted(batch["seq"] for batch in log)
+    if seqs and seqs != list(range(seqs[0], seqs[0] + len(seqs))):
+        failures.append(f"the op log's seqs are not consecutive from {seqs[0]} to {seqs[-1]}")
+    return failures
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+
+
+def latency_line(name: str, values: list[float]) -> str:
+    return (f"{name}: p50 {percentile(values, .5):.1f} / p95 {percentile(values, .95):.1f} / "
+            f"p99 {percentile(values, .99):.1f} ms (n={len(values)})")

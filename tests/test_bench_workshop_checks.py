@@ -1,0 +1,77 @@
+"""The workshop benchmarks' end-of-run checks can fail: a tampered document, a lost,
+doubled or misplaced batch are each reported (bench/workshop_checks.py)."""
+
+from __future__ import annotations
+
+import copy
+import sys
+import uuid
+from pathlib import Path
+
+from maps.document import apply_ops, empty_document
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from workshop_checks import convergence_failures, loss_failures  # noqa: E402
+
+STAGE, LANE = str(uuid.uuid4()), str(uuid.uuid4())
+
+
+def committed_log() -> list[dict]:
+    """Four committed batches as the op log holds them: a stage, a lane, two cards."""
+    ops = [
+        [{"op": "create", "entity": "stage", "id": STAGE, "fields": {"name": "Arrive", "position": "a0"}, "version": 1}],
+        [{"op": "create", "entity": "lane", "id": LANE, "fields": {"title": "Does", "position": "a0"}, "version": 1}],
+        [{"op": "create", "entity": "card", "id": "c1", "fields": {"stage": STAGE, "lane": LANE, "text": "One",
+                                                                   "position": "a0"}, "version": 1}],
+        [{"op": "update", "entity": "card", "id": "c1", "fields": {"text": "One, edited"}, "version": 2}],
+    ]
+    return [{"seq": seq, "batch_id": f"p1:{seq}", "actor": {}, "ops": batch} for seq, batch in enumerate(ops, 1)]
+
+
+def rebuilt(log: list[dict]) -> dict:
+    doc = empty_document({"title": "Map"})
+    for batch in log:
+        apply_ops(doc, batch["ops"], batch["seq"])
+    return doc
+
+
+def test_identical_documents_and_a_complete_log_pass():
+    log = committed_log()
+    server = rebuilt(log)
+    assert convergence_failures(server, {"a": rebuilt(log), "b": copy.deepcopy(server)}) == []
+    assert loss_failures({b["batch_id"]: b["seq"] for b in log}, log) == []
+
+
+def test_a_tampered_client_document_is_a_divergence():
+    log = committed_log()
+    server = rebuilt(log)
+    tampered = rebuilt(log)
+    tampered["cards"][0]["text"] = "One"  # missed the last edit, seq claims otherwise
+    behind = rebuilt(log[:3])
+    failures = convergence_failures(server, {"ok": rebuilt(log), "tampered": tampered, "behind": behind,
+                                             "never": None})
+    assert [f.split(":")[0] for f in failures] == ["tampered", "behind", "never"]
+    assert "differs in ['text']" in failures[0]
+    assert "at seq 3, the server at 4" in failures[1]
+
+
+def test_an_extra_card_is_named():
+    log = committed_log()
+    server = rebuilt(log)
+    extra = rebuilt(log)
+    extra["cards"].append({"id": "ghost", "stage": STAGE, "lane": LANE, "text": "?", "position": "b0"})
+    (failure,) = convergence_failures(server, {"extra": extra})
+    assert "cards: 1 extra ['ghost'], 0 missing" in failure
+
+
+def test_a_lost_a_doubled_and_a_moved_batch_are_reported():
+    log = committed_log()
+    acked = {b["batch_id"]: b["seq"] for b in log}
+    lost = [b for b in log if b["seq"] != 3]
+    assert loss_failures(acked, lost) == ["p1:3: acked at seq 3, not in the op log",
+                                          "the op log's seqs are not consecutive from 1 to 4"]
+    doubled = [*log, {**log[1], "seq": 5}]
+    assert loss_failures(acked, doubled) == ["p1:2: 2 times in the op log"]
+    moved = [*log[:3], {**log[3], "batch_id": "p1:3"}]
+    assert loss_failures(acked, moved) == ["p1:3: 2 times in the op log", "p1:4: acked at seq 4, not in the op log"]
+    assert loss_failures({"p1:2": 3}, log) == ["p1:2: acked at seq 3, in the op log at 2"]
