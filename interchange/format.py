@@ -36,9 +36,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "phases": ("title", "color"),
     "stages": ("name", "description", "phase"),
     "lanes": ("kind", "title", "prompt"),
-    "cards": ("stage", "lane", "text", "color", "team", "priority", "addresses"),
+    "cards": ("stage", "lane", "text", "color", "team", "priority", "addresses", "votes"),
     "touchpoints": ("stage", "lane", "title", "description", "channel", "owner_team", "evaluation", "volume_share",
-                    "volume_count", "volume_period", "csat", "nps", "evidence", "attachments"),
+                    "volume_count", "volume_period", "csat", "nps", "evidence", "attachments", "votes"),
     "moments": ("stage", "lane", "touchpoint", "title", "rationale", "importance", "impact", "valence"),
     "emotions": ("stage", "persona", "score", "note"),
 }

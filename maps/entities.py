@@ -59,6 +59,8 @@ class EntitySpec:
 
 TITLE = 200
 CARD_TEXT = 10_000
+# The dots a revealed workshop vote gave an item (written by the reveal's batch).
+VOTES = Integer(0, 1_000_000)
 
 ENTITIES: dict[str, EntitySpec] = {
     spec.name: spec
@@ -116,6 +118,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 "team": Reference(nullable=True),
                 "priority": Choice.of(Priority, blank=True),
                 "addresses": Reference(nullable=True),
+                "votes": VOTES,
             },
             refs={"stage": Ref("stage"), "lane": Ref("lane"), "team": Ref("team"), "addresses": Ref("card")},
             required=("stage", "lane"),
@@ -141,6 +144,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 "nps": Integer(-100, 100, nullable=True),
                 "evidence": Evidence(),
                 "attachments": AttachmentEntries(),
+                "votes": VOTES,
             },
             refs={
                 "stage": Ref("stage"),

@@ -228,6 +228,8 @@ class Card(MapEntity):
     # point at the pain point they address.
     priority = models.CharField(max_length=6, choices=Priority.choices, blank=True, default="")
     addresses = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="addressed_by")
+    # Dots from the last revealed workshop vote (``workshops``), kept with the map.
+    votes = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "id"]

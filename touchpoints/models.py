@@ -77,6 +77,8 @@ class Touchpoint(MapEntity):
     # The files this touchpoint shows: [{"id", "name", "content_type", "size", "sig"}],
     # entries minted by ``touchpoints.attachments`` (see ``Attachment``).
     attachments = models.JSONField(default=list, blank=True)
+    # Dots from the last revealed workshop vote (``workshops``), kept with the map.
+    votes = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "id"]
