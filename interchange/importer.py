@@ -26,6 +26,7 @@ from interchange.problems import ImportProblem
 from interchange.reading import Reading
 from maps.errors import OpError
 from maps.models import JourneyMap, Workspace
+from maps.selectors import default_map_owner
 from maps.services import map_edit
 from personas.services import persona_create, persona_set_avatar
 from touchpoints.models import Attachment
@@ -74,7 +75,7 @@ def map_import(*, workspace: Workspace, user: Any, reading: Reading, title: str 
             journey_map = JourneyMap.objects.create(
                 workspace=workspace, title=title, kind=info.get("kind", "custom"), language=info.get("language", "en"),
                 goal=info.get("goal", ""), description=info.get("description", ""), created_by=user,
-                last_edited_by=user)
+                last_edited_by=user, owner=default_map_owner(workspace_id=workspace.id, creator=user))
             _create_names(workspace, document, names, reading, stored)
             ops, places = build_ops(document, names, reading, journey_map, user, stored)
             if ops:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "versions",
     "notifications",
     "integrations",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ from journeymap.serializers import StrictSerializer
 from maps.entities import ENTITIES, EntitySpec
 from maps.operations import MAX_POSITION_INPUT, PLACEMENT_KEYS, SERVICE_FIELDS
 from maps.validators import Choice, Color, Evidence, Flag, Integer, Number, Reference, Text, Validator
+from reviews.schedule import REVIEW_MONTHS_MAX, REVIEW_MONTHS_MIN
 from touchpoints.entries import AttachmentEntries
 from touchpoints.serializers import AttachmentEntrySerializer
 
@@ -178,3 +179,10 @@ class MapUpdateSerializer(StrictSerializer):
     language = field_for(_MAP_FIELDS["language"])
     # A service field: archiving also ends the map's share links (``maps.services``).
     archived = field_for(SERVICE_FIELDS["map"]["archived"])
+    # Stewardship, written by ``reviews.services`` (not map content, not in the op log).
+    owner = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1,
+                                     help_text="A user id: an owner or editor of the map's workspace (not a "
+                                               "service token); null for nobody (no reminders).")
+    review_every_months = serializers.IntegerField(required=False, min_value=REVIEW_MONTHS_MIN,
+                                                   max_value=REVIEW_MONTHS_MAX,
+                                                   help_text="Months between reviews (default 4).")

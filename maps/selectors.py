@@ -287,3 +287,20 @@ __all__ = ["map_document", "operations_since", "oldest_retained_seq", "map_role"
 def workspace_map_ids(workspace_id: Any) -> list[Any]:
     """Maps that may show a team or channel of the workspace (archived ones are not edited)."""
     return list(JourneyMap.objects.filter(workspace_id=workspace_id, archived=False).values_list("id", flat=True))
+
+
+def human_members(*, workspace_id: Any):  # type: ignore[no-untyped-def]
+    """Memberships of people, not of integrations: a service token acts through an
+    account of its own (``integrations.ServiceToken.user``), which can neither own a
+    map nor be reminded of anything."""
+    return Membership.objects.filter(workspace_id=workspace_id, user__service_token__isnull=True)
+
+
+def default_map_owner(*, workspace_id: Any, creator: Any) -> Any:
+    """Who owns a new map: its creator when a person of the workspace, else (a
+    service token, the system) the workspace's first owner; ``None`` if none."""
+    members = human_members(workspace_id=workspace_id)
+    if creator is not None and getattr(creator, "pk", None) and members.filter(user=creator).exists():
+        return creator
+    first = members.filter(role="owner").select_related("user").order_by("created_at", "id").first()
+    return first.user if first else None

@@ -8,24 +8,53 @@ validators in ``maps.entity_serializers``.
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from journeymap.serializers import StrictSerializer
 from maps.entities import ENTITIES
 from maps.models import JourneyMap
+from reviews.schedule import review_due_at
 
 # --- maps -----------------------------------------------------------------------------
+
+
+def person_name(user: Any) -> str | None:
+    return (user.get_full_name() or user.get_username()) if user is not None else None
 
 
 class MapSerializer(serializers.ModelSerializer):
     workspace = serializers.UUIDField(source="workspace_id", read_only=True)
     based_on = serializers.UUIDField(source="based_on_id", read_only=True, allow_null=True)
+    owner = serializers.IntegerField(source="owner_id", read_only=True, allow_null=True,
+                                     help_text="The person the review reminders go to (a user id).")
+    owner_name = serializers.SerializerMethodField()
+    reviewed_by = serializers.IntegerField(source="reviewed_by_id", read_only=True, allow_null=True)
+    reviewed_by_name = serializers.SerializerMethodField()
+    review_due_at = serializers.SerializerMethodField()
 
     class Meta:
         model = JourneyMap
         fields = ["id", "workspace", "title", "goal", "description", "kind", "language", "based_on", "seq",
-                  "version", "archived", "created_at", "updated_at"]
+                  "version", "archived", "created_at", "updated_at", "owner", "owner_name", "review_every_months",
+                  "reviewed_at", "reviewed_by", "reviewed_by_name", "review_due_at"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_owner_name(self, journey_map: JourneyMap) -> str | None:
+        return person_name(journey_map.owner)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_reviewed_by_name(self, journey_map: JourneyMap) -> str | None:
+        return person_name(journey_map.reviewed_by)
+
+    @extend_schema_field(serializers.DateTimeField(help_text="Last review (or creation) plus the interval."))
+    def get_review_due_at(self, journey_map: JourneyMap) -> str:
+        due = review_due_at(reviewed_at=journey_map.reviewed_at, created_at=journey_map.created_at,
+                            every_months=journey_map.review_every_months)
+        return serializers.DateTimeField().to_representation(due)
 
 
 class MapDuplicateSerializer(StrictSerializer):

@@ -7,6 +7,7 @@ import json
 import math
 import uuid
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -43,6 +44,7 @@ from maps.serializers import (
 )
 from maps.services import map_archive, map_create, map_update
 from maps.services.copy import FUTURE_STATE_DEFAULT, map_duplicate, map_future_state
+from reviews.services import REVIEW_SETTINGS, map_review_settings_update
 from templates_lib.services import map_from_template, template_visible
 
 TAG = ["maps"]
@@ -133,8 +135,14 @@ class MapDetailView(ApiView):
     )
     def patch(self, request: Request, map_id: str) -> Response:
         journey_map, _ = map_for(request, map_id, write=True)
-        journey_map = map_update(journey_map=journey_map, user=request.user,
-                                 fields=dict(valid_body(MapUpdateSerializer, request)), batch_id=batch_id_for(request))
+        fields = dict(valid_body(MapUpdateSerializer, request))
+        stewardship = {key: fields.pop(key) for key in REVIEW_SETTINGS if key in fields}
+        with transaction.atomic():  # all of the request or none of it
+            if stewardship:
+                journey_map = map_review_settings_update(journey_map=journey_map, fields=stewardship)
+            if fields or not stewardship:
+                journey_map = map_update(journey_map=journey_map, user=request.user, fields=fields,
+                                         batch_id=batch_id_for(request))
         return Response(MapSerializer(journey_map).data)
 
     @extend_schema(tags=TAG, operation_id="maps_destroy", parameters=[MAP_ID], summary="Archive a map",

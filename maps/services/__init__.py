@@ -15,6 +15,7 @@ from django.db import transaction
 from maps.errors import OpError
 from maps.models import JourneyMap, MapKind, Role, Workspace
 from maps.operations import MAX_OPS_PER_BATCH, Ack, Actor, actor_for, apply, new_id
+from maps.selectors import default_map_owner
 from sharing import links as sharing
 
 
@@ -68,6 +69,7 @@ def map_create(
             based_on=based_on,
             created_by=actor_user,
             last_edited_by=actor_user,
+            owner=default_map_owner(workspace_id=workspace.id, creator=actor_user),
         )
         if structure:
             ops = structure_ops(structure)

@@ -1,0 +1,43 @@
+"""Writes of a map's stewardship: who owns it, how often it is reviewed, and the
+review itself.
+
+Not map content: these columns change outside the op log (a review or a new owner
+is not an edit, has no undo, and restoring a version must not bring back an old
+owner), each under the map's row lock so a review and a reminder never cross.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from maps.errors import OpError
+from maps.models import JourneyMap, Role
+from maps.selectors import human_members
+
+# Who can own a map: someone who can also mark it reviewed.
+OWNER_ROLES = (Role.OWNER, Role.EDITOR)
+# The fields of a map PATCH this module writes (the others go through the op log).
+REVIEW_SETTINGS = ("owner", "review_every_months")
+
+
+def map_review_settings_update(*, journey_map: JourneyMap, fields: dict[str, Any]) -> JourneyMap:
+    """Set ``owner`` (a user id or ``None``) and/or ``review_every_months``
+    (already range-checked by the serializer). The owner must be a person with an
+    owner or editor role in the map's workspace: ``invalid`` on ``owner`` otherwise."""
+    changes: dict[str, Any] = {}
+    if "owner" in fields:
+        owner_id = fields["owner"]
+        if owner_id is not None and not human_members(workspace_id=journey_map.workspace_id).filter(
+                user_id=owner_id, role__in=OWNER_ROLES).exists():
+            raise OpError("invalid", _("The owner must be an owner or editor of this workspace."), field="owner")
+        changes["owner_id"] = owner_id
+    if "review_every_months" in fields:
+        changes["review_every_months"] = fields["review_every_months"]
+    if changes:
+        with transaction.atomic():
+            JourneyMap.objects.select_for_update().filter(id=journey_map.id).update(**changes)
+    journey_map.refresh_from_db()
+    return journey_map
