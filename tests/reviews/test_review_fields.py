@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -111,12 +111,12 @@ def test_the_owner_must_be_a_person_who_edits_this_workspace(world, owner, works
 
 
 def test_the_due_date_counts_calendar_months_from_the_last_review():
-    created = datetime(2026, 1, 31, 9, tzinfo=timezone.utc)
+    created = datetime(2026, 1, 31, 9, tzinfo=UTC)
     assert review_due_at(reviewed_at=None, created_at=created, every_months=1) == datetime(2026, 2, 28, 9,
-                                                                                           tzinfo=timezone.utc)
-    assert review_due_at(reviewed_at=datetime(2026, 11, 15, tzinfo=timezone.utc), created_at=created,
-                         every_months=4) == datetime(2027, 3, 15, tzinfo=timezone.utc)
-    assert add_months(created, 12) == datetime(2027, 1, 31, 9, tzinfo=timezone.utc)
+                                                                                           tzinfo=UTC)
+    assert review_due_at(reviewed_at=datetime(2026, 11, 15, tzinfo=UTC), created_at=created,
+                         every_months=4) == datetime(2027, 3, 15, tzinfo=UTC)
+    assert add_months(created, 12) == datetime(2027, 1, 31, 9, tzinfo=UTC)
 
 
 def test_the_data_migration_gives_existing_maps_their_creator_or_the_first_owner(owner, editor, viewer, workspace):
