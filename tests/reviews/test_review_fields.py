@@ -122,7 +122,7 @@ def test_the_due_date_counts_calendar_months_from_the_last_review():
 def test_the_data_migration_gives_existing_maps_their_creator_or_the_first_owner(owner, editor, viewer, workspace):
     from django.apps import apps
 
-    set_owners = importlib.import_module("maps.migrations.0006_map_owner_and_reviews").set_owners
+    set_owners = importlib.import_module("maps.migrations.0007_map_owner_and_reviews").set_owners
     by_editor = MapFactory(workspace=workspace, created_by=editor)
     by_nobody = MapFactory(workspace=workspace, created_by=None)
     by_departed = MapFactory(workspace=workspace, created_by=MembershipFactory().user)  # of another workspace

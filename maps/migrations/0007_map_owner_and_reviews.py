@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
     dependencies = [
         # The data step tells integration accounts (service tokens) from people.
         ('integrations', '0003_service_tokens'),
-        ('maps', '0005_lane_kinds_blueprint_lines'),
+        ('maps', '0006_card_votes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
