@@ -10,15 +10,25 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from integrations.actors import UnknownActors
 from integrations.models import Delivery, Webhook
 from integrations.selectors import webhook_deliveries, workspace_webhooks
 from integrations.serializers import (
     DeliverySerializer,
+    RotateSecretSerializer,
+    SecretRotatedSerializer,
     WebhookCreatedSerializer,
     WebhookSerializer,
     WebhookWriteSerializer,
 )
-from integrations.services import delivery_redeliver, webhook_create, webhook_delete, webhook_update
+from integrations.services import (
+    delivery_redeliver,
+    webhook_create,
+    webhook_delete,
+    webhook_rotate_secret,
+    webhook_send_test,
+    webhook_update,
+)
 from integrations.ssrf import UnsafeUrl
 from journeymap.api_common import (
     READ_ERRORS,
@@ -43,7 +53,10 @@ def _webhook(request: Request, workspace_id: Any, webhook_id: Any) -> Webhook:
     return row_or_404(workspace_webhooks(workspace), webhook_id, "webhook")
 
 
-def _url_refused(error: UnsafeUrl) -> exceptions.ValidationError:
+def _refused(error: UnsafeUrl | UnknownActors) -> exceptions.ValidationError:
+    if isinstance(error, UnknownActors):
+        return exceptions.ValidationError({"exclude_actors": [
+            "Neither a member nor a service token of this workspace: " + ", ".join(error.unknown)]})
     return exceptions.ValidationError({"url": [str(error)]})
 
 
@@ -64,9 +77,10 @@ class WebhookListView(ApiView):
         data = valid_body(WebhookWriteSerializer, request)
         try:
             webhook = webhook_create(workspace=workspace, user=request.user, url=data["url"],
-                                     events=data["events"], description=data.get("description", ""))
-        except UnsafeUrl as error:
-            raise _url_refused(error) from None
+                                     events=data["events"], description=data.get("description", ""),
+                                     exclude_actors=data.get("exclude_actors", []))
+        except (UnsafeUrl, UnknownActors) as error:
+            raise _refused(error) from None
         return Response(WebhookCreatedSerializer(webhook).data, status=status.HTTP_201_CREATED)
 
 
@@ -79,8 +93,8 @@ class WebhookDetailView(ApiView):
         data = valid_body(WebhookWriteSerializer, request, partial=True)
         try:
             webhook = webhook_update(webhook=webhook, data=dict(data))
-        except UnsafeUrl as error:
-            raise _url_refused(error) from None
+        except (UnsafeUrl, UnknownActors) as error:
+            raise _refused(error) from None
         return Response(WebhookSerializer(webhook).data)
 
     @extend_schema(tags=["webhooks"], operation_id="workspaces_webhooks_destroy",
@@ -110,3 +124,27 @@ class RedeliverView(ApiView):
         delivery = row_or_404(Delivery.objects.filter(webhook=webhook), delivery_id, "delivery")
         return Response(DeliverySerializer(delivery_redeliver(delivery=delivery)).data,
                         status=status.HTTP_202_ACCEPTED)
+
+
+class RotateSecretView(ApiView):
+    @extend_schema(tags=["webhooks"], operation_id="workspaces_webhooks_rotate_secret",
+                   parameters=[WORKSPACE_ID, WEBHOOK_ID],
+                   summary="Give a webhook a new secret (owners), shown this once; the old one keeps signing "
+                           "for the overlap",
+                   request=RotateSecretSerializer, responses={200: SecretRotatedSerializer, **errors(*WRITE_ERRORS)})
+    def post(self, request: Request, workspace_id: str, webhook_id: str) -> Response:
+        webhook = _webhook(request, workspace_id, webhook_id)
+        data = valid_body(RotateSecretSerializer, request)
+        webhook = webhook_rotate_secret(webhook=webhook, overlap_hours=data["overlap_hours"])
+        return Response(SecretRotatedSerializer(webhook).data)
+
+
+class SendTestView(ApiView):
+    @extend_schema(tags=["webhooks"], operation_id="workspaces_webhooks_test",
+                   parameters=[WORKSPACE_ID, WEBHOOK_ID],
+                   summary="Send a `ping` event to this webhook (owners), through the delivery log", request=None,
+                   responses={202: DeliverySerializer, **errors(*WRITE_ERRORS)})
+    def post(self, request: Request, workspace_id: str, webhook_id: str) -> Response:
+        webhook = _webhook(request, workspace_id, webhook_id)
+        row = webhook_send_test(webhook=webhook, user=request.user)
+        return Response(DeliverySerializer(row).data, status=status.HTTP_202_ACCEPTED)

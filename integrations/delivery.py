@@ -20,11 +20,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from integrations import signing, ssrf
-from integrations.models import Delivery, DeliveryStatus, Webhook
+from integrations.models import PING, Delivery, DeliveryStatus, DisabledReason, Webhook
 
 USER_AGENT = "Journeymap-Webhooks/1"
 BACKOFF_CAP_SECONDS = 3600
@@ -100,7 +100,7 @@ def _claim(delivery_id: Any) -> tuple[Delivery | None, dt.timedelta | None]:
                     .filter(id=delivery_id, status=DeliveryStatus.PENDING).first())
         if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > now):
             return None, None
-        if not delivery.webhook.active:
+        if not delivery.webhook.active and delivery.event != PING:
             return None, None
         if delivery.event == "map.changed" and delivery.map_id is not None:
             earlier = (Delivery.objects.filter(webhook_id=delivery.webhook_id, map_id=delivery.map_id,
@@ -130,10 +130,17 @@ def attempt(delivery_id: Any) -> dt.timedelta | None:
         "User-Agent": USER_AGENT,
         "Journeymap-Event": delivery.event,
         "Journeymap-Delivery": str(delivery.id),
-        "Journeymap-Signature": signing.signature(webhook.secret, body),
+        "Journeymap-Signature": signing.signature(live_secrets(webhook), body),
     }
     outcome = post(webhook.url, body, headers)
     return _record(delivery, outcome)
+
+
+def live_secrets(webhook: Webhook) -> list[str]:
+    """The current secret, and the one before while a rotation's overlap lasts."""
+    if webhook.previous_secret and webhook.previous_secret_until and webhook.previous_secret_until > timezone.now():
+        return [webhook.secret, webhook.previous_secret]
+    return [webhook.secret]
 
 
 def _record(delivery: Delivery, outcome: Outcome) -> dt.timedelta | None:
@@ -150,7 +157,9 @@ def _record(delivery: Delivery, outcome: Outcome) -> dt.timedelta | None:
         delivery.next_attempt_at = None
     else:
         wait = backoff(delivery.attempts)
-        if now + wait <= delivery.created_at + dt.timedelta(seconds=settings.WEBHOOK_RETRY_SECONDS):
+        # A test event says how the receiver answers now: one attempt, no retries.
+        retry_until = delivery.created_at + dt.timedelta(seconds=settings.WEBHOOK_RETRY_SECONDS)
+        if delivery.event != PING and now + wait <= retry_until:
             delivery.next_attempt_at = now + wait
             retry_in = wait
         else:
@@ -162,7 +171,7 @@ def _record(delivery: Delivery, outcome: Outcome) -> dt.timedelta | None:
         hooks = Webhook.objects.filter(id=delivery.webhook_id)
         if outcome.ok:
             hooks.update(failures_in_a_row=0)
-        elif delivery.status == DeliveryStatus.FAILED:
+        elif delivery.status == DeliveryStatus.FAILED and delivery.event != PING:
             hooks.update(failures_in_a_row=F("failures_in_a_row") + 1)
             _disable_if_failing(delivery.webhook_id)
     return retry_in
@@ -172,13 +181,14 @@ def _disable_if_failing(webhook_id: Any) -> None:
     webhook = Webhook.objects.select_for_update().get(id=webhook_id)
     if webhook.active and webhook.failures_in_a_row >= settings.WEBHOOK_MAX_FAILURES:
         webhook.active = False
-        webhook.save(update_fields=["active", "updated_at"])
+        webhook.disabled_reason, webhook.disabled_at = DisabledReason.FAILURES, timezone.now()
+        webhook.save(update_fields=["active", "disabled_reason", "disabled_at", "updated_at"])
         from integrations.owners import tell_owners_disabled
 
         transaction.on_commit(lambda: tell_owners_disabled(webhook))
 
 
 def due_ids(limit: int = 500) -> list[Any]:
-    return list(Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now(),
-                                        webhook__active=True)
+    return list(Delivery.objects.filter(Q(webhook__active=True) | Q(event=PING), status=DeliveryStatus.PENDING,
+                                        next_attempt_at__lte=timezone.now())
                 .order_by("next_attempt_at").values_list("id", flat=True)[:limit])

@@ -9,6 +9,16 @@ from django.conf import settings
 from django.db import models
 
 EVENTS = ["map.created", "map.changed", "map.archived", "export.finished", "comment.created", "version.created"]
+# Sent only when an owner asks for it ("Send test event"), to one hook.
+PING = "ping"
+# Actors a hook can leave out (``exclude_actors``): people and service tokens.
+ACTOR_TYPES = ("user", "service_token")
+
+
+class DisabledReason(models.TextChoices):
+    NONE = "", "none"
+    OWNER = "owner", "switched off by an owner"
+    FAILURES = "failures", "switched off after failed deliveries"
 
 
 class Webhook(models.Model):
@@ -19,7 +29,16 @@ class Webhook(models.Model):
     description = models.CharField(max_length=200, blank=True, default="")
     # Kept readable (not hashed): every delivery is signed with it.
     secret = models.CharField(max_length=100)
+    # The secret before the last rotation: deliveries carry its signature too until
+    # ``previous_secret_until``, so receivers can switch over without losing any.
+    previous_secret = models.CharField(max_length=100, blank=True, default="")
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    # [{"type": "user"|"service_token", "id": ...}]: events whose actors are all
+    # here are not sent (an integration need not hear its own writes).
+    exclude_actors = models.JSONField(default=list, blank=True)
     active = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=10, choices=DisabledReason.choices, blank=True, default="")
+    disabled_at = models.DateTimeField(null=True, blank=True)
     # Failed deliveries since the last one that got through: at the limit the hook
     # is switched off and its owners told.
     failures_in_a_row = models.IntegerField(default=0)
@@ -83,6 +102,9 @@ class MapChangeFeed(models.Model):
     actors = models.JSONField(default=list, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_reported_at = models.DateTimeField(null=True, blank=True)
+    # {hook id: from_seq}: windows a hook did not get because all their actors were
+    # excluded; its next window starts there, so its ranges still join up.
+    held = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"map.changed feed of {self.map_id}"

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from integrations.actors import excludes, kept_actors
 from integrations.models import Delivery, MapChangeFeed, Webhook
 
 # Whether a workspace has active hooks for an event, per process for a few
@@ -57,25 +58,36 @@ def _map_summary(journey_map: Any) -> dict[str, Any] | None:
     return {"id": str(journey_map.id), "title": journey_map.title}
 
 
-def record(*, workspace_id: Any, event: str, data: dict[str, Any], journey_map: Any = None) -> list[Delivery]:
-    """One delivery per active hook of the workspace that wants ``event``, in the
-    caller's transaction; the worker is asked on commit."""
+def _delivery(hook: Webhook, *, workspace_id: Any, event: str, data: dict[str, Any], journey_map: Any,
+              now: Any) -> Delivery:
+    delivery_id = uuid.uuid4()
+    body = json.dumps({
+        "id": str(delivery_id), "event": event, "created_at": now.isoformat(),
+        "workspace": str(workspace_id), "map": _map_summary(journey_map), "data": data,
+    }, ensure_ascii=False, separators=(",", ":"))
+    return Delivery(id=delivery_id, webhook=hook, event=event, body=body, next_attempt_at=now,
+                    map_id=journey_map.id if journey_map is not None else None)
+
+
+def _save(rows: list[Delivery]) -> list[Delivery]:
     from integrations.tasks import enqueue_delivery
 
-    rows = []
-    now = timezone.now()
-    for hook in _hooks(workspace_id, event):
-        delivery_id = uuid.uuid4()
-        body = json.dumps({
-            "id": str(delivery_id), "event": event, "created_at": now.isoformat(),
-            "workspace": str(workspace_id), "map": _map_summary(journey_map), "data": data,
-        }, ensure_ascii=False, separators=(",", ":"))
-        rows.append(Delivery(id=delivery_id, webhook=hook, event=event, body=body, next_attempt_at=now,
-                             map_id=journey_map.id if journey_map is not None else None))
     Delivery.objects.bulk_create(rows)
     for row in rows:
         transaction.on_commit(lambda i=row.id: enqueue_delivery(i))
     return rows
+
+
+def record(*, workspace_id: Any, event: str, data: dict[str, Any], journey_map: Any = None,
+           actor: dict[str, Any] | None = None, hooks: list[Webhook] | None = None) -> list[Delivery]:
+    """One delivery per active hook of the workspace that wants ``event`` (or per
+    hook of ``hooks``) and does not exclude ``actor``, in the caller's
+    transaction; the worker is asked on commit."""
+    now = timezone.now()
+    targets = _hooks(workspace_id, event) if hooks is None else hooks
+    return _save([_delivery(hook, workspace_id=workspace_id, event=event, data=data, journey_map=journey_map,
+                            now=now)
+                  for hook in targets if actor is None or not excludes(hook, actor)])
 
 
 # --- map.changed --------------------------------------------------------------------
@@ -118,8 +130,7 @@ def flush_map_changes(map_id: Any) -> Delivery | None:
         if feed is None:
             return None
         journey_map = JourneyMap.objects.filter(id=map_id).only("id", "title").first()
-        rows = record(workspace_id=feed.workspace_id, event="map.changed", journey_map=journey_map, data={
-            "from_seq": feed.reported_seq + 1, "to_seq": feed.pending_to_seq, "actors": feed.actors})
+        rows = _window_deliveries(feed, journey_map, now)
         feed.reported_seq = feed.pending_to_seq
         feed.pending_to_seq = None
         feed.actors = []
@@ -127,6 +138,30 @@ def flush_map_changes(map_id: Any) -> Delivery | None:
         feed.last_reported_at = now
         feed.save()
     return rows[0] if rows else None
+
+
+def _window_deliveries(feed: MapChangeFeed, journey_map: Any, now: Any) -> list[Delivery]:
+    """The window for each interested hook, its excluded actors left out. A hook
+    whose actors are all excluded gets nothing now; its next window starts where
+    this one did (``feed.held``), so the ranges it gets still join up and cover
+    every seq, its own writes included, with only the others named."""
+    hooks = _hooks(feed.workspace_id, "map.changed")
+    # Only hooks still listening keep a hold: one switched off starts afresh.
+    held = {key: value for key, value in (feed.held or {}).items() if key in {str(h.id) for h in hooks}}
+    rows = []
+    for hook in hooks:
+        key = str(hook.id)
+        from_seq = held.get(key, feed.reported_seq + 1)
+        actors = kept_actors(hook, feed.actors)
+        if not actors:
+            held[key] = from_seq
+            continue
+        held.pop(key, None)
+        rows.append(_delivery(hook, workspace_id=feed.workspace_id, event="map.changed", journey_map=journey_map,
+                              now=now, data={"from_seq": from_seq, "to_seq": feed.pending_to_seq,
+                                             "actors": actors}))
+    feed.held = held
+    return _save(rows)
 
 
 def due_feeds(limit: int = 500) -> list[Any]:

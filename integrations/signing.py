@@ -1,5 +1,7 @@
 """The signature every delivery carries (README, "Webhooks"):
-``Journeymap-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>``."""
+``Journeymap-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>``.
+During a secret rotation's overlap there is one ``v1`` per live secret, the new
+one first (``t=…,v1=<new>,v1=<old>``): a receiver accepts any that matches."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ def new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
-def signature(secret: str, body: bytes, timestamp: int | None = None) -> str:
+def signature(secret: str | list[str], body: bytes, timestamp: int | None = None) -> str:
     t = int(time.time()) if timestamp is None else timestamp
-    mac = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={t},v1={mac}"
+    keys = [secret] if isinstance(secret, str) else secret
+    macs = [hmac.new(key.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest() for key in keys]
+    return ",".join([f"t={t}", *(f"v1={mac}" for mac in macs)])

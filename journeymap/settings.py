@@ -280,6 +280,8 @@ WEBHOOK_LEASE_SECONDS = env.float("WEBHOOK_LEASE_SECONDS", default=60)
 WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=50)
 # How much of a receiver's answer is read (and the first 500 characters kept).
 WEBHOOK_RESPONSE_MAX_BYTES = env.int("WEBHOOK_RESPONSE_MAX_BYTES", default=4096)
+# After a secret rotation, deliveries carry the old secret's signature too for this long.
+WEBHOOK_ROTATION_OVERLAP_HOURS = env.int("WEBHOOK_ROTATION_OVERLAP_HOURS", default=24)
 
 # --- Security headers ------------------------------------------------------------
 # Secure cookies by default when DEBUG is off. A browser drops Secure cookies on

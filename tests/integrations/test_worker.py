@@ -76,6 +76,30 @@ def test_map_changed_arrives_coalesced_and_joined_up(hook_worker, owner, editor,
     assert len(received) <= 4  # 7 batches, a window every 2 s
     assert editor.pk in [a["id"] for b in bodies for a in b["data"]["actors"]]
 
+def test_a_hook_does_not_hear_its_own_token_and_its_ranges_still_join_up(hook_worker, owner, editor, workspace,
+                                                                         grid, receiver):
+    from integrations.tokens import token_create
+
+    token, _ = token_create(workspace=workspace, name="CRM sync", role="editor", created_by=owner)
+    hook = webhook_create(workspace=workspace, user=owner, url=receiver.url, events=["map.changed"],
+                          exclude_actors=[{"type": "service_token", "id": str(token.id)}])
+    grid.map.refresh_from_db()
+    start = grid.map.seq
+    for _ in range(3):
+        grid.card(token.user)  # the integration's own writes: nothing is sent for them alone
+    time.sleep(3)  # a window (2 s) passes with only excluded actors
+    assert receiver.received == []
+    grid.card(editor)
+    first = receiver.wait_for(1, timeout=30)[0]
+    data = json.loads(first.body)["data"]
+    assert verify.verify(hook.secret, first.headers["Journeymap-Signature"], first.body)
+    assert data["from_seq"] == start + 1 and data["to_seq"] == start + 4  # the held window folded in
+    assert [a["id"] for a in data["actors"]] == [editor.pk]
+    grid.card(token.user)
+    grid.card(owner)
+    second = receiver.wait_for(2, timeout=30)[1]
+    data = json.loads(second.body)["data"]
+    assert data["from_seq"] == start + 5 and [a["id"] for a in data["actors"]] == [owner.pk]
 
 
 def test_a_worker_killed_mid_delivery_does_not_lose_it(hook_env, worker_factory, owner, workspace):  # noqa: F811

@@ -67,6 +67,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/", "DELETE"): "owner",
     ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/deliveries/", "GET"): "owner",
     ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/", "POST"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/rotate-secret/", "POST"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/webhooks/{webhook_id}/test/", "POST"): "owner",
     ("/api/v1/workspaces/{workspace_id}/tokens/", "GET"): "owner",
     ("/api/v1/workspaces/{workspace_id}/tokens/", "POST"): "owner",
     ("/api/v1/workspaces/{workspace_id}/tokens/{token_id}/", "DELETE"): "owner",
