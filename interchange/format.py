@@ -38,7 +38,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "lanes": ("kind", "title", "prompt"),
     "cards": ("stage", "lane", "text", "color", "team", "priority", "addresses", "votes"),
     "touchpoints": ("stage", "lane", "title", "description", "channel", "owner_team", "evaluation", "volume_share",
-                    "volume_count", "volume_period", "csat", "nps", "evidence", "attachments", "votes"),
+                    "volume_count", "volume_period", "csat", "nps", "ces", "metrics", "evidence", "attachments",
+                    "votes"),
     "moments": ("stage", "lane", "touchpoint", "title", "rationale", "importance", "impact", "valence"),
     "emotions": ("stage", "persona", "score", "note"),
 }

@@ -15,7 +15,7 @@ from typing import Any
 from django.apps import apps
 
 from maps.models import LaneKind, MapKind, Priority
-from maps.validators import COLOR, Choice, Evidence, Integer, Number, Reference, Text, Validator
+from maps.validators import COLOR, Choice, Evidence, Integer, MetricReadings, Number, Reference, Text, Validator
 from touchpoints.entries import AttachmentEntries
 
 
@@ -142,6 +142,8 @@ ENTITIES: dict[str, EntitySpec] = {
                 "volume_period": Choice(("day", "week", "month", "year"), blank=True),
                 "csat": Number(0, 100, nullable=True),
                 "nps": Integer(-100, 100, nullable=True),
+                "ces": Number(1, 7, nullable=True),
+                "metrics": MetricReadings(),
                 "evidence": Evidence(),
                 "attachments": AttachmentEntries(),
                 "votes": VOTES,

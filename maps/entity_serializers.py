@@ -14,12 +14,26 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from journeymap.serializers import StrictSerializer
 from maps.entities import ENTITIES, EntitySpec
 from maps.operations import MAX_POSITION_INPUT, PLACEMENT_KEYS, SERVICE_FIELDS
-from maps.validators import Choice, Color, Evidence, Flag, Integer, Number, Reference, Text, Validator
+from maps.validators import (
+    METRIC_KEY,
+    METRIC_PERIOD,
+    Choice,
+    Color,
+    Evidence,
+    Flag,
+    Integer,
+    MetricReadings,
+    Number,
+    Reference,
+    Text,
+    Validator,
+)
 from reviews.schedule import REVIEW_MONTHS_MAX, REVIEW_MONTHS_MIN
 from touchpoints.entries import AttachmentEntries
 from touchpoints.serializers import AttachmentEntrySerializer
@@ -72,11 +86,41 @@ def field_for(validator: Validator, *, required: bool = False, read_only: bool =
             return StrictBooleanField(**kwargs)
         case Evidence():
             return serializers.ListField(child=_evidence_item(validator), max_length=validator.max_items, **kwargs)
+        case MetricReadings():
+            # Written with the metric series (POST /maps/<id>/metrics/); keys match METRIC_KEY.
+            return MetricReadingsField(child=MetricReadingSerializer(), **kwargs)
         case AttachmentEntries():
             # Entries come from uploads (POST .../attachments/); an op may drop or reorder them.
             return serializers.ListField(child=AttachmentEntrySerializer(), max_length=validator.max_items,
                                          **kwargs)
     raise TypeError(f"no schema field for the validator {validator!r}: add one to field_for")
+
+
+class MetricReadingSerializer(StrictSerializer):
+    """A metric's latest value and the period it measures."""
+
+    value = serializers.FloatField()
+    period = serializers.RegexField(METRIC_PERIOD, help_text="YYYY-MM or YYYY-MM-DD.")
+
+
+_READINGS = MetricReadings()
+
+
+@extend_schema_field({
+    "type": "object",
+    "description": "The latest reading of each metric series, by metric key (lower-case letters, "
+                   "digits and _, starting with a letter; written with the series, POST /api/v1/maps/{id}/metrics/).",
+    "maxProperties": _READINGS.max_items,
+    # OpenAPI 3.0 has no propertyNames: the key rule is stated as an extension.
+    "x-key-pattern": METRIC_KEY,
+    "additionalProperties": {
+        "type": "object", "required": ["value", "period"], "additionalProperties": False,
+        "properties": {"value": {"type": "number", "minimum": -_READINGS.max_abs, "maximum": _READINGS.max_abs},
+                       "period": {"type": "string", "pattern": METRIC_PERIOD}},
+    },
+})
+class MetricReadingsField(serializers.DictField):
+    """Metric readings by key (the schema states the key pattern and the count)."""
 
 
 @cache

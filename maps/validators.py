@@ -176,6 +176,40 @@ class Evidence:
         return items
 
 
+METRIC_KEY = r"^[a-z][a-z0-9_]{0,39}$"
+METRIC_PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
+_METRIC_KEY = re.compile(METRIC_KEY)
+_METRIC_PERIOD = re.compile(METRIC_PERIOD)
+
+
+@dataclass(frozen=True)
+class MetricReadings:
+    """A touchpoint's latest metric readings: ``{key: {value, period}}``, where the
+    key is a slug, the value a finite number and the period ``YYYY-MM`` or
+    ``YYYY-MM-DD``. Which keys exist and their ranges are the metric series' rules
+    (``metrics.catalog``, per workspace); this is the shape every writer keeps."""
+
+    max_items: int = 50
+    max_abs: float = 1e15
+
+    def __call__(self, value: Any) -> dict[str, dict[str, Any]]:
+        if not isinstance(value, dict) or len(value) > self.max_items:
+            raise FieldInvalid(f"must be an object of at most {self.max_items} {{value, period}} readings")
+        readings = {}
+        for key, reading in value.items():
+            if not isinstance(key, str) or not _METRIC_KEY.match(key):
+                raise FieldInvalid("metric keys are lower-case letters, digits and _, starting with a letter")
+            if not isinstance(reading, dict) or set(reading) != {"value", "period"}:
+                raise FieldInvalid(f"{key} must be an object with value and period")
+            number, period = reading["value"], reading["period"]
+            if isinstance(number, bool) or not isinstance(number, int | float) or not abs(number) <= self.max_abs:
+                raise FieldInvalid(f"{key} value must be a finite number")
+            if not isinstance(period, str) or not _METRIC_PERIOD.match(period):
+                raise FieldInvalid(f"{key} period must be YYYY-MM or YYYY-MM-DD")
+            readings[key] = {"value": number, "period": period}
+        return readings
+
+
 def _part(key: str, check: Validator, value: Any) -> Any:
     try:
         return check(value)

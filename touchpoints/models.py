@@ -73,6 +73,10 @@ class Touchpoint(MapEntity):
     volume_period = models.CharField(max_length=5, choices=VolumePeriod.choices, blank=True, default="")
     csat = models.FloatField(null=True, blank=True)  # percent satisfied, 0-100
     nps = models.IntegerField(null=True, blank=True)  # -100..100
+    ces = models.FloatField(null=True, blank=True)  # customer effort score, 1..7
+    # The latest reading of each metric series (``metrics``): {key: {"value", "period"}},
+    # built-in and the workspace's own keys, written through the op path with the series.
+    metrics = models.JSONField(default=dict, blank=True)
     evidence = models.JSONField(default=list, blank=True)  # [{"url", "label"}]
     # The files this touchpoint shows: [{"id", "name", "content_type", "size", "sig"}],
     # entries minted by ``touchpoints.attachments`` (see ``Attachment``).

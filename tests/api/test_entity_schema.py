@@ -32,6 +32,8 @@ PLACEMENT = {"after", "before", "position"}
 PATTERN_SAMPLES = {
     r"^#[0-9a-fA-F]{6}$": lambda length: "#1A2b3c"[:length] + "f" * max(0, length - 7),
     r"^https?://": lambda length: "https://example.org/" + "p" * max(0, length - 20),
+    r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$": lambda length: "2026-03-31"[:length],
+    r"^[a-z][a-z0-9_]{0,39}$": lambda length: ("csat" + "_" * 36)[:length],
 }
 
 
@@ -62,6 +64,8 @@ def flatten(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
         out["items"] = flatten(doc, out["items"])
     if "properties" in out:
         out["properties"] = {key: flatten(doc, value) for key, value in out["properties"].items()}
+    if isinstance(out.get("additionalProperties"), dict):
+        out["additionalProperties"] = flatten(doc, out["additionalProperties"])
     return out
 
 
@@ -100,11 +104,24 @@ def accepts(prop: dict[str, Any], value: Any) -> bool:
     if kind == "array":
         return (isinstance(value, list) and len(value) <= prop.get("maxItems", len(value))
                 and all(accepts(prop["items"], item) for item in value))
+    if kind == "object" and isinstance(prop.get("additionalProperties"), dict):
+        # A map: any keys (matching propertyNames), each value of one schema.
+        return (isinstance(value, dict) and len(value) <= prop.get("maxProperties", len(value))
+                and all(accepts(_key_schema(prop), key) for key in value)
+                and all(accepts(prop["additionalProperties"], item) for item in value.values()))
     if kind == "object":
+        if isinstance(value, dict) and prop.get("additionalProperties") is False and (
+                set(value) - set(prop.get("properties", {}))):
+            return False
         return (isinstance(value, dict) and all(key in value for key in prop.get("required", []))
                 and all(accepts(prop["properties"][key], item) for key, item in value.items()
                         if key in prop.get("properties", {})))
     raise AssertionError(f"unexpected schema {prop}")
+
+
+def _key_schema(prop: dict[str, Any]) -> dict[str, Any]:
+    """What a map's keys must match (``x-key-pattern``: OpenAPI 3.0 has no propertyNames)."""
+    return {"type": "string", **({"pattern": prop["x-key-pattern"]} if "x-key-pattern" in prop else {})}
 
 
 def candidates(prop: dict[str, Any]) -> list[Any]:
@@ -150,6 +167,15 @@ def candidates(prop: dict[str, Any]) -> list[Any]:
         values += [[v] for v in candidates(prop["items"])]
         if "maxItems" in prop:
             values += [valid_items(prop["maxItems"]), valid_items(prop["maxItems"] + 1)]
+        return values
+    if kind == "object" and isinstance(prop.get("additionalProperties"), dict):
+        item = prop["additionalProperties"]
+        valid_item = next(v for v in candidates(item) if accepts(item, v))
+        keys = [k for k in candidates(_key_schema(prop)) if isinstance(k, str)]
+        values += ["x", {}, *({key: valid_item} for key in keys), *({"csat": v} for v in candidates(item))]
+        if "maxProperties" in prop:
+            for count in (prop["maxProperties"], prop["maxProperties"] + 1):
+                values.append({f"k{n}": valid_item for n in range(count)})
         return values
     if kind == "object":
         valid = {key: next(v for v in candidates(sub) if accepts(sub, v))
