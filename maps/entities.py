@@ -15,7 +15,17 @@ from typing import Any
 from django.apps import apps
 
 from maps.models import LaneKind, MapKind, Priority
-from maps.validators import COLOR, Choice, Evidence, Integer, MetricReadings, Number, Reference, Text, Validator
+from maps.validators import (
+    COLOR,
+    Choice,
+    Evidence,
+    Integer,
+    MetricReadings,
+    Number,
+    Reference,
+    Text,
+    Validator,
+)
 from touchpoints.entries import AttachmentEntries
 
 
