@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("versions.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("integrations.api_urls")),
+    path("", include("health.api_urls")),
 ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "notifications",
     "integrations",
     "reviews",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -340,6 +341,7 @@ SPECTACULAR_SETTINGS = {
         "CommentStatusEnum": "discussion.models.ThreadStatus",
         "AckStatusEnum": ["ok", "rebased", "rejected", "retry"],
         "AckTypeEnum": ["ack"],
+        "HealthItemEntityEnum": "health.serializers.ENTITIES",
     },
 }
 

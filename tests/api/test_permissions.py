@@ -114,7 +114,25 @@ CASES: list[tuple[str, str, str, Body | str | None, str, int]] = [
     ("member get", "get", W + "members/{viewer_member}/", None, "read", 200),
     ("member change", "patch", W + "members/{viewer_member}/", lambda w: {"role": "editor"}, "owner", 200),
     ("member remove", "delete", W + "members/{viewer_member}/", None, "owner", 204),
+    ("map health", "get", M + "health/", None, "read", 200),
+    ("map health accept", "post", M + "health/accept/",
+     lambda w: {"code": "empty_cells", "entity": "cell", "id": f"{w.ids['stage2']}:{w.ids['lane2']}",
+                "reason": "Nothing happens here"}, "write", 201),
+    ("map health unaccept", "delete", M + "health/accept/{acceptance}/", lambda w: _accepted_finding(w), "write",
+     204),
+    ("workspace health words", "get", W + "health-words/", None, "read", 200),
+    ("workspace health words update", "put", W + "health-words/", lambda w: {"en": ["Widget"], "fr": ["Bidule"]},
+     "owner", 200),
 ]
+
+
+def _accepted_finding(world: Any) -> None:
+    """An accepted finding to undo (its id goes into the path, which is built after the body)."""
+    from health.models import Acceptance
+
+    row = Acceptance.objects.create(map=world.map, code="empty_cells", entity="cell",
+                                    item_id=f"{world.ids['stage2']}:{world.ids['lane2']}", reason="Quiet stage")
+    world.ids["acceptance"] = str(row.id)
 
 
 def url_for(template: str, world: Any) -> str:
