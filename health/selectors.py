@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from health.checks import run_checks
@@ -22,10 +21,10 @@ from health.messages import item_note, message, not_applicable, title
 from health.models import Acceptance, MapHealth, WorkspaceWords
 from health.scoring import FAIL, WARN, score_of, split_accepted, status_of, statuses_of
 from maps.models import JourneyMap
+from reviews.schedule import add_months, review_due_at
 
 # The panel lists this many items per check; ``count`` says how many there are.
 MAX_ITEMS = 200
-DEFAULT_REVIEW_MONTHS = 4
 ORDER = {FAIL: 0, WARN: 1, "ok": 2, None: 3}
 
 
@@ -58,26 +57,19 @@ def map_findings(journey_map: JourneyMap, acceptances: list[Acceptance]) -> MapH
 
 
 def stale_finding(journey_map: JourneyMap, now: datetime | None = None) -> dict[str, Any] | None:
-    """Is the map past its review date? From ``reviewed_at`` and
-    ``review_every_months`` when the map has them, else from its last edit."""
+    """Is the map past its review date (``reviews.schedule``, the date the
+    reminders use)? Missed by a whole interval more, it fails."""
     now = now or timezone.now()
-    months = getattr(journey_map, "review_every_months", DEFAULT_REVIEW_MONTHS)
-    if not months:
-        return None
-    reviewed_at = getattr(journey_map, "reviewed_at", None)
-    if hasattr(journey_map, "reviewed_at"):
-        since = reviewed_at or journey_map.created_at
-    else:
-        # Before maps record reviews, the last edit stands in for the last look.
-        since = journey_map.updated_at
-    due_at = since + relativedelta(months=months)
+    months = journey_map.review_every_months
+    due_at = review_due_at(reviewed_at=journey_map.reviewed_at, created_at=journey_map.created_at,
+                           every_months=months)
     finding: dict[str, Any] = {
-        "total": 1, "items": [],
-        "reviewed_at": reviewed_at.isoformat() if reviewed_at else None, "due_at": due_at.isoformat(),
+        "total": 1, "items": [], "due_at": due_at.isoformat(),
+        "reviewed_at": journey_map.reviewed_at.isoformat() if journey_map.reviewed_at else None,
     }
     if now >= due_at:
-        # Missed by a whole interval more: the map no longer describes today.
-        finding["severity"] = FAIL if now >= due_at + relativedelta(months=months) else WARN
+        # A whole interval past due: the map no longer describes today.
+        finding["severity"] = FAIL if now >= add_months(due_at, months) else WARN
         finding["items"] = [{"entity": "map", "id": str(journey_map.id), "label": ""}]
     return finding
 

@@ -222,3 +222,32 @@ def test_more_than_twelve_stages_outside_phases_trip_too_many_stages(workspace, 
         b.ops.append({"op": "move", "entity": "stage", "id": str(stage.id), "fields": {"phase": phase}})
     b.save()
     assert check(health_of(journey_map, language), "too_many_stages")["status"] == "ok"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_map_past_its_review_date_trips_stale_and_fails_a_whole_interval_later(healthy, language):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    m = healthy(language)
+    now = timezone.now()
+    m.map.reviewed_at, m.map.review_every_months = now - timedelta(days=20), 1
+    m.map.save(update_fields=["reviewed_at", "review_every_months"])
+    with translation.override(language):
+        fresh = check(map_health(journey_map=m.map, now=now), "stale")
+        due = check(map_health(journey_map=m.map, now=now + timedelta(days=15)), "stale")
+        late = map_health(journey_map=m.map, now=now + timedelta(days=50))
+    assert fresh["status"] == "ok"
+    assert due["status"] == "warn" and due["items"][0]["entity"] == "map"
+    assert check(late, "stale")["status"] == "fail" and late["score"] < 100
+    assert ("mark it reviewed" if language == "en" else "marquez-la comme revue") in due["message"]
+
+
+def test_a_map_never_reviewed_is_due_its_interval_after_creation(healthy):
+    from datetime import timedelta
+
+    m = healthy("en")
+    later = m.map.created_at + timedelta(days=4 * 31 + 1)
+    stale = check(map_health(journey_map=m.map, now=later), "stale")
+    assert stale["status"] == "warn" and stale["message"].startswith("Never reviewed")
