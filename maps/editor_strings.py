@@ -14,7 +14,8 @@ from versions.strings import history_strings
 def editor_strings(*, map_language: str | None = None) -> dict[str, str]:
     """The editor's UI text in the user's language, handed to the scripts as JSON,
     plus the few words drawn as part of the map itself, in the map's language."""
-    return {**_interface_strings(), **history_strings(), **activity_strings(), **_map_words(map_language)}
+    return {**_interface_strings(), **_present_strings(), **history_strings(), **activity_strings(),
+            **_map_words(map_language)}
 
 
 def _map_words(map_language: str | None) -> dict[str, str]:
@@ -24,6 +25,33 @@ def _map_words(map_language: str | None) -> dict[str, str]:
         return {}
     with translation.override(map_language):
         return {"mapLineOfInteraction": _("Line of interaction")}
+
+
+def _present_strings() -> dict[str, str]:
+    """Present mode and follow me (static/js/present/, static/js/editor/follow.js)."""
+    return {
+        "present": _("Present"),
+        "presentTitle": _("Show the map one stage at a time, full screen"),
+        "presentMode": _("Present mode"),
+        "presentFullScreen": _("Full screen"),
+        "presentLeave": _("Leave present mode (Esc)"),
+        "presentPrevious": _("Previous stage"),
+        "presentNext": _("Next stage"),
+        "presentStages": _("Stages"),
+        "presentKeys": _("← → or space to move · Esc to leave"),
+        "presentProgress": _("%(n)s / %(total)s"),
+        "presentGoTo": _("Stage %(n)s: %(name)s"),
+        "presentEmptyStage": _("Nothing on this stage yet."),
+        "presentFeeling": _("How the customer feels"),
+        "followMe": _("Follow me"),
+        "followMeTitle": _("Everyone in the session sees the part of the map you see"),
+        "followingName": _("Following %(name)s"),
+        "followStop": _("Stop"),
+        "followAgain": _("Follow again"),
+        "leadingName": _("%(name)s is leading"),
+        "presentingName": _("%(name)s is presenting"),
+        "followPresenter": _("Follow"),
+    }
 
 
 def _interface_strings() -> dict[str, str]:

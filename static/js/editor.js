@@ -13,6 +13,7 @@ import { createItemEditing } from "./editor/items.js";
 import { createMenus } from "./editor/menus.js";
 import { installBoardEvents } from "./editor/board-events.js";
 import { installEmotions } from "./editor/emotions.js";
+import { installFollow } from "./editor/follow.js";
 import { installHistory } from "./editor/history.js";
 import { installPersonas } from "./editor/personas.js";
 import { installPriorities } from "./editor/priorities.js";
@@ -79,4 +80,8 @@ if (!config.canWrite) document.body.classList.add("read-only");
 // (the server then sends no presence at all).
 if (config.share && !config.showPresence) document.getElementById("presence")?.remove();
 const comments = installComments(ctx);
-connectLive(ctx, { exportDialog, ...personas, flashOps: commands.flashOps, onSync: comments.attach });
+const follow = installFollow(ctx, { toolbar });
+connectLive(ctx, { exportDialog, ...personas, flashOps: commands.flashOps, onSync: (sync) => {
+  comments.attach(sync);
+  follow.attach(sync);
+} });

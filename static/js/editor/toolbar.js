@@ -1,7 +1,8 @@
 // The toolbar's team filter and zoom: zooming out past readable card text shows the
 // whole map as cell summaries (semantic zoom), and a click there zooms back to a cell.
 
-// Installs the team filter and the zoom controls; returns zoomToCell for the keyboard.
+// Installs the team filter and the zoom controls; returns zoomToCell for the keyboard,
+// and the zoom itself for follow me (editor/follow.js): read it, set it, be told.
 export function installToolbar(ctx) {
   const { config, s, board } = ctx;
 
@@ -25,10 +26,14 @@ export function installToolbar(ctx) {
   const READABLE_ZOOM = 0.7;
   let zoom = 1;
   let zoomBeforeOverview = 1;
+  let wholeMap = false; // "Whole map" shown, as summaries or shrunk to fit
   const keyHint = document.querySelector(".kbd-hint");
   const cardsHint = keyHint?.textContent;
 
+  const zoomListeners = new Set();
+
   function showZoom() {
+    for (const listener of zoomListeners) listener();
     zoomLevel.textContent = board.overview ? s.overview : `${Math.round(zoom * 100)}%`;
     zoomFit.setAttribute("aria-pressed", String(Boolean(board.overview)));
     if (keyHint) keyHint.textContent = board.overview ? s.overviewHint : cardsHint;
@@ -38,6 +43,7 @@ export function installToolbar(ctx) {
     const next = Math.round(value * 100) / 100;
     if (next < READABLE_ZOOM - 0.001) return showWholeMap();
     if (board.overview) board.setOverview(null);
+    wholeMap = false;
     zoom = Math.min(1.5, next);
     board.root.style.zoom = String(zoom);
     showZoom();
@@ -53,6 +59,7 @@ export function installToolbar(ctx) {
     const fit = Math.min((scroller.clientWidth - 8) / board.root.scrollWidth,
       (scroller.clientHeight - 8) / board.root.scrollHeight, 1);
     zoomBeforeOverview = zoom;
+    wholeMap = true;
     if (fit >= READABLE_ZOOM) {
       zoom = Math.floor(fit * 100) / 100;
       board.root.style.zoom = String(zoom);
@@ -67,6 +74,7 @@ export function installToolbar(ctx) {
   // headers, focused and lit for a moment.
   function zoomToCell(cell) {
     board.setOverview(null);
+    wholeMap = false;
     zoom = 1;
     board.root.style.zoom = "1";
     showZoom();
@@ -119,5 +127,16 @@ export function installToolbar(ctx) {
     if (event.key === "-") { event.preventDefault(); setZoom(zoom - 0.1); }
   });
 
-  return { zoomToCell };
+  return {
+    zoomToCell,
+    setZoom,
+    showWholeMap,
+    // "fit" while the whole map is shown, else the zoom factor (1 is full size).
+    get zoom() {
+      return board.overview || wholeMap ? "fit" : zoom;
+    },
+    onZoom(listener) {
+      zoomListeners.add(listener);
+    },
+  };
 }
