@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "integrations",
     "reviews",
     "health",
+    "workshops",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ from maps.live.bucket import TokenBucket
 from maps.live.hub import MapHub
 from maps.operations import parse_batch
 from sharing import links as sharing
+from workshops import services as workshop
+from workshops import state as workshop_state
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +160,7 @@ class MapConsumer(AsyncWebsocketConsumer):
             welcome = await visibility.welcome(self.conn)
         else:
             welcome = await database_sync_to_async(sockets.welcome)(self.conn, frame.get("last_seq"))
+        welcome.update(await database_sync_to_async(workshop_state.welcome_fields)(self.conn))
         await self.hub.join(self)
         welcome["presence"] = visibility.roster(self.conn, await self.hub.roster())
         welcome["client_id"] = self.client_id
@@ -217,6 +220,12 @@ class MapConsumer(AsyncWebsocketConsumer):
         assert self.conn is not None and self.hub is not None
         self.hub.change(self.client_id, self.conn.person, frame.get("focus"), frame.get("cursor"))
 
+    async def on_session(self, frame: dict[str, Any]) -> None:
+        """A workshop-session action; its result reaches everyone as ``map.session``."""
+        error = await database_sync_to_async(workshop.handle)(self.conn, frame, self.channel_name)
+        if error is not None:
+            await self.send_frame(error)
+
     async def on_resync(self, frame: dict[str, Any]) -> None:
         assert self.conn is not None
         if visibility.filtered(self.conn):
@@ -241,6 +250,13 @@ class MapConsumer(AsyncWebsocketConsumer):
         visitor (whatever its link shows)."""
         if self.ready and self.conn is not None and self.conn.share_link_id is None:
             await self.send(text_data=event["text"])
+
+    async def map_session(self, event: dict[str, Any]) -> None:
+        """A workshop session changed: each socket gets what its person may see."""
+        if self.ready and self.conn is not None:
+            text = workshop_state.frame_text(self.conn, event, self.channel_name)
+            if text is not None:
+                await self.send(text_data=text)
 
     async def map_workspace(self, event: dict[str, Any]) -> None:
         """A workspace-level change (persona, team, channel) this map shows."""

@@ -32,7 +32,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 
-FRAME_TYPES = ("hello", "push", "presence", "resync")
+FRAME_TYPES = ("hello", "push", "presence", "resync", "session")
 MAX_PRESENCE_BYTES = 2048
 
 
