@@ -130,6 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "archived": archived,
         "kinds": MapKind.choices,
         "can_write": role in WRITE_ROLES,
+        "is_owner": role == Role.OWNER,
         "previews": _template_previews(language),
         "create_form": MapFromTemplateForm(),
     })

@@ -24,9 +24,9 @@ def _checked_url(url: str) -> str:
 def webhook_create(*, workspace: Any, user: Any, url: str, events: list[str], description: str = "",
                    exclude_actors: list[dict[str, Any]] | None = None) -> Webhook:
     outbox.forget_interest()
+    excluded = checked_exclusions(workspace, exclude_actors or [])  # before the URL's DNS lookup: cheaper
     return Webhook.objects.create(workspace=workspace, created_by=user, url=_checked_url(url),
-                                  events=sorted(set(events)), description=description,
-                                  exclude_actors=checked_exclusions(workspace, exclude_actors or []),
+                                  events=sorted(set(events)), description=description, exclude_actors=excluded,
                                   secret=signing.new_secret())
 
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("maps.urls")),
     path("", include("personas.urls")),
     path("", include("touchpoints.urls")),
+    path("", include("integrations.urls")),
     path("", include("versions.page_urls")),
 ]
