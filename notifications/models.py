@@ -13,6 +13,8 @@ class Kind(models.TextChoices):
     MENTION = "mention", "mention"
     REPLY = "reply", "reply"
     RESOLVED = "resolved", "resolved"
+    # A workspace's webhook was switched off after failed deliveries (its owners).
+    HOOK_OFF = "hook_off", "webhook switched off"
 
 
 class MailState(models.TextChoices):
@@ -30,11 +32,16 @@ class Notification(models.Model):
                               related_name="+")
     # The name at the time: it stays readable if the account goes.
     actor_name = models.CharField(max_length=150, blank=True, default="")
-    map = models.ForeignKey("maps.JourneyMap", on_delete=models.CASCADE, related_name="+")
+    # The map of a comment notification; workspace notifications (a webhook switched
+    # off) name their workspace instead, and the page to go to in ``link``.
+    map = models.ForeignKey("maps.JourneyMap", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("maps.Workspace", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    link = models.CharField(max_length=300, blank=True, default="")
     # The comment that notified, and its thread (the root comment). No foreign key:
     # the discussion app owns comments and tells us through its hook.
-    comment_id = models.UUIDField()
-    thread_id = models.UUIDField()
+    comment_id = models.UUIDField(null=True, blank=True)
+    thread_id = models.UUIDField(null=True, blank=True)
     anchor = models.JSONField(default=dict, blank=True)
     excerpt = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
