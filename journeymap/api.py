@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("notifications.api_urls")),
     path("", include("integrations.api_urls")),
     path("", include("health.api_urls")),
+    path("", include("metrics.api_urls")),
 ]

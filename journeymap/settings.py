@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reviews",
     "health",
     "workshops",
+    "metrics",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,103 @@
+"""Writes of metric series: points stored (a period posted again replaces its
+value), then each touchpoint's latest readings written into its fields through
+the write path as one batch, so open editors see them and the op log keeps them.
+
+Both happen in one transaction under the map's row lock (taken first, so two
+calls on one map queue rather than deadlock on the points' unique index): a
+refused batch leaves no point behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maps.models import JourneyMap
+from maps.services import map_edit
+from metrics.catalog import BUILTINS, MAX_CUSTOM_KEYS, Metric, custom_metric
+from metrics.models import MetricKey, MetricPoint
+from metrics.points import Point
+from metrics.selectors import latest_readings
+from touchpoints.models import Touchpoint
+
+UPSERT_BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class Recorded:
+    points: int  # distinct (touchpoint, metric, period) stored
+    touchpoints: int  # touchpoints whose fields changed
+    seq: int | None  # the batch that changed them (None: nothing changed)
+
+
+def points_record(*, journey_map: JourneyMap, user: Any, points: list[Point], role: str | None = None) -> Recorded:
+    now = timezone.now()
+    # The last of repeated (touchpoint, metric, period) wins, as a later call would.
+    unique = {(p.touchpoint_id, p.metric, p.granularity, p.period): p for p in points}
+    rows = [MetricPoint(map_id=journey_map.id, touchpoint_id=p.touchpoint_id, metric=p.metric, period=p.period,
+                        granularity=p.granularity, value=p.value, updated_at=now, updated_by=user)
+            for p in unique.values()]
+    touchpoint_ids = sorted({p.touchpoint_id for p in points})
+    keys = sorted({p.metric for p in points})
+    with transaction.atomic():
+        list(JourneyMap.objects.select_for_update().filter(id=journey_map.id).values_list("id"))
+        MetricPoint.objects.bulk_create(
+            rows, batch_size=UPSERT_BATCH, update_conflicts=True,
+            unique_fields=["touchpoint", "metric", "granularity", "period"],
+            update_fields=["value", "updated_at", "updated_by"])
+        ops = touchpoint_ops(touchpoint_ids, latest_readings(touchpoint_ids=touchpoint_ids, metrics=keys))
+        ack = map_edit(journey_map, user, ops, role=role, max_ops=None) if ops else None
+    return Recorded(points=len(rows), touchpoints=len(ops), seq=ack.seq if ack else None)
+
+
+def touchpoint_ops(touchpoint_ids: list[str], readings: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One update op per touchpoint whose readings changed: each built-in metric's
+    field, and the ``metrics`` readings (every key's latest value and period)."""
+    current = Touchpoint.objects.filter(id__in=touchpoint_ids).values("id", "metrics", *BUILTINS)
+    ops = []
+    for row in current:
+        latest = readings.get(str(row["id"]), {})
+        fields: dict[str, Any] = {}
+        for key, reading in latest.items():
+            if key in BUILTINS:
+                value = int(reading["value"]) if BUILTINS[key].integer else reading["value"]
+                if row[key] != value:
+                    fields[key] = value
+        merged = {**(row["metrics"] or {}), **latest}
+        if merged != row["metrics"]:
+            fields["metrics"] = merged
+        if fields:
+            ops.append({"op": "update", "entity": "touchpoint", "id": str(row["id"]), "fields": fields})
+    return ops
+
+
+class KeyRefused(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def metric_key_create(*, workspace: Any, key: str, label: str, min_value: float | None, max_value: float | None,
+                      created_by: Any) -> Metric:
+    """A workspace's own metric key (owners). ``KeyRefused`` names the field."""
+    if key in BUILTINS:
+        raise KeyRefused("key", _("%(key)s is a built-in metric") % {"key": key})
+    if min_value is not None and max_value is not None and min_value > max_value:
+        raise KeyRefused("min", _("must not be greater than max"))
+    taken = MetricKey.objects.filter(workspace=workspace)
+    if taken.filter(key=key).exists():
+        raise KeyRefused("key", _("this workspace already has the metric %(key)s") % {"key": key})
+    if taken.count() >= MAX_CUSTOM_KEYS:
+        raise KeyRefused("key", _("a workspace has at most %(limit)d metrics of its own") % {
+            "limit": MAX_CUSTOM_KEYS})
+    try:
+        with transaction.atomic():
+            row = MetricKey.objects.create(workspace=workspace, key=key, label=label, min_value=min_value,
+                                           max_value=max_value, created_by=created_by)
+    except IntegrityError:  # the same key declared at the same moment
+        raise KeyRefused("key", _("this workspace already has the metric %(key)s") % {"key": key}) from None
+    return custom_metric(row)
