@@ -84,12 +84,15 @@ def mail_pending(*, user_id: int, now: Any = None) -> int:
             return 0
         if prefs.email == EmailMode.DIGEST and prefs.digest_due_at is not None and prefs.digest_due_at > now:
             return 0
-        pending = list(Notification.objects.select_for_update().filter(
+        # Only the notification rows are locked: the map is joined on a nullable key
+        # (workspace notices have none), which FOR UPDATE cannot lock.
+        pending = list(Notification.objects.select_for_update(of=("self",)).filter(
             recipient_id=user_id, mail_state=MailState.PENDING, created_at__lte=now,
         ).select_related("map").order_by("created_at", "id"))
         member_of = set(Membership.objects.filter(user_id=user_id).values_list("workspace_id", flat=True))
         user = prefs.user
-        to_send = [n for n in pending if n.read_at is None and n.map.workspace_id in member_of]
+        # Workspace notices are mailed on their own when they happen, never in a digest.
+        to_send = [n for n in pending if n.read_at is None and n.map is not None and n.map.workspace_id in member_of]
         if prefs.email == EmailMode.OFF or not user.email or not user.is_active:
             to_send = []
         if to_send:
