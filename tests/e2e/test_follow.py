@@ -18,7 +18,7 @@ from tests.conftest import artifact
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_editor import open_editor
 from tests.e2e.test_present import stage_names
-from tests.e2e.test_share_view import until, visitor_page
+from tests.e2e.test_share_view import until
 from tests.e2e.test_whole_map import VIEWPORT, readable_map
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,6 +80,17 @@ async def present_stage(page: Any) -> str | None:
     return await page.evaluate(PRESENTED)
 
 
+async def french_visitor(browser: Any, url: str) -> Any:
+    """The share page in a fresh context whose browser prefers French."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    page = await context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    await page.goto(url)
+    await until(page, "window.journeymapSync && window.journeymapSync.status === 'online'")
+    return page
+
+
 def share_link(workshop: Any, journey_map: Any) -> str:
     from sharing import links as sharing
 
@@ -105,7 +116,7 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     ben = await sign_in(browser, workshop.url, "ben", viewport={"width": 1200, "height": 800})  # another screen
     await open_editor(ana, workshop.url, journey_map.id)
     await open_editor(ben, workshop.url, journey_map.id)
-    visitor, _frames = await visitor_page(browser, f"{workshop.url}{path}")
+    visitor = await french_visitor(browser, f"{workshop.url}{path}")
 
     # Ana starts a session and turns "Follow me" on; nobody else gets the toggle.
     await ana.evaluate("window.journeymapSync.sendSession('start')")
@@ -122,6 +133,7 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     await eventually_equal(ben, AT_LEFT, names[4])
     assert await ben.evaluate(IN_VIEW, names[4])
     await until(visitor, f"{PILL} && !{PILL}.hidden")
+    assert (await pill(visitor))["text"] == "Vous suivez Ana Lopez"
     await eventually_equal(visitor, AT_LEFT, names[4])
     await ben.screenshot(path=artifact("present/following-en.png"))
 
@@ -152,9 +164,17 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     assert await present_stage(ana) == names[7]
     await eventually_equal(ben, PRESENTED, names[7])
     await eventually_equal(visitor, PRESENTED, names[7])
-    assert (await pill(visitor))["text"] == "Following Ana Lopez"
+    assert (await pill(visitor))["text"] == "Vous suivez Ana Lopez"
     await ben.wait_for_timeout(400)
     await ben.screenshot(path=artifact("present/follower-present-en.png"))
+    await visitor.screenshot(path=artifact("present/share-visitor-present-fr.png"))
+
+    # Ana's page reloads mid-presentation: she is back on the stage everyone sees.
+    await ana.reload()
+    await ana.locator(".present:not([hidden]) .present-slide").wait_for()
+    assert await present_stage(ana) == names[7]
+    await ana.keyboard.press("ArrowLeft")
+    await eventually_equal(visitor, PRESENTED, names[6])
 
     # Ana leaves present mode: so do her followers.
     await ana.keyboard.press("Escape")

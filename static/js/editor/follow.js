@@ -26,6 +26,7 @@ export function installFollow(ctx, { toolbar }) {
   let sentView = null;
   let sendTimer = null;
   let lastSentAt = -Infinity;
+  let leftPresentAt = -Infinity; // when the facilitator here last left present mode
 
   const isFacilitator = () => Boolean(session && config.user?.id && session.facilitator?.id === config.user.id);
   const leading = () => Boolean(session && (session.follow?.on || session.present?.on));
@@ -42,7 +43,10 @@ export function installFollow(ctx, { toolbar }) {
       else if (following()) pause(); // a follower moving on their own
     },
     onClose: () => {
-      if (isFacilitator() && session.present?.on) sync?.sendSession("present", { on: false });
+      if (isFacilitator() && session.present?.on) {
+        sync?.sendSession("present", { on: false });
+        leftPresentAt = performance.now();
+      }
       else if (following() && session.present?.on) pause();
       presentByFollow = false;
       showPill();
@@ -203,6 +207,11 @@ export function installFollow(ctx, { toolbar }) {
     if (wasPresenting && !session?.present?.on && presentByFollow) {
       present.close({ quiet: true });
       presentByFollow = false;
+    }
+    // The facilitator's page reloaded or reconnected mid-presentation: back on the
+    // stage everyone sees (a state sent before their leaving arrived does not count).
+    if (isFacilitator() && session.present?.on && !present.isOpen && performance.now() - leftPresentAt > 3000) {
+      present.open(session.present.stage);
     }
     drawControls();
     showPill();
