@@ -151,7 +151,7 @@ def empty_cells(facts: MapFacts) -> Finding | None:
     items = [
         {"entity": "cell", "id": f"{stage['id']}:{lane['id']}", "stage": stage["id"], "lane": lane["id"],
          "label": f"{stage['name']} · {lane['title']}"}
-        for lane in lanes for stage in facts.stages if (stage["id"], lane["id"]) not in filled
+        for stage in facts.stages for lane in lanes if (stage["id"], lane["id"]) not in filled
     ]
     return {"items": items, "total": len(lanes) * len(facts.stages)}
 

@@ -14,6 +14,7 @@ import { createMenus } from "./editor/menus.js";
 import { installBoardEvents } from "./editor/board-events.js";
 import { installEmotions } from "./editor/emotions.js";
 import { installFollow } from "./editor/follow.js";
+import { installHealth } from "./editor/health.js";
 import { installHistory } from "./editor/history.js";
 import { installPersonas } from "./editor/personas.js";
 import { installPriorities } from "./editor/priorities.js";
@@ -81,7 +82,9 @@ if (!config.canWrite) document.body.classList.add("read-only");
 if (config.share && !config.showPresence) document.getElementById("presence")?.remove();
 const comments = installComments(ctx);
 const follow = installFollow(ctx, { toolbar });
+const health = installHealth(ctx);
 connectLive(ctx, { exportDialog, ...personas, flashOps: commands.flashOps, onSync: (sync) => {
   comments.attach(sync);
   follow.attach(sync);
+  health.attach(sync);
 } });
