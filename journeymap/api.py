@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("integrations.api_urls")),
     path("", include("health.api_urls")),
     path("", include("metrics.api_urls")),
+    path("", include("reviews.api_urls")),
 ]

@@ -28,6 +28,8 @@ JOBS: list[tuple[str, float]] = [
     ("notifications.mail.send_due_mails", 60.0),
     # Webhook deliveries whose task was lost or whose worker died mid-send.
     ("integrations.tasks.send_due", 30.0),
+    # Owners of maps due for review: once when due, then weekly (reviews.reminders).
+    ("reviews.reminders.send_review_reminders", 3600.0),
 ]
 
 _started = threading.Lock()

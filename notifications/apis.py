@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from journeymap.api_common import ApiView, errors, valid_body
 from journeymap.strict_http import StrictJSONParser
-from notifications.models import EmailMode, NotificationSettings
+from notifications.models import EmailMode, Kind, NotificationSettings
 from notifications.selectors import inbox, notification_item, unread_count
 from notifications.services import (
     notification_settings_seen,
@@ -40,15 +40,16 @@ class NotificationMapSerializer(serializers.Serializer):
 
 class NotificationSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    kind = serializers.ChoiceField(choices=["mention", "reply", "resolved"])
+    kind = serializers.ChoiceField(choices=Kind.values)
     summary = serializers.CharField(help_text="One line in the reader's language.")
     actor = NotificationActorSerializer()
     map = NotificationMapSerializer()
-    comment = serializers.UUIDField(help_text="The comment that notified.")
-    thread = serializers.UUIDField(help_text="Its thread (the first comment).")
+    comment = serializers.UUIDField(allow_null=True, help_text="The comment that notified (null for a review "
+                                                               "reminder).")
+    thread = serializers.UUIDField(allow_null=True, help_text="Its thread (the first comment).")
     anchor = serializers.DictField(help_text="What the thread is about: `{type, id?, stage?, lane?}`.")
     excerpt = serializers.CharField(help_text="The start of the comment, plain text.")
-    url = serializers.CharField(help_text="The editor, opened on the thread.")
+    url = serializers.CharField(help_text="The editor, opened on the thread (or on the map's review).")
     created_at = serializers.DateTimeField()
     read = serializers.BooleanField()
 

@@ -15,6 +15,8 @@ class Kind(models.TextChoices):
     RESOLVED = "resolved", "resolved"
     # A workspace's webhook was switched off after failed deliveries (its owners).
     HOOK_OFF = "hook_off", "webhook switched off"
+    # A map the recipient owns is due for review (``reviews.reminders``).
+    REVIEW_DUE = "review_due", "review due"
 
 
 class MailState(models.TextChoices):
@@ -39,7 +41,8 @@ class Notification(models.Model):
                                   related_name="+")
     link = models.CharField(max_length=300, blank=True, default="")
     # The comment that notified, and its thread (the root comment). No foreign key:
-    # the discussion app owns comments and tells us through its hook.
+    # the discussion app owns comments and tells us through its hook. Empty for
+    # what no comment caused (a review reminder).
     comment_id = models.UUIDField(null=True, blank=True)
     thread_id = models.UUIDField(null=True, blank=True)
     anchor = models.JSONField(default=dict, blank=True)

@@ -32,6 +32,8 @@ def inbox(*, user_id: Any, limit: int, offset: int = 0, unread_only: bool = Fals
 def describe(notification: Notification) -> str:
     """One line in the active language: "Ana mentioned you on « Delivery journey »"."""
     values = {"actor": notification.actor_name or "Journeymap", "map": notification.map.title}
+    if notification.kind == Kind.REVIEW_DUE:
+        return _("« %(map)s » is due for review") % values
     if notification.kind == Kind.MENTION:
         return _("%(actor)s mentioned you on « %(map)s »") % values
     if notification.kind == Kind.REPLY:
@@ -40,7 +42,10 @@ def describe(notification: Notification) -> str:
 
 
 def anchor_path(notification: Notification) -> str:
-    """Where the comment is: the editor, opened on the thread."""
+    """Where the comment is: the editor, opened on the thread (for a review
+    reminder: on the map's review settings)."""
+    if notification.kind == Kind.REVIEW_DUE:
+        return f"/maps/{notification.map_id}/?review=1"
     return f"/maps/{notification.map_id}/?comment={notification.thread_id}#comment-{notification.comment_id}"
 
 
@@ -52,8 +57,8 @@ def notification_item(notification: Notification) -> dict[str, Any]:
         "summary": describe(notification),
         "actor": {"id": notification.actor_id, "name": notification.actor_name},
         "map": {"id": str(notification.map_id), "title": notification.map.title},
-        "comment": str(notification.comment_id),
-        "thread": str(notification.thread_id),
+        "comment": str(notification.comment_id) if notification.comment_id else None,
+        "thread": str(notification.thread_id) if notification.thread_id else None,
         "anchor": notification.anchor,
         "excerpt": notification.excerpt,
         "url": anchor_path(notification),

@@ -1,10 +1,11 @@
 """Writes for notifications: who is told what about a comment, marking read, the
 per-person mail setting.
 
-``comment_notify`` is the one entrance: the discussion app's hook calls it (see
-``notifications.receivers``), and so can anything else that writes comments. It
-runs inside the comment's transaction, so notifications commit or vanish with the
-comment; the socket frame and the mail are scheduled on commit.
+``comment_notify`` is the one entrance for comments: the discussion app's hook
+calls it (see ``notifications.receivers``), and so can anything else that writes
+comments. It runs inside the comment's transaction, so notifications commit or
+vanish with the comment; the socket frame and the mail are scheduled on commit.
+``review_due_notify`` is the entrance for review reminders, the same way.
 """
 
 from __future__ import annotations
@@ -207,3 +208,26 @@ def notification_settings_seen(*, user: Any, language: str, origin: str) -> None
         return
     values = {"seen_origin": origin[:200], **({"language": language} if language else {})}
     NotificationSettings.objects.update_or_create(user=user, defaults=values)
+
+
+def review_due_notify(*, map_id: Any, recipient_id: int) -> Notification:
+    """Tell ``recipient_id`` (the map's owner) that the map is due for review: in
+    the app at once, by mail per their setting (instant, digest or off). The caller
+    decides when (``reviews.reminders``, under the map's lock) and calls this
+    inside its transaction, so the reminder and its record commit together."""
+    notification = Notification.objects.create(recipient_id=recipient_id, kind=Kind.REVIEW_DUE, map_id=map_id)
+    _plan_mail(recipient_id)
+    transaction.on_commit(lambda: _announce(notification))
+    return notification
+
+
+def review_due_settle(*, map_id: Any) -> int:
+    """The map was reviewed: its unread review reminders are read (answered), and a
+    mail not sent yet leaves them out. Returns how many."""
+    rows = Notification.objects.filter(map_id=map_id, kind=Kind.REVIEW_DUE, read_at__isnull=True)
+    recipients = set(rows.values_list("recipient_id", flat=True))
+    changed = rows.update(read_at=timezone.now())
+    for user_id in recipients:
+        transaction.on_commit(lambda u=user_id: send_to_user(u, {
+            "type": "notification", "event": "read", "unread": unread_count(user_id=u)}))
+    return changed

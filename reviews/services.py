@@ -8,14 +8,19 @@ owner), each under the map's row lock so a review and a reminder never cross.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maps.errors import OpError
 from maps.models import JourneyMap, Role
 from maps.selectors import human_members
+from notifications.services import review_due_settle
+from versions.models import Reason, Version
+from versions.services import version_create
 
 # Who can own a map: someone who can also mark it reviewed.
 OWNER_ROLES = (Role.OWNER, Role.EDITOR)
@@ -41,3 +46,28 @@ def map_review_settings_update(*, journey_map: JourneyMap, fields: dict[str, Any
             JourneyMap.objects.select_for_update().filter(id=journey_map.id).update(**changes)
     journey_map.refresh_from_db()
     return journey_map
+
+
+@dataclass(frozen=True)
+class Review:
+    journey_map: JourneyMap
+    version: Version
+
+
+def map_mark_reviewed(*, journey_map: JourneyMap, user: Any, note: str = "") -> Review:
+    """Record that ``user`` reviewed the map now: an automatic version of the map
+    as reviewed (reason ``review``, with the note), the review's time and author,
+    and the end of the reminders of the review that was due (the owner's unread
+    ones are marked read, so a digest not sent yet leaves them out).
+
+    Under the map's row lock: the version is the state the reviewer saw, no edit
+    slips in between, and a reminder job waiting on the lock then finds the map
+    reviewed."""
+    with transaction.atomic():
+        locked = JourneyMap.objects.select_for_update().get(id=journey_map.id)
+        version = version_create(journey_map=locked, user=user, reason=Reason.REVIEW, note=note)
+        JourneyMap.objects.filter(id=locked.id).update(reviewed_at=timezone.now(), reviewed_by=user,
+                                                       review_reminded_at=None)
+        review_due_settle(map_id=locked.id)
+    journey_map.refresh_from_db()
+    return Review(journey_map=journey_map, version=version)

@@ -46,6 +46,8 @@ CASES: list[tuple[str, str, str, Body | str | None, str, int]] = [
     ("maps create", "post", "/api/v1/maps/", lambda w: {"workspace": str(w.workspace.id), "title": "T"}, "write", 201),
     ("map get", "get", M, None, "read", 200),
     ("map patch", "patch", M, lambda w: {"title": "Renamed"}, "write", 200),
+    ("map review settings", "patch", M, lambda w: {"review_every_months": 6}, "write", 200),
+    ("map review", "post", M + "review/", lambda w: {"note": "Checked with Support"}, "write", 201),
     ("map archive", "delete", M, None, "write", 204),
     ("map duplicate", "post", M + "duplicate/", lambda w: {}, "write", 201),
     ("map document", "get", M + "document/", None, "read", 200),

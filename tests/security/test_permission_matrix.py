@@ -133,6 +133,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/maps/{map_id}/versions/{version_id}/restore/", "POST"): "write",
     ("/api/v1/maps/{map_id}/versions/undo-restore/", "POST"): "write",
     ("/api/v1/maps/{map_id}/compare/", "GET"): "read",
+    # Reviews: marking a map reviewed saves a version, an edit.
+    ("/api/v1/maps/{map_id}/review/", "POST"): "write",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"

@@ -1,0 +1,63 @@
+"""Reads about reviews: when each map's review is due, computed by the database
+so lists can filter and sort on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
+
+from maps.models import JourneyMap, Membership
+from maps.selectors import human_members
+from reviews.schedule import review_due_at
+
+
+class AddMonths(models.Func):
+    """``moment`` plus ``months`` calendar months, in SQL. PostgreSQL clamps the
+    31st to a shorter month's last day, as ``reviews.schedule.add_months`` does;
+    SQLite rolls over into the next month (a day or three later, at month ends
+    only), which only moves a sort or a reminder by that much in the embedded mode
+    (``due_for_reminder`` re-checks in Python)."""
+
+    output_field = models.DateTimeField()
+
+    def __init__(self, moment: Any, months: Any) -> None:
+        super().__init__(moment, months)
+
+    def _parts(self, compiler, connection):  # type: ignore[no-untyped-def]
+        moment, months = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return moment[0], months[0], (*moment[1], *months[1])
+
+    def as_postgresql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        moment, months, params = self._parts(compiler, connection)
+        return f"({moment} + make_interval(months => {months}))", params
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        moment, months, params = self._parts(compiler, connection)
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {moment}, '+' || {months} || ' months')", params
+
+
+def with_review_due(maps: QuerySet[JourneyMap]) -> QuerySet[JourneyMap]:
+    """``maps`` annotated with ``review_due``: the last review (or the creation)
+    plus the map's interval."""
+    return maps.annotate(review_due=AddMonths(Coalesce(F("reviewed_at"), F("created_at")), F("review_every_months")))
+
+
+def map_review_due_at(journey_map: JourneyMap) -> datetime:
+    return review_due_at(reviewed_at=journey_map.reviewed_at, created_at=journey_map.created_at,
+                         every_months=journey_map.review_every_months)
+
+
+def reminder_recipient(journey_map: JourneyMap) -> int | None:
+    """The owner, while still a person of the map's workspace (someone who left, or
+    whose account was turned into nothing else, is not mailed)."""
+    if journey_map.owner_id is None:
+        return None
+    members = human_members(workspace_id=journey_map.workspace_id)
+    return journey_map.owner_id if members.filter(user_id=journey_map.owner_id).exists() else None
+
+
+__all__ = ["AddMonths", "Membership", "map_review_due_at", "reminder_recipient", "with_review_due"]
