@@ -127,6 +127,7 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     await until(ben, f"{PILL} && !{PILL}.hidden")
     assert await pill(ben) == {"hidden": False, "state": "following", "text": "Following Ana Lopez", "button": "Stop"}
     assert (await pill(ana))["hidden"]  # the facilitator follows nobody
+    await ana.screenshot(path=artifact("present/facilitator-follow-me-en.png"), clip={"x": 0, "y": 0, "width": 1440, "height": 240})
 
     # Ana scrolls to stage 5: Ben's board shows stage 5 at its left edge, in full.
     await scroll_to_stage(ana, names[4])
@@ -144,6 +145,7 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     state = await pill(ben)
     assert "Following" not in state["text"] and state["button"] == "Follow again"
     assert state["text"] == "Ana Lopez is leading"
+    await ben.screenshot(path=artifact("present/follow-paused-en.png"))
     await scroll_to_stage(ana, names[5])
     assert await ana.evaluate(AT_LEFT) == names[5]
     await eventually_equal(visitor, AT_LEFT, names[5])

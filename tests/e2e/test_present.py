@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 
 from tests.conftest import artifact
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_accessibility import axe_script, violations  # noqa: F401  (axe_script: a fixture)
 from tests.e2e.test_editor import make_map, open_editor
 from tests.e2e.test_rich_lanes import channel_id, lane_of
 from tests.e2e.test_share_view import until, visitor_page
@@ -160,9 +161,10 @@ async def test_present_mode_moves_stage_by_stage_in_large_type_with_keys_and_cli
     assert page.errors == []
 
 
-async def test_present_mode_in_french(browser, workshop) -> None:
+async def test_present_mode_in_french_passes_axe(browser, workshop, axe_script) -> None:  # noqa: F811
     journey_map = await sync_to_async(french_map)(workshop)
     page = await sign_in(browser, workshop.url, "ana", locale="fr-FR", viewport=VIEWPORT)
+    await page.context.add_init_script(path=str(axe_script))
     await open_editor(page, workshop.url, journey_map.id)
     assert await page.locator("#present-button").inner_text() == "Présenter"
     await page.click("#present-button")
@@ -178,6 +180,11 @@ async def test_present_mode_in_french(browser, workshop) -> None:
     assert await page.locator(".ps-eval").first.inner_text() == "Irritant"
     await page.wait_for_timeout(400)
     await page.screenshot(path=artifact("present/present-fr.png"))
+    assert await violations(page) == []
+    # A modal: the board behind is out of reach until present mode closes.
+    assert await page.evaluate("document.querySelector('.editor-main, main').closest('[inert]') !== null")
+    await page.keyboard.press("Escape")
+    assert await page.evaluate("document.querySelector('[inert]') === null")
     assert page.errors == []
 
 

@@ -95,6 +95,9 @@ export class PresentMode {
       this.returnFocus = document.activeElement;
       this.root.hidden = false;
       document.body.classList.add("is-presenting");
+      // A modal: the page behind takes neither the focus nor the pointer meanwhile.
+      this.inerted = [...document.body.children].filter((node) => node !== this.root && !node.inert);
+      for (const node of this.inerted) node.inert = true;
       document.addEventListener("keydown", this.onKey, true);
     }
     this.show(stageId ?? this.stageId);
@@ -107,6 +110,8 @@ export class PresentMode {
     if (!this.isOpen) return;
     this.root.hidden = true;
     document.body.classList.remove("is-presenting");
+    for (const node of this.inerted || []) node.inert = false;
+    this.inerted = [];
     document.removeEventListener("keydown", this.onKey, true);
     if (document.fullscreenElement === this.root) document.exitFullscreen?.().catch(() => {});
     this.returnFocus?.focus?.({ preventScroll: true });
