@@ -19,6 +19,7 @@ import { installHistory } from "./editor/history.js";
 import { installPersonas } from "./editor/personas.js";
 import { installPriorities } from "./editor/priorities.js";
 import { installRecentlyDeleted } from "./editor/recently-deleted.js";
+import { installSession } from "./editor/session.js";
 import { installToolbar } from "./editor/toolbar.js";
 import { initExportDialog } from "./ui/export-dialog.js";
 import { Popover } from "./ui/menu.js";
@@ -83,8 +84,11 @@ if (config.share && !config.showPresence) document.getElementById("presence")?.r
 const comments = installComments(ctx);
 const follow = installFollow(ctx, { toolbar });
 const health = installHealth(ctx);
+const workshop = installSession(ctx);
+window.journeymapWorkshop = workshop; // for browser tests: the timer as this page computes it
 connectLive(ctx, { exportDialog, ...personas, flashOps: commands.flashOps, onSync: (sync) => {
   comments.attach(sync);
   follow.attach(sync);
   health.attach(sync);
+  workshop.attach(sync);
 } });

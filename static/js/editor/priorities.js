@@ -66,12 +66,19 @@ export function installPriorities(ctx, { commit, deleteItem }) {
     let list = null;
     let status = null;
     const load = async () => {
+      if (prioritiesBy === "votes") {
+        if (list?.isConnected) fillVotes(list);
+        if (status) status.textContent = "";
+        return;
+      }
+      const by = prioritiesBy;
       try {
-        const response = await fetch(`/api/v1/maps/${config.mapId}/priorities/?by=${prioritiesBy}`,
+        const response = await fetch(`/api/v1/maps/${config.mapId}/priorities/?by=${by}`,
           { credentials: "same-origin", headers: { Accept: "application/json" } });
         if (!response.ok) throw new Error(String(response.status));
         const data = await response.json();
-        if (list?.isConnected) fillPriorities(list, data.entries);
+        // Only if that order is still the one chosen (an answer can come after a switch).
+        if (list?.isConnected && prioritiesBy === by) fillPriorities(list, data.entries);
         if (status) status.textContent = "";
       } catch {
         if (status) status.textContent = s.prioritiesFailed;
@@ -87,7 +94,7 @@ export function installPriorities(ctx, { commit, deleteItem }) {
         order.className = "segmented priorities-order";
         order.setAttribute("role", "radiogroup");
         order.setAttribute("aria-label", s.prioritiesOrder);
-        for (const [value, label] of [["weight", s.byImpact], ["volume", s.byVolume]]) {
+        for (const [value, label] of [["weight", s.byImpact], ["volume", s.byVolume], ["votes", s.wsByVotes]]) {
           const wrap = document.createElement("label");
           const radio = document.createElement("input");
           radio.type = "radio";
@@ -107,7 +114,7 @@ export function installPriorities(ctx, { commit, deleteItem }) {
         load();
       },
       refresh(doc, changed) {
-        if (!changed.full && !changed.items.some((c) => ["moment", "touchpoint", "stage"].includes(c.entity))) return;
+        if (!changed.full && !changed.items.some((c) => ["moment", "touchpoint", "stage", "card"].includes(c.entity))) return;
         clearTimeout(prioritiesTimer);
         prioritiesTimer = setTimeout(load, 250);
       },
@@ -157,11 +164,69 @@ export function installPriorities(ctx, { commit, deleteItem }) {
         badge.textContent = volume;
         score.append(badge);
       }
-      link.append(rank, main, score);
+      link.append(rank, main, score, votesCell(tp?.votes || 0));
       link.addEventListener("click", () => showOnGrid(entry));
       li.append(link);
       list.append(li);
     }
+  }
+
+  // The votes column: the dots of the last revealed workshop vote.
+  function votesCell(n) {
+    const cell = document.createElement("span");
+    cell.className = `prio-votes${n ? "" : " is-zero"}`;
+    cell.textContent = String(n);
+    cell.title = n === 1 ? s.wsVoteBadgeOne : format(s.wsVotesBadge, { n });
+    cell.setAttribute("aria-label", cell.title);
+    return cell;
+  }
+
+  // "By votes": every card and touchpoint a revealed vote gave dots, most first,
+  // read from the document (the votes are fields of the items).
+  function fillVotes(list) {
+    const doc = currentDoc();
+    const lanes = new Map((doc.lanes || []).map((l) => [l.id, l]));
+    const stages = new Map((doc.stages || []).map((st) => [st.id, st]));
+    const voted = [
+      ...(doc.cards || []).map((c) => ({ entity: "card", item: c, title: c.text })),
+      ...(doc.touchpoints || []).map((t) => ({ entity: "touchpoint", item: t, title: t.title })),
+    ].filter((e) => e.item.votes > 0).sort((a, b) => b.item.votes - a.item.votes);
+    list.replaceChildren();
+    if (!voted.length) {
+      const empty = document.createElement("li");
+      empty.className = "priorities-empty small muted";
+      empty.textContent = s.wsNoVotes;
+      list.append(empty);
+      return;
+    }
+    let rank = 0;
+    let previous = null;
+    voted.forEach((entry, index) => {
+      if (entry.item.votes !== previous) rank = index + 1; // ties share a rank
+      previous = entry.item.votes;
+      const li = document.createElement("li");
+      li.className = `prio-item prio-${entry.entity} prio-voted`;
+      li.dataset.id = entry.item.id;
+      const link = document.createElement("button");
+      link.type = "button";
+      link.className = "prio-link";
+      const rankEl = document.createElement("span");
+      rankEl.className = "prio-rank";
+      rankEl.textContent = String(rank);
+      const main = document.createElement("span");
+      main.className = "prio-main";
+      const title = document.createElement("span");
+      title.className = "prio-title";
+      title.textContent = (entry.title || "").slice(0, 140) || s.card;
+      const meta = document.createElement("span");
+      meta.className = "prio-meta";
+      meta.textContent = [stages.get(entry.item.stage)?.name, lanes.get(entry.item.lane)?.title].filter(Boolean).join(" · ");
+      main.append(title, meta);
+      link.append(rankEl, main, votesCell(entry.item.votes));
+      link.addEventListener("click", () => showOnGrid({ id: entry.item.id, stage: entry.item.stage }));
+      li.append(link);
+      list.append(li);
+    });
   }
 
   // Back to the grid: scroll the touchpoint (or the stage) into view and flash it.

@@ -31,6 +31,10 @@ export function makeItem(board, entity, item) {
     links.innerHTML = '<span class="prio-chip" hidden></span><button type="button" class="addr-link addresses" hidden></button><button type="button" class="addr-link addressed-by" hidden></button>';
     node.querySelector(".item-main").after(links);
   }
+  if (entity === "card" || entity === "touchpoint") {
+    // The dots of the last revealed workshop vote (a field of the item, kept with the map).
+    node.querySelector(".item-foot").prepend(el("span", "vote-badge", { hidden: "" }));
+  }
   if (board.canWrite) node.append(menuButton(entity, item.id, board.s.cardActions));
   return node;
 }
@@ -71,8 +75,23 @@ export function fillItem(board, node, entity, item) {
     icon.title = board.s.momentOfTruth;
     node.dataset.valence = item.valence || "";
   }
+  fillVotes(board, node, item);
   applyLock(board, node, item.id);
   applyTeamFilter(board, node);
+}
+
+function fillVotes(board, node, item) {
+  const badge = node.querySelector(".vote-badge");
+  if (!badge) return;
+  const n = item.votes || 0;
+  badge.hidden = !n;
+  const text = n ? String(n) : "";
+  if (badge.textContent !== text) badge.textContent = text;
+  const label = n === 1 ? board.s.wsVoteBadgeOne : format(board.s.wsVotesBadge || "%(n)s", { n });
+  if (n) {
+    badge.title = label;
+    badge.setAttribute("aria-label", label);
+  }
 }
 
 function fillCardLinks(board, node, item) {
