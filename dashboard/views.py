@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dashboard.forms import MapFromTemplateForm, MapSearchForm, WorkspaceForm
 from dashboard.thumbnails import map_thumbnail_svg
+from health.selectors import dashboard_scores, score_tone
 from maps.models import Card, JourneyMap, MapKind, MapPersona, Membership, Role, Stage, Workspace
 from maps.selectors import map_role
 from maps.services import copy as copy_services
@@ -64,9 +65,20 @@ def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool) -> li
                        .annotate(n=Count("id")).values_list("map_id", "n"))
     touchpoint_counts = dict(Touchpoint.objects.filter(map_id__in=ids, deleted_by_seq__isnull=True).values("map_id")
                              .annotate(n=Count("id")).values_list("map_id", "n"))
+    health = dashboard_scores(maps)
     return [{"map": m, "personas": personas.get(m.id, []), "has_future": m.id in derived,
              "stages": stage_counts.get(m.id, 0), "cards": card_counts.get(m.id, 0),
-             "touchpoints": touchpoint_counts.get(m.id, 0)} for m in maps]
+             "touchpoints": touchpoint_counts.get(m.id, 0), "health": _health_badge(health[str(m.id)])}
+            for m in maps]
+
+
+def _health_badge(health: dict[str, int] | None) -> dict[str, Any]:
+    """The score chip of a map card; a pending one (with the wording for the page
+    to fill in) when the map changed since its last check."""
+    words = _("Map health: %(score)s out of 100 · %(fail)s to fix · %(warn)s to look at")
+    if health is None:
+        return {"pending": True, "words": words}
+    return {**health, "tone": score_tone(health["score"]), "title": words % health}
 
 
 @login_required

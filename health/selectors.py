@@ -115,11 +115,12 @@ def _accepted_item(code: str, item: dict[str, Any], acceptance: Acceptance) -> d
             "accepted_by": acceptance.accepted_by_name, "accepted_at": acceptance.accepted_at.isoformat()}
 
 
-def dashboard_scores(maps: list[JourneyMap], now: datetime | None = None) -> dict[str, int | None]:
-    """Each map's score from its stored statuses, in one query; None where the
-    stored findings are missing or older than the map (the card fetches them)."""
+def dashboard_scores(maps: list[JourneyMap], now: datetime | None = None) -> dict[str, dict[str, int] | None]:
+    """Each map's score with its counts of checks to fix and to look at, from the
+    stored statuses, in one query; None where the stored findings are missing
+    or older than the map (the dashboard then fetches them)."""
     rows = {row.map_id: row for row in MapHealth.objects.filter(map_id__in=[m.id for m in maps])}
-    scores: dict[str, int | None] = {}
+    scores: dict[str, dict[str, int] | None] = {}
     for journey_map in maps:
         row = rows.get(journey_map.id)
         if row is None or row.seq != journey_map.seq:
@@ -127,5 +128,15 @@ def dashboard_scores(maps: list[JourneyMap], now: datetime | None = None) -> dic
             continue
         stale = stale_finding(journey_map, now)
         stale_status = None if stale is None else status_of("stale", stale, len(stale["items"]))
-        scores[str(journey_map.id)] = score_of([*row.statuses.items(), ("stale", stale_status)])
+        statuses = [*row.statuses.items(), ("stale", stale_status)]
+        scores[str(journey_map.id)] = {
+            "score": score_of(statuses),
+            "fail": sum(1 for _code, status in statuses if status == FAIL),
+            "warn": sum(1 for _code, status in statuses if status == WARN),
+        }
     return scores
+
+
+def score_tone(score: int) -> str:
+    """The colour of a score: good from 80, fair from 50, poor below (as the editor's)."""
+    return "good" if score >= 80 else "fair" if score >= 50 else "poor"

@@ -1,6 +1,7 @@
 // Dashboard: the "new map" dialog with a live preview of the chosen template, the
-// Import dialog, and when each map was last edited.
+// Import dialog, when each map was last edited, and the maps' health.
 
+import { fillHealthBadges } from "./ui/health-badges.js";
 import { setUpImportDialog } from "./ui/import-dialog.js";
 
 for (const opener of document.querySelectorAll("[data-open-dialog]")) {
@@ -61,3 +62,4 @@ for (const button of document.querySelectorAll("[data-future-state]")) {
 }
 
 setUpImportDialog(document.getElementById("import-dialog"));
+fillHealthBadges();

@@ -175,3 +175,24 @@ async def test_a_viewer_reads_the_health_but_accepts_nothing(browser, workshop) 
     await until(cleo, "() => !!document.querySelector('.health-check .health-jump')")
     assert await cleo.evaluate("() => document.querySelectorAll('.health-accept-open').length") == 0
     assert cleo.errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_the_dashboard_shows_each_maps_health(browser, workshop, language) -> None:
+    from health.selectors import map_health
+
+    first = await sync_to_async(prepare)(workshop, language)
+    second = await sync_to_async(prepare)(workshop, language)
+    # One map checked at its current seq (the server draws its chip), one not (the page fetches it).
+    await sync_to_async(map_health)(journey_map=first["map"])
+    ana = await sign_in(browser, workshop.url, "ana", locale="fr-FR" if language == "fr" else "en-GB")
+    await ana.goto(f"{workshop.url}/")
+    await until(ana, "() => document.querySelectorAll('.health-badge').length === 2"
+                     " && !document.querySelector('.health-badge.is-pending')")
+    titles = await ana.evaluate("() => [...document.querySelectorAll('.health-badge')].map(n => n.title)")
+    start = "Santé de la carte\u00a0: 32 sur 100" if language == "fr" else "Map health: 32 out of 100"
+    assert all(title.startswith(start) for title in titles), titles
+    assert await ana.evaluate("() => document.querySelectorAll('.health-badge.tone-poor').length") == 2
+    del second
+    await ana.screenshot(path=artifact(f"health/dashboard-{language}.png"))
+    assert ana.errors == []
