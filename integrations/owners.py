@@ -1,4 +1,5 @@
-"""Telling a workspace's owners that one of its webhooks was switched off."""
+"""Telling a workspace's owners that one of its webhooks was switched off: a
+notice in the bell (in the language each last used) and a mail."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -16,14 +18,21 @@ logger = logging.getLogger(__name__)
 
 
 def tell_owners_disabled(webhook: Webhook) -> int:
-    """A mail to each owner, in the language they last used the app in."""
-    from notifications.models import NotificationSettings
+    """A notice and a mail to each owner, in the language they last used the app
+    in; the number of mails sent."""
+    from notifications.models import Kind, NotificationSettings
+    from notifications.services import workspace_notice
 
     owners = (Membership.objects.filter(workspace_id=webhook.workspace_id, role=Role.OWNER)
               .select_related("user", "workspace"))
+    page = reverse("workspace_integrations", args=[webhook.workspace_id])
     sent = 0
     for membership in owners:
         user = membership.user
+        workspace_notice(recipient_id=user.pk, workspace_id=webhook.workspace_id, kind=Kind.HOOK_OFF,
+                         details={"webhook": str(webhook.id), "url": webhook.url,
+                                  "failures": settings.WEBHOOK_MAX_FAILURES},
+                         link=f"{page}?log={webhook.id}#hook-{webhook.id}")
         if not user.email:
             continue
         language = NotificationSettings.objects.filter(user=user).values_list("language", flat=True).first()

@@ -38,18 +38,26 @@ class NotificationMapSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class NotificationWorkspaceSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
 class NotificationSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    kind = serializers.ChoiceField(choices=Kind.values)
+    kind = serializers.ChoiceField(choices=Kind.values, help_text="`hook_off`: a webhook of a workspace you own "
+                                                                  "was switched off.")
     summary = serializers.CharField(help_text="One line in the reader's language.")
     actor = NotificationActorSerializer()
-    map = NotificationMapSerializer()
+    map = NotificationMapSerializer(allow_null=True, help_text="Null for a workspace notice (`hook_off`).")
+    workspace = NotificationWorkspaceSerializer(allow_null=True, help_text="A workspace notice's workspace.")
     comment = serializers.UUIDField(allow_null=True, help_text="The comment that notified (null for a review "
-                                                               "reminder).")
+                                                               "reminder or a workspace notice).")
     thread = serializers.UUIDField(allow_null=True, help_text="Its thread (the first comment).")
     anchor = serializers.DictField(help_text="What the thread is about: `{type, id?, stage?, lane?}`.")
     excerpt = serializers.CharField(help_text="The start of the comment, plain text.")
-    url = serializers.CharField(help_text="The editor, opened on the thread (or on the map's review).")
+    url = serializers.CharField(help_text="The editor, opened on the thread (or on the map's review); for a "
+                                          "workspace notice, its page.")
     created_at = serializers.DateTimeField()
     read = serializers.BooleanField()
 

@@ -118,7 +118,7 @@ def _forget_comment(comment_id: Any) -> None:
 
 def _announce(notification: Notification) -> None:
     """The ``notification`` frame, to every socket the recipient has open."""
-    notification = Notification.objects.select_related("map").get(id=notification.id)
+    notification = Notification.objects.select_related("map", "workspace").get(id=notification.id)
     # In the recipient's language, not the writer's (whose request this is).
     language = NotificationSettings.objects.filter(user_id=notification.recipient_id).values_list(
         "language", flat=True).first() or settings.LANGUAGE_CODE
@@ -128,6 +128,17 @@ def _announce(notification: Notification) -> None:
         "type": "notification", "event": "created", "notification": item,
         "unread": unread_count(user_id=notification.recipient_id),
     })
+
+
+def workspace_notice(*, recipient_id: Any, workspace_id: Any, kind: str, details: dict[str, Any],
+                     link: str) -> Notification:
+    """A notice about a workspace rather than a comment (``Kind.HOOK_OFF``): in the
+    bell at once, in the recipient's language; never in a digest (whoever sends
+    it mails on its own, at once)."""
+    notification = Notification.objects.create(recipient_id=recipient_id, kind=kind, workspace_id=workspace_id,
+                                               anchor=details, link=link, mail_state=MailState.SKIPPED)
+    transaction.on_commit(lambda: _announce(notification))
+    return notification
 
 
 def _digest_delay() -> dt.timedelta:
