@@ -36,14 +36,18 @@ class MetricPoint(models.Model):
     """One value of one metric of one touchpoint for one period (a month, stored as
     its first day, or a day). Posting the same period again replaces the value."""
 
-    map = models.ForeignKey("maps.JourneyMap", on_delete=models.CASCADE, related_name="+")
-    touchpoint = models.ForeignKey("touchpoints.Touchpoint", on_delete=models.CASCADE, related_name="+")
+    # Few indexes, since 10,000 points are written in one call: the unique one
+    # (which serves a touchpoint's series) and the map's (the map's series).
+    map = models.ForeignKey("maps.JourneyMap", on_delete=models.CASCADE, related_name="+", db_index=False)
+    touchpoint = models.ForeignKey("touchpoints.Touchpoint", on_delete=models.CASCADE, related_name="+",
+                                   db_index=False)
     metric = models.CharField(max_length=40)
     period = models.DateField()
     granularity = models.CharField(max_length=5, choices=Granularity.choices)
     value = models.FloatField()
     updated_at = models.DateTimeField()
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   db_index=False)
 
     class Meta:
         ordering = ["touchpoint_id", "metric", "period", "granularity"]
@@ -51,7 +55,7 @@ class MetricPoint(models.Model):
             models.UniqueConstraint(fields=["touchpoint", "metric", "granularity", "period"],
                                     name="metric_point_one_per_period"),
         ]
-        indexes = [models.Index(fields=["map", "metric", "touchpoint", "period"])]
+        indexes = [models.Index(fields=["map"], name="metric_point_map")]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.period}: {self.value}"
