@@ -10,7 +10,9 @@ A 30-stage x 10-lane map with 1,500 cards, one daphne, one signed-in browser pag
      (PerformanceObserver 'longtask'); target none over 50 ms;
   4. "Whole map" (cell summaries): the time to show it, then the frames while it
      is scrolled sideways and while remote edits arrive; target 60 fps (p95 frame
-     interval <= 17 ms). ``--cards 5000`` measures the 5,000-card map of that target.
+     interval <= 17 ms). ``--cards 5000 --stages 60 --lanes 12`` measures the 5,000-card
+     map of issue 20 (targets there: interactive <= 2 s, no long task while typing,
+     "Whole map" at 60 fps).
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/browser.py
 
@@ -105,8 +107,9 @@ FRAME_GAPS = """async ({ frames, ms }) => {
 }"""
 
 
-def setup(cards: int) -> dict[str, Any]:
-    bench_database("browser" if cards == CARDS else f"browser_{cards}")  # a map of its own per size
+def setup(cards: int, stages: int = STAGES, lanes: int = LANES) -> dict[str, Any]:
+    # A database of its own per size.
+    bench_database("browser" if (cards, stages, lanes) == (CARDS, STAGES, LANES) else f"browser_{cards}_{stages}x{lanes}")
     from rest_framework.authtoken.models import Token
 
     from maps.models import Membership, Role
@@ -122,8 +125,8 @@ def setup(cards: int) -> dict[str, Any]:
     Membership.objects.create(workspace=workspace, user=editor, role=Role.EDITOR)
     journey_map = map_create(
         workspace=workspace, title="Big map", actor_user=owner,
-        structure={"stages": [{"name": f"Stage {i + 1}"} for i in range(STAGES)],
-                   "lanes": [{"title": f"Lane {i + 1}"} for i in range(LANES)]})
+        structure={"stages": [{"name": f"Stage {i + 1}"} for i in range(stages)],
+                   "lanes": [{"title": f"Lane {i + 1}"} for i in range(lanes)]})
     doc = map_document(map_id=journey_map.id)
     cells = [(s["id"], lane["id"]) for s in doc["stages"] for lane in doc["lanes"]]
     ops = [{"op": "create", "entity": "card", "id": str(uuid.uuid4()),
@@ -228,7 +231,8 @@ async def run(base: str, data: dict[str, Any], navigations: int, edits: int, sec
         load_p50 = statistics.median(loads)
         print(f"1. navigation -> interactive over {navigations} loads: p50 {load_p50:.0f} ms, "
               f"max {max(loads):.0f} ms (all: {', '.join(f'{v:.0f}' for v in loads)}); "
-              f"target <= 1500 ms: {verdict(max(loads) <= 1500)}")
+              f"target <= {data['interactive_target']:.0f} ms: {verdict(max(loads) <= data['interactive_target'])}; "
+              f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
         # 2. Remote frame -> DOM, one edit at a time.
         delays = []
@@ -328,9 +332,14 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="remote edits per second in part 3")
     parser.add_argument("--trace", metavar="FILE", help="record a Chrome trace of part 3 and summarise it")
     parser.add_argument("--cards", type=int, default=CARDS, help="cards on the map (5000: the whole-map target)")
+    parser.add_argument("--stages", type=int, default=STAGES)
+    parser.add_argument("--lanes", type=int, default=LANES)
+    parser.add_argument("--interactive-target", type=float, default=None,
+                        help="ms; default 1500, or 2000 from 5,000 cards")
     args = parser.parse_args()
 
-    data = setup(args.cards)
+    data = setup(args.cards, args.stages, args.lanes)
+    data["interactive_target"] = args.interactive_target or (2000 if args.cards >= 5000 else 1500)
     from tests.servers import free_port
 
     port = free_port()
@@ -339,7 +348,7 @@ def main() -> None:
     proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                              "journeymap.asgi:application"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print(f"daphne pid {proc.pid} (DEBUG=true), map of {STAGES} stages x {LANES} lanes with {args.cards} cards",
+    print(f"daphne pid {proc.pid} (DEBUG=true), map of {args.stages} stages x {args.lanes} lanes with {args.cards} cards",
           flush=True)
     try:
         wait_ready(base, proc)

@@ -248,3 +248,14 @@ def serialize_values(spec: EntitySpec, row: dict[str, Any]) -> dict[str, Any]:
 
 def value_columns(spec: EntitySpec) -> list[str]:
     return ["id", "version", *(spec.attname(k) for k in spec.columns)]
+
+
+def serialize_rows(spec: EntitySpec, rows: Any) -> list[dict[str, Any]]:
+    """``serialize_values`` for many rows of a queryset, read as tuples: the keys are
+    worked out once rather than per row (on a 5,000-card map the per-row key work
+    and Django's per-row dicts were most of the document's Python time)."""
+    keys = ("id", *spec.columns, "version")
+    tuples = rows.values_list("id", *(spec.attname(k) for k in spec.columns), "version")
+    uuid_type = uuid.UUID
+    return [{key: str(value) if type(value) is uuid_type else value for key, value in zip(keys, row, strict=True)}
+            for row in tuples]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
-from maps.entities import ENTITIES, serialize_values, value_columns
+from maps.entities import ENTITIES, serialize_rows, serialize_values, value_columns
 from maps.models import JourneyMap, Lane, Membership, Operation, Team
 from personas.models import Persona
 from touchpoints.models import Channel
@@ -92,9 +92,7 @@ def _filtered_document(map_id: Any, hidden_lanes: frozenset[str]) -> tuple[dict[
             if spec.name == "lane" and hidden_lanes:
                 rows = rows.exclude(id__in=hidden_lanes)
             order = ("position", "id") if spec.ordered else ("id",)
-            doc[spec.collection] = [
-                serialize_values(spec, row) for row in rows.order_by(*order).values(*value_columns(spec))
-            ]
+            doc[spec.collection] = serialize_rows(spec, rows.order_by(*order))
         doc["stages"] = stages_in_display_order(doc["phases"], doc["stages"])
         doc["personas"] = _linked_personas(map_id)
         doc["teams"] = _teams(journey_map["workspace_id"])
