@@ -231,7 +231,7 @@ def start_daphnes(count: int, env_overrides: dict[str, str] | None = None) -> tu
     ports = [free_port() for _ in range(count)]
     procs = [subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                                "journeymap.asgi:application"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=None) for port in ports]
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     deadline = time.monotonic() + 60
     for url, proc in zip(urls, procs, strict=True):

@@ -57,11 +57,22 @@ def ticket(base: str, map_id: str, token: str) -> str:
         return json.loads(response.read())["ticket"]
 
 
+def direct_ticket(map_id: str, user_id: int) -> str:
+    """What ``POST .../ws-ticket/`` stores for an editor, stored by the load generator
+    itself: over REST each concurrent request costs daphne a thread and a new
+    PostgreSQL connection, which made connecting 1,000 sockets take minutes."""
+    from maps.live import tickets
+
+    return tickets.issue(tickets.make_payload(map_id=map_id, user_id=user_id, role="editor"))
+
+
 class LeanClient:
     """One socket on one map, the protocol's ordering rules and nothing more."""
 
-    def __init__(self, run: Run, url: str, map_id: str, token: str, slot: int, cards: list[str]) -> None:
+    def __init__(self, run: Run, url: str, map_id: str, token: str, slot: int, cards: list[str],
+                 user_id: int | None = None) -> None:
         self.run, self.url, self.map_id, self.token, self.cards = run, url, map_id, token, cards
+        self.user_id = user_id  # set: tickets are issued directly in Redis (--tickets direct)
         self.client_id = f"m{slot}-{uuid.uuid4().hex[:6]}"
         self.snapshot: dict[str, Any] | None = None
         self.applied: list[list[dict[str, Any]]] = []  # committed ops after the snapshot, in seq order
@@ -80,8 +91,11 @@ class LeanClient:
         # load some are, and are retried as a real client would, with backoff.
         for attempt in range(8):
             try:
-                async with self.run.ticket_slots:
-                    t = await asyncio.to_thread(ticket, self.url, self.map_id, self.token)
+                if self.user_id is not None:
+                    t = await asyncio.to_thread(direct_ticket, self.map_id, self.user_id)
+                else:
+                    async with self.run.ticket_slots:
+                        t = await asyncio.to_thread(ticket, self.url, self.map_id, self.token)
                 ws_url = self.url.replace("http://", "ws://")
                 self.ws = await websockets.connect(f"{ws_url}/ws/maps/{self.map_id}/?ticket={t}", max_size=None,
                                                    ping_interval=None, open_timeout=60)
@@ -212,7 +226,8 @@ async def generate(plan: dict[str, Any], connected: Any, go: Any, results: Any) 
     """One load-generator process: its share of the clients, through every phase."""
     rng = random.Random(plan["seed"])
     run = Run()
-    clients = [LeanClient(run, plan["urls"][i % len(plan["urls"])], map_id, plan["tokens"][slot], i, cards)
+    clients = [LeanClient(run, plan["urls"][i % len(plan["urls"])], map_id, plan["tokens"][slot], i, cards,
+                          plan["user_ids"][slot] if plan["user_ids"] else None)
                for i, (map_id, slot, cards) in enumerate(plan["slots"])]
     for start in range(0, len(clients), 25):
         await asyncio.gather(*(c.connect() for c in clients[start:start + 25]))
@@ -287,14 +302,20 @@ def main() -> None:
     parser.add_argument("--push-every", type=float, default=2.0, help="seconds between one client's batches")
     parser.add_argument("--presence-hz", type=float, default=2.0)
     parser.add_argument("--client-procs", type=int, default=2, help="load-generator processes")
+    parser.add_argument("--tickets", choices=["direct", "rest"], default="direct",
+                        help="ws tickets stored in Redis by the generator (default) or asked for over REST")
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to wait for the last acks")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
     map_ids, tokens = standalone_setup(args.clients, maps=args.maps, name="workshops_many")
+    from rest_framework.authtoken.models import Token
+
     from maps.selectors import map_document
 
     cards = {m: [c["id"] for c in map_document(map_id=m)["cards"]] for m in map_ids}
+    user_ids = dict(Token.objects.filter(key__in=tokens).values_list("key", "user_id"))
+    user_ids = [user_ids[t] for t in tokens] if args.tickets == "direct" else []
     urls, procs = start_daphnes(args.processes)
     pids = [p.pid for p in procs]
     print("daphne pids", *pids, flush=True)
@@ -311,7 +332,7 @@ def main() -> None:
         generators = []
         for g in range(args.client_procs):
             mine = [slot for i, slot in enumerate(slots) if (i // args.clients) % args.client_procs == g]
-            plan = {"urls": urls, "tokens": tokens, "slots": mine, "seconds": args.seconds, "seed": args.seed + g,
+            plan = {"urls": urls, "tokens": tokens, "user_ids": user_ids, "slots": mine, "seconds": args.seconds, "seed": args.seed + g,
                     "push_every": args.push_every, "drain": args.drain, "presence_hz": args.presence_hz}
             connected = ctx.Event()
             proc = ctx.Process(target=generator_process, args=(plan, connected, go, results))
