@@ -10,9 +10,12 @@ from django.db import models
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
-from maps.models import JourneyMap, Membership
+from maps.models import JourneyMap, Role
 from maps.selectors import human_members
 from reviews.schedule import review_due_at
+
+# Who can own a map: someone who can also mark it reviewed.
+OWNER_ROLES = (Role.OWNER, Role.EDITOR)
 
 
 class AddMonths(models.Func):
@@ -60,4 +63,11 @@ def reminder_recipient(journey_map: JourneyMap) -> int | None:
     return journey_map.owner_id if members.filter(user_id=journey_map.owner_id).exists() else None
 
 
-__all__ = ["AddMonths", "Membership", "map_review_due_at", "reminder_recipient", "with_review_due"]
+__all__ = ["AddMonths", "OWNER_ROLES", "possible_owners", "map_review_due_at", "reminder_recipient", "with_review_due"]
+
+
+def possible_owners(*, workspace_id: Any) -> list[Any]:
+    """People who can own a map of the workspace (``reviews.services.OWNER_ROLES``),
+    by name."""
+    rows = human_members(workspace_id=workspace_id).filter(role__in=OWNER_ROLES).select_related("user")
+    return sorted((m.user for m in rows), key=lambda u: (u.get_full_name() or u.get_username()).lower())

@@ -16,14 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maps.errors import OpError
-from maps.models import JourneyMap, Role
+from maps.models import JourneyMap
 from maps.selectors import human_members
 from notifications.services import review_due_settle
+from reviews.selectors import OWNER_ROLES
 from versions.models import Reason, Version
 from versions.services import version_create
 
-# Who can own a map: someone who can also mark it reviewed.
-OWNER_ROLES = (Role.OWNER, Role.EDITOR)
 # The fields of a map PATCH this module writes (the others go through the op log).
 REVIEW_SETTINGS = ("owner", "review_every_months")
 

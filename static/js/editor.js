@@ -18,6 +18,7 @@ import { installHealth } from "./editor/health.js";
 import { installHistory } from "./editor/history.js";
 import { installPersonas } from "./editor/personas.js";
 import { installPriorities } from "./editor/priorities.js";
+import { installReview } from "./editor/review.js";
 import { installRecentlyDeleted } from "./editor/recently-deleted.js";
 import { installSession } from "./editor/session.js";
 import { installToolbar } from "./editor/toolbar.js";
@@ -86,6 +87,7 @@ const follow = installFollow(ctx, { toolbar });
 const health = installHealth(ctx);
 const workshop = installSession(ctx);
 window.journeymapWorkshop = workshop; // for browser tests: the timer as this page computes it
+if (!config.share) installReview(ctx);
 connectLive(ctx, { exportDialog, ...personas, flashOps: commands.flashOps, onSync: (sync) => {
   comments.attach(sync);
   follow.attach(sync);
