@@ -204,6 +204,7 @@ async def test_present_mode_on_a_share_page_leaves_out_hidden_lanes(browser, wor
     doc = await sync_to_async(map_document)(map_id=journey_map.id)
     path, hidden_title = await sync_to_async(hidden_lane_link)(workshop, journey_map, doc)
     page, _frames = await visitor_page(browser, f"{workshop.url}{path}")
+    await page.screenshot(path=artifact("present/share-toolbar-en.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 200})
     await page.click("#present-button")
     await until(page, "document.querySelector('.present-slide')")
     for _ in range(len(doc["stages"])):
