@@ -15,6 +15,8 @@ def workshop_strings() -> dict[str, str]:
         "wsEnd": _("End the session"),
         "wsFacilitatedBy": _("Facilitated by %(name)s"),
         "wsYouFacilitate": _("You are facilitating"),
+        "wsHandover": _("Hand over to"),
+        "wsHandoverGo": _("Hand over"),
         "wsTimer": _("Timer"),
         "wsMinutes": _("Minutes"),
         "wsTimerStart": _("Start"),

@@ -135,6 +135,14 @@ async def voting_round(browser: Any, workshop: Any, language: str) -> None:
     await ana.wait_for_timeout(300)
     await ana.screenshot(path=artifact(f"workshop/revealed-priorities-{language}.png"))
     await guest.screenshot(path=artifact(f"workshop/revealed-share-{language}.png"))
+
+    # Ana hands the session over to Ben, who is on the map: he now runs it.
+    await ana.click("#workshop-button")
+    await ana.select_option(".ws-handover-to", str(workshop.editor.pk))
+    await ana.click(".ws-handover-go")
+    await ana.wait_for_function("() => document.querySelector('.ws-who').textContent.includes('Ben Martin')")
+    await ben.click("#workshop-button")
+    await ben.wait_for_selector(".ws-timer-controls")
     for page in (ana, ben, guest):
         assert page.errors == [], page.errors
 

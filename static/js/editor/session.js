@@ -18,6 +18,7 @@ export function installSession(ctx) {
   const { config, s, toasts, popover } = ctx;
   let sync = null;
   let session = null;
+  let roster = new Map(); // client id -> {user, ...}: who is on the map, for handing over
   let offsets = []; // server clock minus ours, from the last frames (the largest had the least delay)
   let ticking = null;
   let rang = false;
@@ -165,6 +166,8 @@ export function installSession(ctx) {
     host.append(heading(s.wsWorkshop), who);
     if (isFacilitator()) {
       host.append(timerControls(), votingControls());
+      const others = handoverChoices();
+      if (others.length) host.append(handoverControls(others));
     }
     const sound = el("label", "ws-sound small");
     const box = el("input", "", { type: "checkbox" });
@@ -251,11 +254,32 @@ export function installSession(ctx) {
     return box;
   }
 
+  // Handing over to someone on the map now (the server checks they may run it).
+  function handoverChoices() {
+    const seen = new Map();
+    for (const entry of roster.values()) if (entry.user?.id && entry.user.id !== me) seen.set(entry.user.id, entry.user.name || "");
+    return [...seen.entries()];
+  }
+  function handoverControls(others) {
+    const box = el("div", "ws-menu-section ws-handover");
+    box.append(heading(s.wsHandover));
+    const row = el("div", "ws-row");
+    const pick = el("select", "ws-handover-to", { "aria-label": s.wsHandover });
+    for (const [id, name] of others) {
+      const option = el("option", "", { value: String(id) });
+      option.textContent = name;
+      pick.append(option);
+    }
+    row.append(pick, action(s.wsHandoverGo, () => send("handover", { to: Number(pick.value) }), "btn btn-small ws-handover-go"));
+    box.append(row);
+    return box;
+  }
+
   // ---- frames --------------------------------------------------------------------------------
   function onState(next) {
     const before = session;
     session = next || null;
-    if (!before && session && session.facilitator?.id !== me && config.user) {
+    if (!before && session && me !== null && session.facilitator?.id !== me) {
       toasts.show(format(s.wsSessionStarted, { name: session.facilitator?.name || "" }));
     }
     if (before && !session) toasts.show(s.wsSessionEnded);
@@ -279,6 +303,7 @@ export function installSession(ctx) {
         if (frame.event === "state") onState(frame.session);
       });
       sync.on("change", () => voting.redraw());
+      sync.on("presence", (event) => { roster = event.roster || new Map(); });
       sync.on("error", (frame) => {
         if (frame.frame !== "session") return;
         const text = s[`ws_error_${frame.code}`];
