@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models.functions import Lower
 
-from maps.models import Membership
+from maps.selectors import human_members
 
 # Django usernames hold letters, digits and @ . + - _. The @ must not follow a
 # word character, so "ana@example.com" in running text mentions nobody.
@@ -39,7 +39,7 @@ def mentioned_members(*, body: str, workspace_id: Any) -> list[Any]:
     if not candidates:
         return []
     lowered = [name.lower() for name in candidates]
-    memberships = (Membership.objects.filter(workspace_id=workspace_id)
+    memberships = (human_members(workspace_id=workspace_id)
                    .annotate(lowered=Lower("user__username")).filter(lowered__in=lowered)
                    .select_related("user"))
     by_name: dict[str, Any] = {}

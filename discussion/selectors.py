@@ -112,9 +112,10 @@ def map_comments(*, journey_map: JourneyMap, user: Any, anchor_type: str | None 
 
 
 def mentionable_members(*, journey_map: JourneyMap) -> list[dict[str, Any]]:
-    """Who an ``@`` can name on this map: the members of its workspace."""
-    from maps.models import Membership
+    """Who an ``@`` can name on this map: the people of its workspace (not the
+    accounts service tokens act through)."""
+    from maps.selectors import human_members
 
-    memberships = (Membership.objects.filter(workspace_id=journey_map.workspace_id)
+    memberships = (human_members(workspace_id=journey_map.workspace_id)
                    .select_related("user").order_by("user__username"))
     return [person(membership.user) for membership in memberships]

@@ -24,6 +24,7 @@ from journeymap.api_common import (
     workspace_for,
 )
 from maps.models import Membership, Team, Workspace
+from maps.selectors import human_members
 from workspaces.serializers import (
     MemberCreateSerializer,
     MemberSerializer,
@@ -151,7 +152,8 @@ class TeamDetailView(ApiView):
 
 
 def _member(workspace: Workspace, member_id: Any) -> Membership:
-    return row_or_404(Membership.objects.filter(workspace=workspace).select_related("user"), member_id, "member")
+    # People only: a service token's membership is managed with its token (``tokens/``).
+    return row_or_404(human_members(workspace_id=workspace.id).select_related("user"), member_id, "member")
 
 
 class MemberListView(ApiView):
@@ -159,7 +161,7 @@ class MemberListView(ApiView):
                    responses={200: MemberSerializer(many=True), **errors(*READ_ERRORS)})
     def get(self, request: Request, workspace_id: str) -> Response:
         workspace, _ = workspace_for(request, workspace_id)
-        rows = Membership.objects.filter(workspace=workspace).select_related("user").order_by("created_at", "id")
+        rows = human_members(workspace_id=workspace.id).select_related("user").order_by("created_at", "id")
         return Response(MemberSerializer(rows, many=True).data)
 
     @extend_schema(tags=["members"], operation_id="workspaces_members_create", parameters=[WORKSPACE_ID],

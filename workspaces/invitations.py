@@ -91,8 +91,9 @@ def member_invite(*, workspace: Workspace, invited_by: Any, who: str, role: str,
         raise OpError("invalid", "give a username or an email address", field="who")
     team = _team(workspace, team_id)
     user_model = get_user_model()
+    # Service tokens' accounts are not people one can invite (they belong to their token).
     user = user_model.objects.filter(Q(username__iexact=who) | (Q(email__iexact=who) if "@" in who else Q(pk=None)),
-                                     is_active=True).first()
+                                     is_active=True, service_token__isnull=True).first()
     if user is not None:
         if Membership.objects.filter(workspace=workspace, user=user).exists():
             raise OpError("invalid", "this person is already a member", field="who")

@@ -74,7 +74,8 @@ class MemberCreateSerializer(StrictSerializer):
     team = serializers.UUIDField(required=False, allow_null=True)
 
     def validate_username(self, value: str) -> Any:
-        user = get_user_model().objects.filter(username=value).first()
+        # A service token's account is no person to add: it belongs to its token.
+        user = get_user_model().objects.filter(username=value, service_token__isnull=True).first()
         if user is None:
             raise serializers.ValidationError("No user with this username.")
         return user

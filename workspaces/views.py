@@ -22,7 +22,7 @@ from rest_framework.authtoken.models import Token
 from journeymap import ratelimit
 from maps.errors import OpError
 from maps.models import Invitation, Membership, Role, Team, Workspace
-from maps.selectors import membership_role
+from maps.selectors import human_members, membership_role
 from workspaces import invitations
 from workspaces.services import member_remove, member_update, team_add, team_delete, team_update
 
@@ -104,7 +104,8 @@ def members(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
             messages.error(request, error.message)
         if new_link is None:
             return redirect(request.path)
-    rows = list(Membership.objects.filter(workspace=workspace).select_related("user", "team")
+    # People only: service tokens' accounts are listed on the Integrations page.
+    rows = list(human_members(workspace_id=workspace.id).select_related("user", "team")
                 .order_by("user__username"))
     # The one owner is offered neither "Remove" nor another role: the service refuses both.
     owners = [m for m in rows if m.role == Role.OWNER]
@@ -148,7 +149,7 @@ def _members_action(request: HttpRequest, workspace: Workspace) -> str | None:
         messages.success(request, _("The invitation no longer works."))
         return None
     if action in ("member_update", "member_remove"):
-        membership = _row(Membership, post.get("member"), workspace=workspace)
+        membership = _row(Membership, post.get("member"), workspace=workspace, user__service_token__isnull=True)
         if action == "member_remove":
             member_remove(membership=membership)
             # The name the confirmation asked about, not the login.
