@@ -106,8 +106,11 @@ async def test_present_mode_moves_stage_by_stage_in_large_type_with_keys_and_cli
     names = stage_names(doc)
     page = await sign_in(browser, workshop.url, "ana", viewport=VIEWPORT)
     await open_editor(page, workshop.url, journey_map.id)
-    assert await page.locator("#present-button").inner_text() == "Present"
+    assert await page.locator("#present-button").get_attribute("title") == "Show the map one stage at a time, full screen"
+    # Named by its word (shown from 1320 px wide; icon only below).
+    assert (await page.locator("#present-button").text_content()).strip() == "Present"
     assert await page.locator("#follow-toggle").is_hidden()  # no session: nobody to lead
+    await page.screenshot(path=artifact("present/editor-toolbar-en.png"), clip={"x": 0, "y": 0, "width": 1440, "height": 200})
 
     await page.click("#present-button")
     await page.wait_for_selector(SLIDE)
@@ -166,7 +169,7 @@ async def test_present_mode_in_french_passes_axe(browser, workshop, axe_script) 
     page = await sign_in(browser, workshop.url, "ana", locale="fr-FR", viewport=VIEWPORT)
     await page.context.add_init_script(path=str(axe_script))
     await open_editor(page, workshop.url, journey_map.id)
-    assert await page.locator("#present-button").inner_text() == "Présenter"
+    assert (await page.locator("#present-button").text_content()).strip() == "Présenter"
     await page.click("#present-button")
     await page.wait_for_selector(SLIDE)
     await page.keyboard.press("ArrowRight")
