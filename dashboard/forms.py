@@ -11,6 +11,8 @@ class MapSearchForm(forms.Form):
     kind = forms.ChoiceField(required=False, label=_("Kind"),
                              choices=[("", _("All kinds")), *MapKind.choices])
     archived = forms.BooleanField(required=False, label=_("Show archived maps"))
+    sort = forms.ChoiceField(required=False, label=_("Sort"),
+                             choices=[("", _("Recently edited")), ("review", _("Review due first"))])
 
 
 class MapFromTemplateForm(forms.Form):

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from maps.models import Card, JourneyMap, MapKind, MapPersona, Membership, Role,
 from maps.selectors import map_role
 from maps.services import copy as copy_services
 from maps.services import map_archive
+from reviews.selectors import maps_in_review_order, review_badge
 from templates_lib.models import MapTemplate
 from templates_lib.services import map_from_template
 from touchpoints.models import Touchpoint
@@ -42,13 +44,14 @@ def _current_workspace(request: HttpRequest, workspaces: list[Workspace]) -> Wor
     return workspaces[0] if workspaces else None
 
 
-def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool) -> list[dict[str, Any]]:
+def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool, sort: str = "") -> list[dict[str, Any]]:
     maps = JourneyMap.objects.filter(workspace=workspace, archived=archived).select_related("last_edited_by")
     if q:
         maps = maps.filter(Q(title__icontains=q) | Q(goal__icontains=q))
     if kind:
         maps = maps.filter(kind=kind)
-    maps = list(maps.order_by("-updated_at")[:200])
+    maps = list((maps_in_review_order(maps) if sort == "review" else maps.order_by("-updated_at"))[:200])
+    now = timezone.now()
     personas: dict[Any, list[Any]] = {}
     links = (
         MapPersona.objects.filter(map_id__in=[m.id for m in maps], deleted_by_seq__isnull=True)
@@ -68,7 +71,8 @@ def _map_cards(workspace: Workspace, *, q: str, kind: str, archived: bool) -> li
     health = dashboard_scores(maps)
     return [{"map": m, "personas": personas.get(m.id, []), "has_future": m.id in derived,
              "stages": stage_counts.get(m.id, 0), "cards": card_counts.get(m.id, 0),
-             "touchpoints": touchpoint_counts.get(m.id, 0), "health": _health_badge(health[str(m.id)])}
+             "touchpoints": touchpoint_counts.get(m.id, 0), "health": _health_badge(health[str(m.id)]),
+             "review": review_badge(m, now=now)}
             for m in maps]
 
 
@@ -127,15 +131,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "maps/no_workspace.html", {"form": WorkspaceForm()})
     request.session["workspace"] = str(workspace.id)
     search = MapSearchForm(request.GET or None)
-    q, kind, archived = "", "", False
+    q, kind, archived, sort = "", "", False, ""
     if search.is_valid():
         q, kind, archived = search.cleaned_data["q"], search.cleaned_data["kind"], search.cleaned_data["archived"]
+        sort = search.cleaned_data["sort"]
     role = next((m.role for m in Membership.objects.filter(workspace=workspace, user=request.user)), None)
     language = (request.LANGUAGE_CODE or "en")[:2]
     return render(request, "maps/dashboard.html", {
         "workspaces": workspaces,
         "workspace": workspace,
-        "cards": _map_cards(workspace, q=q, kind=kind, archived=archived),
+        "cards": _map_cards(workspace, q=q, kind=kind, archived=archived, sort=sort),
+        "sort": sort,
         "search": search,
         "q": q,
         "kind": kind,

@@ -3,6 +3,7 @@ so lists can filter and sort on it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +64,7 @@ def reminder_recipient(journey_map: JourneyMap) -> int | None:
     return journey_map.owner_id if members.filter(user_id=journey_map.owner_id).exists() else None
 
 
-__all__ = ["AddMonths", "OWNER_ROLES", "possible_owners", "map_review_due_at", "reminder_recipient", "with_review_due"]
+__all__ = ["AddMonths", "OWNER_ROLES", "maps_in_review_order", "possible_owners", "review_badge", "map_review_due_at", "reminder_recipient", "with_review_due"]
 
 
 def possible_owners(*, workspace_id: Any) -> list[Any]:
@@ -71,3 +72,23 @@ def possible_owners(*, workspace_id: Any) -> list[Any]:
     by name."""
     rows = human_members(workspace_id=workspace_id).filter(role__in=OWNER_ROLES).select_related("user")
     return sorted((m.user for m in rows), key=lambda u: (u.get_full_name() or u.get_username()).lower())
+
+
+# How long a due review is "due" before it is "overdue" (the reminders' week).
+OVERDUE_AFTER = dt.timedelta(days=7)
+
+
+def maps_in_review_order(maps: QuerySet[JourneyMap]) -> QuerySet[JourneyMap]:
+    """``maps``, the review due first (most overdue on top), then the latest edited."""
+    return with_review_due(maps).order_by("review_due", "-updated_at", "id")
+
+
+def review_badge(journey_map: JourneyMap, *, now: datetime) -> dict[str, Any] | None:
+    """What a dashboard card says about the review: nothing while it is not due
+    (or the map is archived); due; overdue a week after it fell due."""
+    if journey_map.archived:
+        return None
+    due = map_review_due_at(journey_map)
+    if due > now:
+        return None
+    return {"due_at": due, "overdue": now - due >= OVERDUE_AFTER}

@@ -136,3 +136,40 @@ async def test_a_viewer_reads_the_review_but_cannot_mark_it(browser, workshop) -
     assert await cleo.query_selector("#review-mark") is None and await cleo.query_selector("#review-owner") is None
     assert "Ana Lopez" in await text(cleo, ".review-panel")
     assert cleo.errors == []
+
+
+def dashboard_maps(workshop: Any, language: str) -> None:
+    """Three maps: one reviewed lately, one due this week, one long overdue (edited last)."""
+    from maps.models import JourneyMap
+
+    titles = {"en": ("Claims", "Home delivery", "Onboarding"),
+              "fr": ("Déclarer un sinistre", "Livraison à domicile", "Premiers pas")}[language]
+    reviewed, due, overdue = (overdue_map(workshop, title, language) for title in titles)
+    now = timezone.now()
+    JourneyMap.objects.filter(id=reviewed.id).update(reviewed_at=now - dt.timedelta(days=10),
+                                                     reviewed_by=workshop.editor)
+    JourneyMap.objects.filter(id=due.id).update(created_at=now - dt.timedelta(days=125))
+    JourneyMap.objects.filter(id=overdue.id).update(created_at=now - dt.timedelta(days=400), updated_at=now)
+
+
+@pytest.mark.parametrize("language, locale, words", [
+    ("en", "en-GB", {"due": "Review due", "overdue": "Review overdue since", "sort": "Review due first"}),
+    ("fr", "fr-FR", {"due": "Revue à faire", "overdue": "Revue en retard depuis le", "sort": "Revue à faire d’abord"}),
+])
+async def test_the_dashboard_shows_due_reviews_and_sorts_by_them(browser, workshop, language, locale, words) -> None:
+    await sync_to_async(dashboard_maps)(workshop, language)
+    ana = await sign_in(browser, workshop.url, "ana", locale=locale)
+    if language == "fr":
+        await ana.goto(f"{workshop.url}/")  # the language follows the browser's
+    await ana.wait_for_selector(".map-card")
+    badges = await ana.eval_on_selector_all(".map-card .review-badge", "nodes => nodes.map(n => n.textContent)")
+    assert len(badges) == 2 and badges[0].startswith(words["overdue"]) and words["due"] in badges
+    await ana.select_option("#id_sort", "review")
+    await ana.wait_for_url("**sort=review**")
+    order = await ana.eval_on_selector_all(".map-card-title", "nodes => nodes.map(n => n.textContent)")
+    badges = await ana.eval_on_selector_all(".map-card .review-badge", "nodes => nodes.map(n => n.textContent)")
+    assert badges[0].startswith(words["overdue"]) and badges[1] == words["due"], badges
+    assert len(order) == 3
+    assert await ana.eval_on_selector("#id_sort", "s => s.selectedOptions[0].textContent") == words["sort"]
+    await ana.screenshot(path=artifact(f"reviews/dashboard-{language}.png"))
+    assert ana.errors == []
