@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from history.strings import activity_strings
+from metrics.strings import metric_strings
 from versions.strings import history_strings
 from workshops.strings import workshop_strings
 
@@ -16,7 +17,7 @@ def editor_strings(*, map_language: str | None = None) -> dict[str, str]:
     """The editor's UI text in the user's language, handed to the scripts as JSON,
     plus the few words drawn as part of the map itself, in the map's language."""
     return {**_interface_strings(), **_present_strings(), **history_strings(), **activity_strings(),
-            **workshop_strings(),
+            **workshop_strings(), **metric_strings(),
             **_map_words(map_language)}
 
 

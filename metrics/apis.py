@@ -99,7 +99,8 @@ class MapMetricsView(ApiView):
             content = data["file"].read(MAX_FILE_BYTES + 1)
             if len(content) > MAX_FILE_BYTES:
                 raise exceptions.ValidationError({"file": [f"The file is larger than {MAX_FILE_BYTES} bytes."]})
-            parsed = read_points(content)
+            default = data.get("touchpoint")
+            parsed = read_points(content, touchpoint=str(default) if default else None)
             return parsed.points, parsed.rows
         body = request.data
         if not isinstance(body, dict) or set(body) != {"points"}:

@@ -66,7 +66,9 @@ def _value(cell: str) -> Any:
     return number if math.isfinite(number) else math.nan
 
 
-def read_points(data: bytes) -> CsvPoints:
+def read_points(data: bytes, *, touchpoint: str | None = None) -> CsvPoints:
+    """``touchpoint``: the id the rows are about when the file has no touchpoint
+    column (a file uploaded from one touchpoint's panel)."""
     text = _decode(data)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
@@ -80,7 +82,7 @@ def read_points(data: bytes) -> CsvPoints:
         rows.pop()
     if not rows:
         raise PointInvalid(0, "file", _("The file is empty."), row=1)
-    columns = _columns(rows[0])
+    columns = _columns(rows[0], single=touchpoint is not None)
     points, where = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -95,21 +97,21 @@ def read_points(data: bytes) -> CsvPoints:
             index = columns.get(name)
             return row[index].strip() if index is not None and index < len(row) else ""
 
-        point = {"touchpoint": cell("touchpoint"), "metric": plain(cell("metric")), "period": cell("period"),
-                 "value": _value(cell("value"))}
+        point = {"touchpoint": cell("touchpoint") or touchpoint or "", "metric": plain(cell("metric")),
+                 "period": cell("period"), "value": _value(cell("value"))}
         points.append({key: value for key, value in point.items() if value != ""})
         where.append((number, cell("stage") or None))
     return CsvPoints(points, where)
 
 
-def _columns(header: list[str]) -> dict[str, int]:
+def _columns(header: list[str], *, single: bool = False) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, title in enumerate(header):
         name = plain(title)
         for column, names in HEADERS.items():
             if name in names and column not in found:
                 found[column] = index
-    missing = [column for column in REQUIRED if column not in found]
+    missing = [column for column in REQUIRED if column not in found and not (single and column == "touchpoint")]
     if missing:
         raise PointInvalid(0, missing[0], _("The header row needs the columns touchpoint, metric, period and value "
                                             "(missing: %(columns)s).") % {"columns": ", ".join(missing)}, row=1)

@@ -28,6 +28,8 @@ class PointsUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV: touchpoint, metric, period, value (and stage when names repeat); "
                                            "UTF-8 (with or without BOM) or Windows-1252, ; or , separators, "
                                            "decimal commas.")
+    touchpoint = serializers.UUIDField(required=False, help_text="The touchpoint of rows whose file has no "
+                                                                 "touchpoint column (an upload from its panel).")
 
 
 class RecordedSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@
 import { focusNode } from "../grid/keyboard.js";
 import { find, format, uuid } from "../grid/model.js";
 import { evaluationFace, volumeText } from "../lanes/marks.js";
+import { defaultLowestFirst, metricKeys, metricLabel, rankByMetric } from "./metric-ranking.js";
 
 // Adds the moment section to the touchpoint panel and the Priorities button; returns
 // markMoment for the menus.
@@ -61,13 +62,18 @@ export function installPriorities(ctx, { commit, deleteItem }) {
 
   let prioritiesBy = "weight";
   let prioritiesTimer = null;
+  // "By metric": which metric, and in which direction (null: the metric's usual one).
+  let rankMetric = null;
+  let rankLowestFirst = null;
 
   function openPriorities(button) {
     let list = null;
     let status = null;
+    let metricBox = null;
     const load = async () => {
-      if (prioritiesBy === "votes") {
-        if (list?.isConnected) fillVotes(list);
+      if (metricBox) metricBox.hidden = prioritiesBy !== "metric";
+      if (prioritiesBy === "votes" || prioritiesBy === "metric") {
+        if (list?.isConnected) (prioritiesBy === "votes" ? fillVotes : fillByMetric)(list);
         if (status) status.textContent = "";
         return;
       }
@@ -94,7 +100,8 @@ export function installPriorities(ctx, { commit, deleteItem }) {
         order.className = "segmented priorities-order";
         order.setAttribute("role", "radiogroup");
         order.setAttribute("aria-label", s.prioritiesOrder);
-        for (const [value, label] of [["weight", s.byImpact], ["volume", s.byVolume], ["votes", s.wsByVotes]]) {
+        for (const [value, label] of [["weight", s.byImpact], ["volume", s.byVolume], ["votes", s.wsByVotes],
+          ["metric", s.byMetric]]) {
           const wrap = document.createElement("label");
           const radio = document.createElement("input");
           radio.type = "radio";
@@ -110,7 +117,8 @@ export function installPriorities(ctx, { commit, deleteItem }) {
         status.setAttribute("role", "status");
         list = document.createElement("ol");
         list.className = "priorities-list";
-        body.append(intro, order, status, list);
+        metricBox = metricControls(load);
+        body.append(intro, order, metricBox, status, list);
         load();
       },
       refresh(doc, changed) {
@@ -166,6 +174,87 @@ export function installPriorities(ctx, { commit, deleteItem }) {
       }
       link.append(rank, main, score, votesCell(tp?.votes || 0));
       link.addEventListener("click", () => showOnGrid(entry));
+      li.append(link);
+      list.append(li);
+    }
+  }
+
+  // The metric and direction chosen for "By metric" (the choices follow the document).
+  function metricControls(reload) {
+    const box = document.createElement("div");
+    box.className = "priorities-metric";
+    box.hidden = true;
+    const select = document.createElement("select");
+    select.className = "panel-input priorities-metric-key";
+    select.setAttribute("aria-label", s.rankMetric);
+    const direction = document.createElement("select");
+    direction.className = "panel-input priorities-metric-direction";
+    direction.setAttribute("aria-label", s.prioritiesOrder);
+    for (const [value, label] of [["low", s.rankLowestFirst], ["high", s.rankHighestFirst]]) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = label;
+      direction.append(option);
+    }
+    select.addEventListener("change", () => { rankMetric = select.value; rankLowestFirst = null; reload(); });
+    direction.addEventListener("change", () => { rankLowestFirst = direction.value === "low"; reload(); });
+    box.append(select, direction);
+    box.sync = () => {
+      const keys = metricKeys(currentDoc());
+      if (!keys.includes(rankMetric)) rankMetric = keys[0] || null;
+      select.replaceChildren(...keys.map((key) => {
+        const option = document.createElement("option");
+        option.value = key;
+        option.textContent = metricLabel(key, s);
+        return option;
+      }));
+      select.value = rankMetric || "";
+      select.disabled = !keys.length;
+      direction.value = (rankLowestFirst ?? defaultLowestFirst(rankMetric)) ? "low" : "high";
+    };
+    return box;
+  }
+
+  function fillByMetric(list) {
+    const box = list.parentElement?.querySelector(".priorities-metric");
+    box?.sync();
+    const doc = currentDoc();
+    const stages = new Map((doc.stages || []).map((st) => [st.id, st]));
+    const rows = rankMetric ? rankByMetric(doc, rankMetric, rankLowestFirst ?? defaultLowestFirst(rankMetric)) : [];
+    list.replaceChildren();
+    if (!rows.length) {
+      const empty = document.createElement("li");
+      empty.className = "priorities-empty small muted";
+      empty.textContent = s.rankNoValues;
+      list.append(empty);
+      return;
+    }
+    const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 2 });
+    for (const row of rows) {
+      const tp = row.touchpoint;
+      const li = document.createElement("li");
+      li.className = "prio-item prio-touchpoint prio-by-metric";
+      li.dataset.id = tp.id;
+      const link = document.createElement("button");
+      link.type = "button";
+      link.className = "prio-link";
+      const rankEl = document.createElement("span");
+      rankEl.className = "prio-rank";
+      rankEl.textContent = String(row.rank);
+      const main = document.createElement("span");
+      main.className = "prio-main";
+      const title = document.createElement("span");
+      title.className = "prio-title";
+      title.textContent = tp.title;
+      const meta = document.createElement("span");
+      meta.className = "prio-meta";
+      meta.textContent = [stages.get(tp.stage)?.name, row.period].filter(Boolean).join(" · ");
+      main.append(title, meta);
+      const score = document.createElement("span");
+      score.className = "prio-score prio-metric-value";
+      score.textContent = numbers.format(row.value);
+      link.append(rankEl, main, score);
+      link.addEventListener("click", () => showOnGrid({ id: tp.id, stage: tp.stage }));
       li.append(link);
       list.append(li);
     }

@@ -5,6 +5,7 @@ import { channelName, find, format } from "../grid/model.js";
 import { EVALUATIONS } from "../lanes/marks.js";
 import { el } from "./dom.js";
 import { attachmentSection } from "./panel-attachments.js";
+import { metricsSection } from "./panel-metrics.js";
 import { bindField, fieldRow, numberInput, selectInput, textInput } from "./panel-fields.js";
 
 // A symbol per evaluation, so it reads without colour too.
@@ -96,7 +97,9 @@ function buildTouchpoint(panel, body, item) {
   scores.append(el("legend", "panel-label", s.surveyScores));
   scores.append(fieldRow(panel, "CSAT", numberInput(panel, "csat", { min: 0, max: 100, suffix: "%" })));
   scores.append(fieldRow(panel, "NPS", numberInput(panel, "nps", { min: -100, max: 100, step: 1, integer: true })));
+  scores.append(fieldRow(panel, "CES", numberInput(panel, "ces", { min: 1, max: 7 })));
   body.append(scores);
+  body.append(metricsSection(panel));
   body.append(evidenceSection(panel));
   if (panel.files) body.append(attachmentSection(panel));
 }

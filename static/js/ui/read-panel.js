@@ -6,6 +6,7 @@
 import { channelName, find, format } from "../grid/model.js";
 import { evaluationFace, volumeText } from "../lanes/marks.js";
 import { el } from "./dom.js";
+import { metricsSection } from "./panel-metrics.js";
 import { SidePanel } from "./panel.js";
 
 const present = (value) => value !== null && value !== undefined && value !== "";
@@ -20,6 +21,10 @@ export class ReadPanel extends SidePanel {
     this.content = el("div", "read-content");
     body.append(this.content);
     this.draw(item);
+    if (this.entity === "touchpoint") {
+      body.append(metricsSection(this));
+      this.fields.get("metrics").read(item);
+    }
     const extra = el("div", "panel-extra");
     body.append(extra);
     if (this.extras[this.entity]) this.extras[this.entity](this, item, extra);
@@ -82,6 +87,7 @@ export class ReadPanel extends SidePanel {
     this.fact(facts, s.volume, volumeText(item, s) || null);
     this.fact(facts, "CSAT", present(item.csat) ? `${item.csat} %` : null);
     this.fact(facts, "NPS", item.nps);
+    this.fact(facts, "CES", item.ces);
     if (facts.childElementCount) this.content.append(facts);
 
     if (present(item.description)) {
