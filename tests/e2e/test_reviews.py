@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tests.conftest import artifact
 from tests.e2e.conftest import eventually, sign_in
+from tests.e2e.test_accessibility import axe_script  # noqa: F401  (fixture)
 from tests.e2e.test_editor import open_editor
 from tests.e2e.test_editor_safety import until
 
@@ -173,3 +174,21 @@ async def test_the_dashboard_shows_due_reviews_and_sorts_by_them(browser, worksh
     assert await ana.eval_on_selector("#id_sort", "s => s.selectedOptions[0].textContent") == words["sort"]
     await ana.screenshot(path=artifact(f"reviews/dashboard-{language}.png"))
     assert ana.errors == []
+
+
+async def test_the_review_panel_and_badges_have_no_serious_accessibility_violation(
+        browser, workshop, axe_script) -> None:  # noqa: F811  (fixture)
+    from tests.e2e.test_accessibility import violations
+
+    await sync_to_async(dashboard_maps)(workshop, "en")
+    ana = await sign_in(browser, workshop.url, "ana")
+    await ana.context.add_init_script(path=str(axe_script))
+    found = {}
+    await ana.goto(f"{workshop.url}/?sort=review")
+    await ana.wait_for_selector(".review-badge.is-overdue")
+    found["dashboard with review badges"] = await violations(ana)
+    overdue = await ana.get_attribute(".map-card:has(.review-badge.is-overdue)", "data-map-id")
+    await ana.goto(f"{workshop.url}/maps/{overdue}/?review=1")
+    await ana.wait_for_selector("#review-mark")
+    found["review panel"] = await violations(ana)
+    assert found == {name: [] for name in found}, found
