@@ -41,7 +41,9 @@ class AddMonths(models.Func):
 
     def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
         moment, months, params = self._parts(compiler, connection)
-        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {moment}, '+' || {months} || ' months')", params
+        # To the second, as Django writes a datetime without microseconds, so text
+        # comparisons with its values hold (the fraction only ever makes it earlier).
+        return f"datetime({moment}, '+' || {months} || ' months')", params
 
 
 def with_review_due(maps: QuerySet[JourneyMap]) -> QuerySet[JourneyMap]:
