@@ -8,6 +8,7 @@ People: see tests/e2e/conftest.py; Cleo belongs to another workspace only.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -114,6 +115,8 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     await sync_to_async(outsider)()
     ana = await sign_in(browser, workshop.url, "ana", viewport=VIEWPORT)
     ben = await sign_in(browser, workshop.url, "ben", viewport={"width": 1200, "height": 800})  # another screen
+    sent: list[tuple[float, dict[str, Any]]] = []  # what Ana's page sends, with when
+    ana.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append((time.monotonic(), json.loads(payload)))))
     await open_editor(ana, workshop.url, journey_map.id)
     await open_editor(ben, workshop.url, journey_map.id)
     visitor = await french_visitor(browser, f"{workshop.url}{path}")
@@ -152,6 +155,30 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     assert await ben.evaluate(AT_LEFT) not in (names[4], names[5])
     # "Follow again" takes him where Ana is now.
     await ben.click(".follow-pill .follow-button")
+    await eventually_equal(ben, AT_LEFT, names[5])
+    assert (await pill(ben))["state"] == "following"
+
+    # Ana scrolls back and forth over a stage boundary for a second (her view changes
+    # 25 times; slower when the machine is busy): at most 5 views a second leave her
+    # page, and Ben ends where she stops.
+    started = time.monotonic()
+    for step in range(25):
+        await ana.evaluate("(dx) => document.getElementById('board-scroller').scrollBy({ left: dx })",
+                           -260 if step % 2 == 0 else 260)
+        await asyncio.sleep(0.04)
+    elapsed = time.monotonic() - started + 0.3  # the last view may leave up to 200 ms later
+    await asyncio.sleep(0.3)
+    views = [at for at, frame in sent if frame.get("action") == "view" and at >= started]
+    assert 3 <= len(views) <= 5 * elapsed + 1, (len(views), elapsed)
+    assert all(b - a >= 0.18 for a, b in zip(views, views[1:], strict=False)), views
+    await eventually_equal(ben, AT_LEFT, await ana.evaluate(AT_LEFT))
+
+    # "Whole map" is followed as the whole map, and back.
+    await ana.click("#zoom-fit")
+    await eventually_equal(ben, "document.getElementById('zoom-fit').getAttribute('aria-pressed')", "true")
+    await ana.click("#zoom-fit")
+    await eventually_equal(ben, "document.getElementById('zoom-level').textContent", "100%")
+    await scroll_to_stage(ana, names[5])
     await eventually_equal(ben, AT_LEFT, names[5])
     assert (await pill(ben))["state"] == "following"
 
