@@ -105,6 +105,7 @@ async def test_an_owner_manages_a_webhook_and_a_token(browser, workshop, receive
     await page.click("#token-create button[type=submit]")
     token = await page.input_value("#new-token")
     assert token.startswith("jms_")
+    assert "Authorization: Bearer <token>" in await page.locator(".shown-once").inner_text()
     await page.screenshot(path=artifact("integrations/token-once.png"), full_page=True)
     await page.locator(".shown-once").get_by_role("link", name="I have copied it").click()
     token_row = page.locator("tr[data-token]", has_text="CRM sync")

@@ -87,6 +87,23 @@ def test_events_whose_actor_is_excluded_are_not_sent(owner, editor, workspace, r
     assert {d.webhook_id for d in Delivery.objects.all()} == {quiet.id, loud.id}
 
 
+def test_comments_and_versions_by_an_excluded_person_are_not_sent(owner, editor, workspace, grid, receiver,
+                                                                  allow_private):
+    from discussion.services import comment_create
+    from versions.services import version_create
+
+    quiet = webhook_create(workspace=workspace, user=owner, url=receiver.url,
+                           events=["comment.created", "version.created"],
+                           exclude_actors=[{"type": "user", "id": editor.pk}])
+    comment_create(journey_map=grid.map, user=editor, anchor={"type": "map"}, body="Mine")
+    version_create(journey_map=grid.map, user=editor, name="By the editor")
+    assert not Delivery.objects.filter(webhook=quiet).exists()
+    comment_create(journey_map=grid.map, user=owner, anchor={"type": "map"}, body="Theirs")
+    version_create(journey_map=grid.map, user=owner, name="By the owner")
+    assert sorted(Delivery.objects.filter(webhook=quiet).values_list("event", flat=True)) == [
+        "comment.created", "version.created"]
+
+
 def test_map_changed_leaves_excluded_actors_out_and_ranges_still_join_up(owner, editor, workspace, grid, receiver,
                                                                         allow_private, settings):
     """A window whose only actors are excluded is held back for that hook: its
