@@ -93,7 +93,7 @@ def no_evidence(facts: MapFacts) -> Finding | None:
             total += 1
             if not tp["evidenced"]:
                 items.append({"entity": "touchpoint", "id": tp["id"], "label": tp["title"]})
-    for card in facts.cards:
+    for card in facts.plan_cards:
         if card["lane"] in pains:
             total += 1
             if not _LINK.search(card["text"]):
@@ -111,13 +111,13 @@ def no_moments_of_truth(facts: MapFacts) -> Finding | None:
 def irritants_unaddressed(facts: MapFacts) -> Finding | None:
     pains = _pain_lanes(facts)
     opportunity_lanes = {lane["id"] for lane in facts.lanes if lane["kind"] == "opportunities"}
-    addressed = {card["addresses"] for card in facts.cards if card["addresses"]}
+    addressed = {card["addresses"] for card in facts.plan_cards if card["addresses"]}
     # A touchpoint cannot be named by a change (``addresses`` points at pain-point
     # cards), so an irritant counts as taken up when its stage has an opportunity.
-    stages_with_plans = {card["stage"] for card in facts.cards if card["lane"] in opportunity_lanes}
+    stages_with_plans = {card["stage"] for card in facts.plan_cards if card["lane"] in opportunity_lanes}
     items = []
     total = 0
-    for card in facts.cards:
+    for card in facts.plan_cards:
         if card["lane"] in pains:
             total += 1
             if card["id"] not in addressed:
@@ -131,12 +131,12 @@ def irritants_unaddressed(facts: MapFacts) -> Finding | None:
 
 
 def single_team(facts: MapFacts) -> Finding | None:
-    if len(facts.cards) + len(facts.touchpoints) < MIN_ITEMS_FOR_TEAMS:
+    if sum(facts.cells.values()) + len(facts.touchpoints) < MIN_ITEMS_FOR_TEAMS:
         return None
     teams = {team for _actor, team in facts.writers if team}
-    for item in (*facts.cards, *facts.touchpoints):
-        if item["team"] in facts.team_names:
-            teams.add(facts.team_names[item["team"]])
+    for team in (*facts.card_teams, *(tp["team"] for tp in facts.touchpoints)):
+        if team in facts.team_names:
+            teams.add(facts.team_names[team])
     people = {actor for actor, _team in facts.writers}
     found = [] if len(teams) > 1 else [_map_item(facts, teams=sorted(teams), people=len(people))]
     return {"items": found, "total": 1}
@@ -147,7 +147,7 @@ def empty_cells(facts: MapFacts) -> Finding | None:
     lanes = [lane for lane in facts.lanes if lane["kind"] in _FILLED_LANES and lane["kind"] not in may_be_empty]
     if not lanes or not facts.stages:
         return None
-    filled = {(item["stage"], item["lane"]) for item in (*facts.cards, *facts.touchpoints)}
+    filled = set(facts.cells) | {(tp["stage"], tp["lane"]) for tp in facts.touchpoints}
     items = [
         {"entity": "cell", "id": f"{stage['id']}:{lane['id']}", "stage": stage["id"], "lane": lane["id"],
          "label": f"{stage['name']} · {lane['title']}"}
