@@ -42,7 +42,6 @@ def not_applicable(code: str, kind: str) -> str:
         "single_team": _("Too little on the map yet to tell who took part."),
         "empty_cells": _("No lane to fill in yet."),
         "too_many_stages": _("No stages yet."),
-        "stale": _("This map has no review interval."),
     }.get(code, _("Does not apply to this map."))
 
 
