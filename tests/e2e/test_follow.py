@@ -205,6 +205,17 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     await ana.keyboard.press("ArrowLeft")
     await eventually_equal(visitor, PRESENTED, names[6])
 
+    # The visitor leaves the presentation: "Ana Lopez présente · Suivre" takes them back
+    # to where Ana is by then.
+    await visitor.keyboard.press("Escape")
+    await eventually_equal(visitor, PRESENTED, None)
+    assert await pill(visitor) == {"hidden": False, "state": "paused", "text": "Ana Lopez présente", "button": "Suivre"}
+    await ana.keyboard.press("ArrowLeft")
+    await eventually_equal(ben, PRESENTED, names[5])
+    assert await present_stage(visitor) is None
+    await visitor.click(".follow-pill .follow-button")
+    await eventually_equal(visitor, PRESENTED, names[5])
+
     # Ana leaves present mode: so do her followers.
     await ana.keyboard.press("Escape")
     await eventually_equal(ben, PRESENTED, None)
