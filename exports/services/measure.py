@@ -173,6 +173,9 @@ def card_item(card: dict[str, Any], inner_w: float) -> Item:
 def touchpoint_item(tp: dict[str, Any], inner_w: float) -> Item:
     title_h = text_height(tp.get("title") or "", inner_w - CARD_CHROME_W - 4.8, TITLE_PT, bold=True)
     meta_h = line_mm(META_PT) * (2 if len(tp.get("p_meta") or "") > 40 else 1) + 0.4
+    if tp.get("metrics"):
+        # Metric readings with their periods make the line longer: measure it.
+        meta_h = max(meta_h, text_height(tp.get("p_meta") or "", inner_w - CARD_CHROME_W - 3.0, META_PT) + 0.4)
     body = tp.get("description") or ""
     return Item("touchpoint", tp, max(title_h, 4.0) + meta_h, body, wrap(body, inner_w - CARD_CHROME_W, META_PT),
                 line_mm(META_PT))

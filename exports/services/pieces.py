@@ -56,11 +56,13 @@ def percent_text(value: float, language: str) -> str:
 def volume_text(tp: dict[str, Any], language: str) -> str:
     bits = []
     if tp.get("volume_share") is not None:
-        bits.append(_("%(share)s of customers") % {"share": percent_text(tp["volume_share"], language)})
+        bits.append(_("%(share)s of customers") % {"share": percent_text(tp["volume_share"], language)}
+                    + _period(tp, "volume_share"))
     if tp.get("volume_count") is not None:
         periods = {"day": _("a day"), "week": _("a week"), "month": _("a month"), "year": _("a year")}
         count = number_text(tp["volume_count"], language)
-        bits.append(f"{count} {periods[tp['volume_period']]}" if tp.get("volume_period") in periods else count)
+        bits.append((f"{count} {periods[tp['volume_period']]}" if tp.get("volume_period") in periods else count)
+                    + _period(tp, "volume_count"))
     return " \u00b7 ".join(bits)
 
 
@@ -79,10 +81,27 @@ def touchpoint_meta(tp: dict[str, Any], channel: dict[str, Any] | None, language
     if volume:
         bits.append(volume)
     if tp.get("csat") is not None:
-        bits.append(f"CSAT {percent_text(tp['csat'], language)}")
+        bits.append(f"CSAT {percent_text(tp['csat'], language)}{_period(tp, 'csat')}")
     if tp.get("nps") is not None:
-        bits.append(f"NPS {tp['nps']:+d}")
+        bits.append(f"NPS {tp['nps']:+d}{_period(tp, 'nps')}")
+    if tp.get("ces") is not None:
+        bits.append(f"CES {number_text(tp['ces'], language)}{_period(tp, 'ces')}")
+    # A workspace's own metrics: their latest reading, with its period.
+    for key, reading in sorted((tp.get("metrics") or {}).items()):
+        if key not in BUILTIN_FIELDS:
+            bits.append(f"{key} {number_text(reading['value'], language)} ({reading['period']})")
     return " \u00b7 ".join(bits)
+
+
+# The metrics that have a touchpoint field of their own (``metrics.catalog``).
+BUILTIN_FIELDS = ("csat", "nps", "ces", "volume_share", "volume_count")
+
+
+def _period(tp: dict[str, Any], key: str) -> str:
+    """`` (2026-04)``: the period of the field's value when it is the metric
+    series' latest reading (a value typed in by hand has none)."""
+    reading = (tp.get("metrics") or {}).get(key)
+    return f" ({reading['period']})" if reading and reading.get("value") == tp.get(key) else ""
 
 
 def excerpt(text: str, length: int = 60) -> str:
