@@ -159,3 +159,16 @@ def test_the_schema_documents_the_health_calls(client):
     for operation in ("maps_health_retrieve", "maps_health_accept", "maps_health_unaccept",
                       "workspaces_health_words_retrieve", "workspaces_health_words_update"):
         assert f"operationId: {operation}" in text
+
+
+def test_the_share_page_carries_no_health_and_the_editor_does(client, healthy, owner, viewer):
+    from sharing.links import share_link_create
+
+    m = healthy("en")
+    link = share_link_create(map=m.map, created_by=owner, label="for Support")
+    shared = client.get(link.path)
+    assert shared.status_code == 200
+    assert b"health-settings" not in shared.content and b"health-button" not in shared.content
+    client.force_login(viewer)
+    editor = client.get(f"/maps/{m.map.id}/").content.decode()
+    assert 'id="health-button"' in editor and '"canAccept": false' in editor

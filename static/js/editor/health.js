@@ -7,7 +7,11 @@ import { format } from "../grid/model.js";
 import { csrfToken } from "../ui/csrf.js";
 import { healthView, scoreTone } from "../ui/health-panel.js";
 
+// After edits pause; plus a random share of a second so that the editors open on
+// one map do not all ask at once: the first computes the new seq's findings and
+// the others read them.
 const REFETCH_AFTER_MS = 1500;
+const REFETCH_JITTER_MS = 1500;
 
 async function api(url, { method = "GET", body } = {}) {
   const response = await fetch(url, {
@@ -114,7 +118,7 @@ export function installHealth(ctx) {
       sync.on("change", ({ changed }) => {
         if (!changed.full && !changed.items.length) return;
         clearTimeout(timer);
-        timer = setTimeout(refetch, REFETCH_AFTER_MS);
+        timer = setTimeout(refetch, REFETCH_AFTER_MS + Math.random() * REFETCH_JITTER_MS);
       });
     },
   };
