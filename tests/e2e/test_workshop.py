@@ -18,7 +18,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from tests.conftest import artifact
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, wait_synced
 from tests.e2e.test_editor import make_map, open_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -109,8 +109,16 @@ async def voting_round(browser: Any, workshop: Any, language: str) -> None:
     assert await ana.locator(".vote-dot").count() == 0 and await ana.locator(".vote-badge:not([hidden])").count() == 0
     assert await guest.locator(".vote-dot, .ws-vote:not([hidden])").count() == 0
     assert not any(cards[1] in frame and "my_votes" in frame for frame in guest_frames)
+    # Ben's page reloads mid-vote (a dropped connection, a closed laptop): his dots are still his.
+    await ben.reload()
+    await ben.wait_for_selector(".stage-header")
+    await wait_synced(ben)
+    await ben.wait_for_selector(f".item[data-id='{cards[2]}'] .vote-dot.is-mine")
+    assert await ben.locator(".vote-dot.is-mine").count() == 2
+    await ben.evaluate("document.getElementById('board-scroller').scrollTop = 140")
     await ben.wait_for_timeout(300)
     await ben.screenshot(path=artifact(f"workshop/voting-participant-{language}.png"))
+    await ana.evaluate("document.getElementById('board-scroller').scrollTop = 140")
     await ana.click("#workshop-button")
     await ana.wait_for_selector(".ws-reveal")
     await ana.screenshot(path=artifact(f"workshop/voting-facilitator-{language}.png"))

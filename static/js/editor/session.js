@@ -18,6 +18,7 @@ export function installSession(ctx) {
   const { config, s, toasts, popover } = ctx;
   let sync = null;
   let session = null;
+  let initialised = false; // the first state (the welcome's) has been seen
   let roster = new Map(); // client id -> {user, ...}: who is on the map, for handing over
   let offsets = []; // server clock minus ours, from the last frames (the largest had the least delay)
   let ticking = null;
@@ -72,6 +73,7 @@ export function installSession(ctx) {
     if (!round) return;
     const label = el("span", "ws-vote-label");
     label.textContent = round.revealed ? s.wsRevealed : s.wsVotingOn;
+    if (!round.revealed && round.my_votes) label.title = s.wsVoteHint;
     voteBox.append(label);
     if (!round.revealed && round.my_remaining !== undefined) {
       const dots = el("span", "ws-dots", { role: "img",
@@ -279,10 +281,12 @@ export function installSession(ctx) {
   function onState(next) {
     const before = session;
     session = next || null;
-    if (!before && session && me !== null && session.facilitator?.id !== me) {
+    // Told when it starts while I am here, not on every page load into a running session.
+    if (!before && session && initialised && me !== null && session.facilitator?.id !== me) {
       toasts.show(format(s.wsSessionStarted, { name: session.facilitator?.name || "" }));
     }
     if (before && !session) toasts.show(s.wsSessionEnded);
+    initialised = true;
     if (button) {
       button.setAttribute("aria-pressed", String(Boolean(session)));
       button.classList.toggle("is-live", Boolean(session));
