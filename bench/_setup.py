@@ -17,14 +17,16 @@ sys.path.insert(0, str(ROOT))
 
 
 def bench_database(name: str) -> str:
-    """Point Django at a fresh PostgreSQL database ``journeymap_bench_<name>`` and migrate it."""
+    """Point Django at a fresh PostgreSQL database ``journeymap_bench_<name>`` (plus
+    ``BENCH_DB_SUFFIX``, if set) and migrate it."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("set DATABASE_URL=postgres://... (benchmarks measure PostgreSQL)")
     import psycopg
 
     base, _, _ = url.rpartition("/")
-    db_name = f"journeymap_bench_{name}"
+    # BENCH_DB_SUFFIX keeps runs of several checkouts on one server apart.
+    db_name = f"journeymap_bench_{name}{os.environ.get('BENCH_DB_SUFFIX', '')}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{db_name}"')

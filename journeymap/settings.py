@@ -361,6 +361,12 @@ WS_MAX_FRAME_BYTES = 256 * 1024
 PUSH_RATE_PER_SECOND = env.float("PUSH_RATE_PER_SECOND", default=50.0)
 PUSH_BURST = env.int("PUSH_BURST", default=500)
 HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=10.0)
+# Frames waiting for one slow socket (its send buffer full) before it is closed
+# and left to reconnect and catch up (``maps.live.outlet``).
+WS_SEND_QUEUE_BYTES = env.int("WS_SEND_QUEUE_BYTES", default=2 * 1024 * 1024)
+# How long a hub holds a batch back for an earlier one still on its way from
+# another process, so that each socket receives batches in seq order.
+HUB_REORDER_WAIT_MS = env.float("HUB_REORDER_WAIT_MS", default=50.0)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=30)
 # Failed sign-ins / API-token requests, and wrong share links, per client address.
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=10)

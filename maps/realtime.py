@@ -6,7 +6,8 @@ Receiving is the other side's business: consumers join and leave their groups an
 a hub reads its own channel in ``maps.live``.
 
 Frames are serialised to text once here, not once per recipient: every consumer
-of the group forwards the same string.
+of the group forwards the same string. Committed batches go to the hubs, one per
+map per process (``broadcast_ops``), which write that string to their sockets.
 """
 
 from __future__ import annotations
@@ -16,22 +17,26 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
 def map_group(map_id: Any) -> str:
+    """Every socket open on one map, in every process (comments, workspace changes)."""
     return f"map.{map_id}"
 
 
-def presence_group(map_id: Any) -> str:
-    """The hubs (not the sockets) of one map, in every process."""
+def hub_group(map_id: Any) -> str:
+    """The hubs (not the sockets) of one map, one per process: committed batches and
+    the presence exchange."""
     return f"presence.{map_id}"
 
 
@@ -42,13 +47,48 @@ def dumps(frame: dict[str, Any], *, ascii: bool = False) -> str:
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=ascii, default=str)
 
 
+# The hubs of this process take committed batches straight from the write thread
+# (``maps.live.hub`` registers itself here: this module imports nothing of it).
+_local_ops: Callable[[str, dict[str, Any]], None] | None = None
+_origin: tuple[int, str] | None = None
+
+
+def receive_ops_locally(callback: Callable[[str, dict[str, Any]], None]) -> None:
+    global _local_ops
+    _local_ops = callback
+
+
+def process_origin() -> str:
+    """This process, as the origin of the batches its hubs already delivered."""
+    global _origin
+    if _origin is None or _origin[0] != os.getpid():
+        _origin = (os.getpid(), f"{os.getpid()}-{uuid.uuid4().hex}")
+    return _origin[1]
+
+
 def broadcast_ops(map_id: Any, frame: dict[str, Any]) -> None:
     """Hand one committed batch to every socket open on the map.
 
-    Called on commit. A lost frame is not fatal: clients see the gap through the
-    next frame's ``seq`` or the heartbeat and resync from the op log.
+    Called on commit, with the frame serialised here once. One event per batch
+    per process: inside daphne this process's hub of the map gets it directly on
+    the event loop, and the other processes' hubs through the channel layer
+    (``origin`` tells ours to skip its own copy); elsewhere (Celery, commands)
+    every hub gets it through the layer. Each hub writes it to its sockets. A lost
+    frame is not fatal: clients see the gap through the next frame's ``seq`` or
+    the heartbeat and resync from the op log.
     """
-    send_to_map(map_id, {"type": "map.ops", "seq": frame["seq"], "text": dumps(frame), "ops": frame["ops"]})
+    event = {"type": "hub.ops", "seq": frame["seq"], "text": dumps(frame)}
+    loop = _lending_event_loop()
+    if loop is not None and loop.is_running() and _local_ops is not None:
+        event["origin"] = process_origin()
+        loop.call_soon_threadsafe(_local_ops, str(map_id), event)
+        if not settings.REDIS_URL:
+            return  # the in-memory layer has no other process to tell
+    send_to_hubs(map_id, event)
+
+
+def send_to_hubs(map_id: Any, event: dict[str, Any]) -> None:
+    group_send(hub_group(map_id), event)
 
 
 def broadcast_comment(map_id: Any, frame: dict[str, Any]) -> None:

@@ -37,6 +37,8 @@ class MapConsumer(AsyncWebsocketConsumer):
     hub: MapHub | None = None
     client_id: str = ""
     ready = False  # after welcome: group frames are forwarded from then on
+    # Committed batches do not come through the consumer: its hub writes them to
+    # the socket (``maps.live.hub``).
     writer: asyncio.Task | None = None
     expiry: asyncio.TimerHandle | None = None
     groups_joined: list[str]
@@ -152,10 +154,12 @@ class MapConsumer(AsyncWebsocketConsumer):
             return
         assert self.conn is not None
         self.client_id = frame["client_id"]
-        # Join before reading: a batch committed while we read reaches us as a
-        # group event queued behind this handler, never falls between the two.
+        # Attach to the hub (and join the group of comments and workspace changes)
+        # before reading: a batch committed while we read waits in the hub for the
+        # welcome to be sent, never falls between the two.
         await self.join(realtime.map_group(self.map_id))
         self.hub = MapHub.for_map(self.map_id)
+        await self.hub.attach(self)
         if visibility.filtered(self.conn):
             welcome = await visibility.welcome(self.conn)
         else:
@@ -166,6 +170,7 @@ class MapConsumer(AsyncWebsocketConsumer):
         welcome["client_id"] = self.client_id
         await self.send_frame(welcome)
         self.ready = True
+        self.hub.welcomed(self, welcome["seq"])
 
     async def on_push(self, frame: dict[str, Any]) -> None:
         """Refusals are answered at once; accepted pushes queue for one writer task,
@@ -236,14 +241,6 @@ class MapConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=text)
 
     # -- group events -----------------------------------------------------------------
-
-    async def map_ops(self, event: dict[str, Any]) -> None:
-        """A committed batch: forward the text serialised once by the sender."""
-        if not self.ready or self.conn is None:
-            return
-        text = await visibility.ops_text(self.conn, event)
-        if text is not None:
-            await self.send(text_data=text)
 
     async def map_comment(self, event: dict[str, Any]) -> None:
         """A comment written, changed or deleted: for members only, never a share

@@ -281,7 +281,7 @@ async def welcome(conn: Any) -> dict[str, Any]:
 
 
 async def ops_text(conn: Any, event: dict[str, Any]) -> str | None:
-    """What one socket receives for a ``map.ops`` event."""
+    """What one socket receives of a committed batch (its hub's ``hub.ops`` event)."""
     profile = profile_of(conn)
     if not filtered(conn):
         return event["text"]

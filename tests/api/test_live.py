@@ -15,6 +15,7 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
     """Events handed to the channel layer, per map (whatever layer is configured)."""
     events: list[tuple[str, dict]] = []
     monkeypatch.setattr(realtime, "send_to_map", lambda map_id, event: events.append((str(map_id), event)))
+    monkeypatch.setattr(realtime, "send_to_hubs", lambda map_id, event: events.append((str(map_id), event)))
     return events
 
 
@@ -26,7 +27,7 @@ def test_a_rest_card_edit_is_broadcast_as_an_ops_frame(world, django_capture_on_
     assert response.status_code == 200
     [(map_id, event)] = sent
     frame = json.loads(event["text"])
-    assert map_id == str(world.map.id) and event["type"] == "map.ops" and frame["type"] == "ops"
+    assert map_id == str(world.map.id) and event["type"] == "hub.ops" and frame["type"] == "ops"
     assert frame["ops"][0]["fields"]["text"] == "Live"
     assert frame["actor"]["id"] == world.users["editor"].pk
 
