@@ -132,6 +132,16 @@ async def test_present_mode_moves_stage_by_stage_in_large_type_with_keys_and_cli
     await page.wait_for_timeout(400)  # the slide's entrance
     await page.screenshot(path=artifact("present/present-en.png"))
 
+    # A 1024 x 768 projector and a 1080p screen: the same slide, type scaled to the screen.
+    for width, height in ((1024, 768), (1920, 1080)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await page.keyboard.press("ArrowRight")
+        await page.keyboard.press("ArrowLeft")
+        await page.wait_for_timeout(400)
+        await page.screenshot(path=artifact(f"present/present-en-{width}.png"))
+        assert (await slide_state(page))["stage"] == names[2]
+    await page.set_viewport_size(VIEWPORT)
+
     await page.keyboard.press("End")
     assert (await slide_state(page))["counter"] == f"{len(names)} / {len(names)}"
     assert await page.locator(".present-next").is_disabled()
