@@ -122,8 +122,10 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     visitor = await french_visitor(browser, f"{workshop.url}{path}")
 
     # Ana starts a session and turns "Follow me" on; nobody else gets the toggle.
-    await ana.evaluate("window.journeymapSync.sendSession('start')")
+    await ana.click("#workshop-button")
+    await ana.click(".ws-start")
     await ana.locator("#follow-toggle").wait_for()
+    await ana.keyboard.press("Escape")  # the Workshop menu closes
     assert await ben.locator("#follow-toggle").is_hidden()
     await ana.click("#follow-toggle")
     assert await ana.locator("#follow-toggle").get_attribute("aria-pressed") == "true"

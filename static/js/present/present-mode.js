@@ -75,6 +75,11 @@ export class PresentMode {
       if (dot) this.moveTo(Number(dot.dataset.index));
     });
     this.onKey = (event) => this.key(event);
+    // Another window size (a projector plugged in, full screen entered): fit again.
+    new ResizeObserver(() => {
+      const slide = this.stageHost.firstElementChild;
+      if (this.isOpen && slide) this.fit(slide);
+    }).observe(this.stageHost);
     // Esc in real full screen leaves full screen without a keydown: leave present mode too.
     document.addEventListener("fullscreenchange", () => {
       if (!document.fullscreenElement && this.wasFullScreen && this.isOpen) this.close();
