@@ -130,6 +130,19 @@ async def test_an_owner_manages_a_webhook_and_a_token(browser, workshop, receive
     assert "désactivé" in (await banner.inner_text()).lower()
     assert await fr.get_by_role("button", name="Envoyer un événement de test").count() == 1
     await fr.screenshot(path=artifact("integrations/page-fr.png"), full_page=True)
+
+    # The owners' bell tells it too, in French here, and leads to the hook's log.
+    from integrations.owners import tell_owners_disabled
+
+    await sync_to_async(tell_owners_disabled)(await sync_to_async(Webhook.objects.get)(id=hook.id))
+    await fr.locator("[data-bell] .bell-button").click()
+    notice = fr.locator("[data-bell-list] a", has_text="Le webhook vers")
+    await notice.wait_for(timeout=10_000)
+    assert "désactivé après 50 envois échoués" in await notice.inner_text()
+    await fr.screenshot(path=artifact("integrations/bell-fr.png"))
+    await notice.click()
+    await fr.wait_for_url(f"**/integrations/?log={hook.id}*")
+    assert await fr.locator(f"[data-log='{hook.id}']").is_visible()
     await page.reload()
     await page.screenshot(path=artifact("integrations/page-en.png"), full_page=True)
     assert not fr.errors
