@@ -251,3 +251,24 @@ def test_a_map_never_reviewed_is_due_its_interval_after_creation(healthy):
     later = m.map.created_at + timedelta(days=4 * 31 + 1)
     stale = check(map_health(journey_map=m.map, now=later), "stale")
     assert stale["status"] == "warn" and stale["message"].startswith("Never reviewed")
+
+
+def test_the_one_statement_facts_of_postgresql_equal_the_portable_ones(require_postgres, healthy, editor):
+    from health.facts import map_facts_orm
+    from health.facts_pg import map_facts_pg
+    from maps.models import Membership
+    from tests.factories import TeamFactory
+
+    m = healthy("fr")
+    Membership.objects.filter(user=editor).update(team=TeamFactory(workspace=m.map.workspace, name="Ventes"))
+    b = MapBuilder(m.map, editor)
+    b.stage("Sans phase")
+    b.card(m.stages[0], m.lane_of("pain_points"), "Trop lent", addresses=None)
+    b.save()
+    m.push({"op": "update", "entity": "touchpoint", "id": m.touchpoints[0], "fields": {"evidence": []}},
+           {"op": "delete", "entity": "card", "id": m.cards["text"][0]})
+    portable = map_facts_orm(journey_map=m.map, extra_words=["zénith"])
+    single = map_facts_pg(journey_map=m.map, extra_words=["zénith"])
+    assert single == portable
+    assert len(single.writers) == 2
+    assert {tp["id"]: tp["evidenced"] for tp in single.touchpoints}[m.touchpoints[0]] is False
