@@ -58,7 +58,8 @@ class MapListView(generics.GenericAPIView, ApiView):
     serializer_class = MapSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        rows = JourneyMap.objects.filter(workspace__memberships__user=self.request.user)
+        rows = JourneyMap.objects.filter(workspace__memberships__user=self.request.user).select_related(
+            "owner", "reviewed_by")
         params = self.request.query_params
         if params.get("workspace"):
             try:

@@ -130,3 +130,15 @@ def test_the_data_migration_gives_existing_maps_their_creator_or_the_first_owner
     owners = dict(JourneyMap.objects.filter(id__in=[by_editor.id, by_nobody.id, by_departed.id])
                   .values_list("id", "owner_id"))
     assert owners == {by_editor.id: editor.pk, by_nobody.id: owner.pk, by_departed.id: owner.pk}
+
+
+def test_the_map_list_reads_owners_and_reviewers_without_a_query_per_map(owner, editor, workspace,
+                                                                        django_assert_max_num_queries):
+    for n in range(12):
+        MapFactory(workspace=workspace, title=f"Map {n}", owner=owner if n % 2 else editor, reviewed_by=editor)
+    client = as_user(owner)
+    client.get("/api/v1/maps/")  # warm caches (content types, the session)
+    with django_assert_max_num_queries(8):
+        listed = client.get("/api/v1/maps/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert len(rows) == 12 and {r["reviewed_by_name"] for r in rows} == {editor.get_full_name() or editor.username}
