@@ -81,6 +81,7 @@ def map_health(*, journey_map: JourneyMap, now: datetime | None = None) -> dict[
     accepted = {(a.code, a.entity, a.item_id): a for a in acceptances}
     findings: dict[str, Any] = {**row.findings, "stale": stale_finding(journey_map, now)}
     checks = []
+    notes: dict[tuple[Any, ...], str] = {}
     statuses: list[tuple[str, str | None]] = []
     for code, finding in findings.items():
         if finding is None:
@@ -95,7 +96,7 @@ def map_health(*, journey_map: JourneyMap, now: datetime | None = None) -> dict[
         checks.append({
             "code": code, "title": title(code), "status": status, "applies": True,
             "message": message(code, finding, open_items),
-            "items": [_item(code, item) for item in open_items[:MAX_ITEMS]],
+            "items": [_item(code, item, notes) for item in open_items[:MAX_ITEMS]],
             "count": len(open_items),
             "accepted": [_accepted_item(code, item, accepted[(code, item["entity"], str(item["id"]))])
                          for item in taken],
@@ -104,9 +105,16 @@ def map_health(*, journey_map: JourneyMap, now: datetime | None = None) -> dict[
     return {"score": score_of(statuses), "seq": row.seq, "checks": checks}
 
 
-def _item(code: str, item: dict[str, Any]) -> dict[str, Any]:
+def _item(code: str, item: dict[str, Any], notes: dict[tuple[Any, ...], str] | None = None) -> dict[str, Any]:
     shown = {key: item[key] for key in ("entity", "id", "label", "stage", "lane") if key in item}
-    shown["note"] = item_note(code, item)
+    # Many items share a note ("Empty cell"): translated once per read, not per item.
+    key = (code, tuple(item.get("words") or ()), tuple(item.get("personas") or ()))
+    if notes is None:
+        shown["note"] = item_note(code, item)
+    else:
+        if key not in notes:
+            notes[key] = item_note(code, item)
+        shown["note"] = notes[key]
     return shown
 
 
