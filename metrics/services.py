@@ -9,6 +9,7 @@ refused batch leaves no point behind.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,19 +60,20 @@ def _upsert(map_id: Any, points: list[Point], now: Any, user_id: Any) -> None:
             unique_fields=["touchpoint", "metric", "granularity", "period"],
             update_fields=["value", "updated_at", "updated_by"])
         return
-    # One statement over arrays (10,000 rows: no model instances, one parse, one
-    # round trip); a period whose value is unchanged is left as it was.
+    # One statement (10,000 rows: no model instances, one round trip). The rows
+    # travel as one JSON text: Django's psycopg cursor binds on the client, and
+    # quoting one string is far cheaper than quoting five 10,000-element arrays.
+    # A period whose value is unchanged is left as it was.
+    rows = json.dumps([[p.touchpoint_id, p.metric, p.period.isoformat(), p.granularity, p.value] for p in points])
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [
-            map_id, now, user_id, [p.touchpoint_id for p in points], [p.metric for p in points],
-            [p.period for p in points], [p.granularity for p in points], [p.value for p in points]])
+        cursor.execute(_UPSERT_SQL, [map_id, now, user_id, rows])
 
 
 _TABLE = MetricPoint._meta.db_table
 _UPSERT_SQL = f"""
 INSERT INTO {_TABLE} (touchpoint_id, metric, period, granularity, value, map_id, updated_at, updated_by_id)
-SELECT t, m, p, g, v, %s, %s, %s FROM unnest(%s::uuid[], %s::varchar[], %s::date[], %s::varchar[],
-                                            %s::double precision[]) AS points(t, m, p, g, v)
+SELECT (r->>0)::uuid, r->>1, (r->>2)::date, r->>3, (r->>4)::double precision, %s, %s, %s
+FROM jsonb_array_elements(%s::jsonb) AS r
 ON CONFLICT (touchpoint_id, metric, granularity, period) DO UPDATE
 SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at, updated_by_id = EXCLUDED.updated_by_id
 WHERE {_TABLE}.value IS DISTINCT FROM EXCLUDED.value

@@ -279,3 +279,21 @@ def test_values_are_finite_numbers_in_the_series_catalog():
     assert BUILTINS["ces"].lo == 1 and BUILTINS["ces"].hi == 7
     assert BUILTINS["nps"].integer and BUILTINS["volume_count"].integer and not BUILTINS["csat"].integer
     assert BUILTINS["csat"].problem(math.inf) is not None and BUILTINS["csat"].problem(50) is None
+
+
+@pytest.mark.django_db
+def test_a_file_without_a_touchpoint_column_is_about_the_touchpoint_the_panel_names(world):
+    client = world.client("editor")
+    text = "metric;period;value\ncsat;2026-01;70\ncsat;2026-02;72,5\n"
+    data = {**upload(text), "touchpoint": world.ids["touchpoint"]}
+    response = client.post(metrics_url(world), data, format="multipart")
+    assert response.status_code == 200 and response.json()["points"] == 2, response.content
+    assert Touchpoint.objects.get(id=world.ids["touchpoint"]).metrics["csat"] == {"value": 72.5, "period": "2026-02"}
+    # Without it, the column is required and its absence is said.
+    missing = client.post(metrics_url(world), upload(text), format="multipart")
+    assert missing.status_code == 400 and "touchpoint" in missing.json()["message"]
+    # Another workspace's touchpoint named by the form field is no touchpoint of this map.
+    other = client.post(metrics_url(world), {**upload(text), "touchpoint": world.other["touchpoint"]},
+                        format="multipart")
+    assert other.status_code == 400 and other.json()["fields"]["points"]["field"] == "touchpoint"
+    assert MetricPoint.objects.count() == 2

@@ -123,10 +123,10 @@ export function metricsSection(panel) {
 
   function uploadForm() {
     const form = el("div", "metric-upload");
-    const input = el("input", "metric-file visually-hidden");
+    const input = el("input", "metric-file");
     input.type = "file";
     input.accept = ".csv,text/csv";
-    input.setAttribute("aria-label", s.metricsUpload);
+    input.hidden = true; // the button opens it
     const button = el("button", "btn btn-small metric-upload-button", s.metricsUpload);
     button.type = "button";
     button.addEventListener("click", () => input.click());
