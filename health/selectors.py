@@ -1,7 +1,7 @@
 """The health of a map, as the API and the panel show it.
 
-Cheap by construction: a map's findings are computed once per ``seq`` (eleven
-queries whatever the map's size, see ``health.facts``) and kept in
+Cheap by construction: a map's findings are computed once per ``seq`` (one
+query on PostgreSQL whatever the map's size, see ``health.facts``) and kept in
 ``MapHealth``; any later read at the same ``seq`` costs two queries (that row
 and the accepted findings). Messages are written at read time, in the reader's
 language, and the review date is judged at read time too (it moves with the
