@@ -172,7 +172,8 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     await asyncio.sleep(0.3)
     views = [at for at, frame in sent if frame.get("action") == "view" and at >= started]
     assert 3 <= len(views) <= 5 * elapsed + 1, (len(views), elapsed)
-    assert all(b - a >= 0.18 for a, b in zip(views, views[1:], strict=False)), views
+    # 200 ms apart on the page; its frames reach this process with some jitter.
+    assert all(b - a >= 0.15 for a, b in zip(views, views[1:], strict=False)), views
     await eventually_equal(ben, AT_LEFT, await ana.evaluate(AT_LEFT))
 
     # "Whole map" is followed as the whole map, and back.
@@ -183,6 +184,19 @@ async def test_participants_and_share_viewers_follow_the_facilitator_and_her_pre
     await scroll_to_stage(ana, names[5])
     await eventually_equal(ben, AT_LEFT, names[5])
     assert (await pill(ben))["state"] == "following"
+
+    # Ben starts writing on a card in view: he stops following, so Ana's moves do not
+    # pull the card from under his text.
+    await ben.evaluate("""(name) => {
+      const header = [...document.querySelectorAll('.stage-header')].find((h) => h.querySelector('.stage-name').textContent === name);
+      document.querySelector(`.cell[data-stage='${header.dataset.stage}'] .item-card`).focus();
+    }""", names[5])
+    await ben.keyboard.press("Enter")
+    await ben.locator("#board textarea").wait_for()
+    await eventually_equal(ben, f"{PILL}.dataset.state", "paused")
+    await ben.keyboard.press("Escape")
+    await ben.click(".follow-pill .follow-button")
+    await eventually_equal(ben, f"{PILL}.dataset.state", "following")
 
     # Ana presents from where she is and moves on twice: Ben and the visitor follow.
     await ana.click("#present-button")

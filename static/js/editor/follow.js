@@ -114,6 +114,10 @@ export function installFollow(ctx, { toolbar }) {
   scroller.addEventListener("keydown", (event) => {
     if (MOVING_KEYS.has(event.key) && !event.target.closest("input, textarea, [contenteditable=true]")) pause();
   });
+  // Writing on the board is working on your own: the board stays put under the text.
+  scroller.addEventListener("focusin", (event) => {
+    if (event.target.closest("textarea, input, [contenteditable=true]")) pause();
+  });
   for (const id of ["zoom-in", "zoom-out", "zoom-fit"]) document.getElementById(id)?.addEventListener("click", pause);
   document.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && ["+", "=", "-"].includes(event.key)) pause();
