@@ -93,7 +93,7 @@ FIELD_NAMES = {"text": gettext_lazy("text"), "title": gettext_lazy("title"), "na
                "evaluation": gettext_lazy("evaluation"), "score": gettext_lazy("score"),
                "color": gettext_lazy("colour"), "team": gettext_lazy("team"), "priority": gettext_lazy("priority"),
                "description": gettext_lazy("description"), "prompt": gettext_lazy("question"),
-               "note": gettext_lazy("note"), "kind": gettext_lazy("kind")}
+               "note": gettext_lazy("note"), "kind": gettext_lazy("kind"), "votes": gettext_lazy("votes")}
 ENTITY_NAMES = {"phase": gettext_lazy("Phase"), "stage": gettext_lazy("Stage"), "lane": gettext_lazy("Lane"),
                 "card": gettext_lazy("Card"), "touchpoint": gettext_lazy("Touchpoint"),
                 "moment": gettext_lazy("Moment of truth"), "emotion": gettext_lazy("Emotion"),
