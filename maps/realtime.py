@@ -97,6 +97,12 @@ def broadcast_comment(map_id: Any, frame: dict[str, Any]) -> None:
     send_to_map(map_id, {"type": "map.comment", "text": dumps(frame)})
 
 
+def broadcast_review(map_id: Any, frame: dict[str, Any]) -> None:
+    """A ``review`` frame (owner, interval, last review) for the map's members; not
+    for share-link visitors, who do not see the review."""
+    send_to_map(map_id, {"type": "map.review", "text": dumps(frame)})
+
+
 def send_to_map(map_id: Any, event: dict[str, Any]) -> None:
     group_send(map_group(map_id), event)
 

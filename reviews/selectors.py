@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from maps.models import JourneyMap, Role
 from maps.selectors import human_members
+from maps.serializers import MapSerializer
 from reviews.schedule import review_due_at
 
 # Who can own a map: someone who can also mark it reviewed.
@@ -94,3 +95,14 @@ def review_badge(journey_map: JourneyMap, *, now: datetime) -> dict[str, Any] | 
     if due > now:
         return None
     return {"due_at": due, "overdue": now - due >= OVERDUE_AFTER}
+
+
+REVIEW_FIELDS = ("owner", "owner_name", "review_every_months", "reviewed_at", "reviewed_by", "reviewed_by_name",
+                 "review_due_at")
+
+
+def review_state(journey_map: JourneyMap) -> dict[str, Any]:
+    """The map's review as the editor's panel and the ``review`` frame show it (the
+    fields of the map API)."""
+    data = MapSerializer(journey_map).data
+    return {key: data[key] for key in REVIEW_FIELDS}

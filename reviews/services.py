@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from maps.errors import OpError
 from maps.models import JourneyMap
+from maps.realtime import broadcast_review
 from maps.selectors import human_members
 from notifications.services import review_due_settle
-from reviews.selectors import OWNER_ROLES
+from reviews.selectors import OWNER_ROLES, review_state
 from versions.models import Reason, Version
 from versions.services import version_create
 
@@ -43,8 +44,15 @@ def map_review_settings_update(*, journey_map: JourneyMap, fields: dict[str, Any
     if changes:
         with transaction.atomic():
             JourneyMap.objects.select_for_update().filter(id=journey_map.id).update(**changes)
+            transaction.on_commit(lambda: _announce(journey_map.id))
     journey_map.refresh_from_db()
     return journey_map
+
+
+def _announce(map_id: Any) -> None:
+    """Open editors of the map see the new review state at once."""
+    journey_map = JourneyMap.objects.select_related("owner", "reviewed_by").get(id=map_id)
+    broadcast_review(map_id, {"type": "review", "review": review_state(journey_map)})
 
 
 @dataclass(frozen=True)
@@ -68,5 +76,6 @@ def map_mark_reviewed(*, journey_map: JourneyMap, user: Any, note: str = "") -> 
         JourneyMap.objects.filter(id=locked.id).update(reviewed_at=timezone.now(), reviewed_by=user,
                                                        review_reminded_at=None)
         review_due_settle(map_id=locked.id)
+        transaction.on_commit(lambda: _announce(locked.id))
     journey_map.refresh_from_db()
     return Review(journey_map=journey_map, version=version)

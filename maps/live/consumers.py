@@ -248,6 +248,10 @@ class MapConsumer(AsyncWebsocketConsumer):
         if self.ready and self.conn is not None and self.conn.share_link_id is None:
             await self.send(text_data=event["text"])
 
+    async def map_review(self, event: dict[str, Any]) -> None:
+        """The map's owner, interval or last review changed: for members only."""
+        await self.map_comment(event)
+
     async def map_session(self, event: dict[str, Any]) -> None:
         """A workshop session changed: each socket gets what its person may see."""
         if self.ready and self.conn is not None:

@@ -10,9 +10,9 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from maps.serializers import MapSerializer, person_name
+from maps.serializers import person_name
 from reviews.schedule import REVIEW_MONTHS_MAX, REVIEW_MONTHS_MIN
-from reviews.selectors import possible_owners
+from reviews.selectors import possible_owners, review_state
 
 register = template.Library()
 
@@ -30,12 +30,6 @@ def review_settings(journey_map: Any, can_write: bool) -> dict[str, Any]:
                       for n in range(REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX + 1)],
         "strings": review_strings(),
     }
-
-
-def review_state(journey_map: Any) -> dict[str, Any]:
-    data = MapSerializer(journey_map).data
-    return {key: data[key] for key in ("owner", "owner_name", "review_every_months", "reviewed_at", "reviewed_by",
-                                       "reviewed_by_name", "review_due_at")}
 
 
 def review_strings() -> dict[str, str]:

@@ -87,10 +87,11 @@ const follow = installFollow(ctx, { toolbar });
 const health = installHealth(ctx);
 const workshop = installSession(ctx);
 window.journeymapWorkshop = workshop; // for browser tests: the timer as this page computes it
-if (!config.share) installReview(ctx);
+const review = config.share ? { attach() {} } : installReview(ctx);
 connectLive(ctx, { exportDialog, ...personas, flashOps: commands.flashOps, onSync: (sync) => {
   comments.attach(sync);
   follow.attach(sync);
   health.attach(sync);
+  review.attach(sync);
   workshop.attach(sync);
 } });

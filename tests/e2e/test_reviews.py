@@ -192,3 +192,26 @@ async def test_the_review_panel_and_badges_have_no_serious_accessibility_violati
     await ana.wait_for_selector("#review-mark")
     found["review panel"] = await violations(ana)
     assert found == {name: [] for name in found}, found
+
+
+async def test_a_review_reaches_the_other_open_editor_at_once(browser, workshop) -> None:
+    journey_map = await sync_to_async(overdue_map)(workshop, "Home delivery")
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+    await ana.click("#review-button")
+    await ana.wait_for_selector("#review-note")
+    await ana.fill("#review-note", "Half-written note")
+    assert await ana.is_visible("#review-button .review-due-chip")
+
+    await ben.click("#review-button")
+    await ben.wait_for_selector("#review-mark")
+    await ben.click("#review-mark")
+    # Ana's panel and button follow without a reload; her note is still there.
+    await until(ana, "() => document.getElementById('review-last')?.textContent.includes('Ben Martin')")
+    assert await ana.is_hidden("#review-button .review-due-chip")
+    assert await ana.input_value("#review-note") == "Half-written note"
+    await ben.select_option("#review-interval", "2")
+    await until(ana, "() => document.getElementById('review-interval')?.value === '2'")
+    assert ana.errors == [] and ben.errors == []

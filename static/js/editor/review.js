@@ -29,7 +29,7 @@ const DAY_MS = 24 * 3600 * 1000;
 export function installReview(ctx) {
   const data = document.getElementById("review-settings");
   const button = document.getElementById("review-button");
-  if (!data || !button) return {};
+  if (!data || !button) return { attach() {} };
   const settings = JSON.parse(data.textContent);
   const s = settings.strings;
   const { panel, toasts, config } = ctx;
@@ -38,6 +38,7 @@ export function installReview(ctx) {
   const date = (iso) => longDate.format(new Date(iso));
   let state = settings.state;
   let view = null;
+  let draft = ""; // the note being written: kept when the panel redraws for someone else's change
 
   const isDue = () => new Date(state.review_due_at).getTime() <= Date.now();
 
@@ -143,6 +144,8 @@ export function installReview(ctx) {
     note.rows = 3;
     note.maxLength = 5000;
     note.placeholder = s.notePlaceholder;
+    note.value = draft;
+    note.addEventListener("input", () => { draft = note.value; });
     const submit = el("button", "btn btn-primary review-mark", s.mark);
     submit.type = "submit";
     submit.id = "review-mark";
@@ -157,6 +160,7 @@ export function installReview(ctx) {
           ...state, reviewed_at: answer.reviewed_at, reviewed_by: answer.reviewed_by.id,
           reviewed_by_name: answer.reviewed_by.name, review_due_at: answer.review_due_at,
         };
+        draft = "";
         toasts.show(format(s.marked, { date: date(answer.review_due_at) }), { timeout: 6000 });
         ctx.onReviewed?.(answer);
         view?.redraw();
@@ -204,7 +208,19 @@ export function installReview(ctx) {
   button.addEventListener("click", open);
   drawButton();
   if (new URLSearchParams(window.location.search).get("review") === "1") open();
-  return { open };
+  return {
+    open,
+    // Someone changed the owner, the interval or reviewed the map: show it at once
+    // (the note being written survives the redraw).
+    attach(sync) {
+      sync.on("review", (frame) => {
+        if (!frame.review) return;
+        state = { ...state, ...frame.review };
+        drawButton();
+        view?.redraw();
+      });
+    },
+  };
 }
 
 function pick(map) {

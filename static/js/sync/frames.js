@@ -40,6 +40,10 @@ export function onFrame(sync, frame) {
       // Not numbered (comments are not map content): handed on as they come.
       sync._emit("comment", frame);
       break;
+    case "review":
+      // The map's owner, interval or last review (not map content).
+      sync._emit("review", frame);
+      break;
     case "session":
       // Workshop sessions (timer, votes, follow me, present): not map content, handed
       // on as they come. "workshop", as "session" already names a lost sign-in.
