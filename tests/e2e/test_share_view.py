@@ -95,6 +95,7 @@ async def test_a_share_visitor_reads_a_touchpoint_and_sees_no_staff_names_by_def
     await panel.locator(".read-title").wait_for()
     assert await panel.locator(".read-title").text_content() == "Compare page"
     assert await panel.locator("input, textarea, select, button:disabled").count() == 0
+    assert await panel.locator(".panel-metrics").count() == 0  # metric series are for members
     facts = await panel.locator(".read-facts").inner_text()
     for expected in ("Website", "Support", "35 %", "62 %", "-12"):
         assert expected in facts, facts

@@ -21,7 +21,8 @@ export class ReadPanel extends SidePanel {
     this.content = el("div", "read-content");
     body.append(this.content);
     this.draw(item);
-    if (this.entity === "touchpoint") {
+    // The series are for the workspace's members (a share link reads none of them).
+    if (this.entity === "touchpoint" && !this.config.share) {
       body.append(metricsSection(this));
       this.fields.get("metrics").read(item);
     }
