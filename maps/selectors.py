@@ -112,8 +112,9 @@ def _filtered_document(map_id: Any, hidden_lanes: frozenset[str]) -> tuple[dict[
 
 # Entities that sit in a lane (their container is (stage, lane)).
 LANE_ITEMS = ("card", "touchpoint", "moment")
-# Fields members see and share viewers never do (see above).
-MEMBERS_ONLY = {"touchpoint": ("attachments",)}
+# Fields members see and share viewers never do (see above; and the metric series'
+# latest readings: the series are the workspace's, a share link reads none of them).
+MEMBERS_ONLY = {"touchpoint": ("attachments", "metrics")}
 
 
 def without_members_only(entity: str, fields: dict[str, Any]) -> dict[str, Any]:

@@ -76,3 +76,20 @@ def test_the_pdf_prints_latest_readings_with_their_periods(workspace, owner):
         pdf[grid].render(scale=2).to_pil().save(artifact("metrics/pdf-metrics.png"))
     finally:
         pdf.close()
+
+
+def test_a_share_viewer_gets_no_metric_readings_in_the_document_or_the_frames(workspace, owner):
+    from maps.live.visibility import Profile
+    from maps.models import Operation
+    from maps.selectors import viewer_document
+
+    journey_map, ids = _map(workspace, owner)
+    recorded = points_record(journey_map=journey_map, user=owner, points=[
+        Point(ids[0], "csat", dt.date(2026, 4, 1), "month", 79.0)])
+    shared = {tp["id"]: tp for tp in viewer_document(map_id=journey_map.id, hidden_lanes=frozenset())["touchpoints"]}
+    assert "metrics" not in shared[ids[0]] and shared[ids[0]]["csat"] == 79.0
+    batch = Operation.objects.get(map_id=journey_map.id, seq=recorded.seq)
+    profile = Profile(str(journey_map.id), frozenset())
+    scrubbed = [profile._scrub(op) for op in batch.ops]
+    assert all("metrics" not in op["fields"] for op in scrubbed) and scrubbed[0]["fields"]["csat"] == 79.0
+    assert "metrics" in batch.ops[0]["fields"]  # members get them
