@@ -178,12 +178,18 @@ class LeanClient:
             self.gap_task = asyncio.ensure_future(self.heal())
 
     async def heal(self) -> None:
+        # Resync after 250 ms, then again after 1, 2, 4, 8 s while the gap stays open:
+        # a server that is slow to answer is not asked again every second by every
+        # client (at one per second, 1,000 clients behind an overloaded server
+        # queued thousands of resyncs on its database thread).
         await asyncio.sleep(0.25)
+        wait = 1.0
         while self.buffer and not self.closing:
             self.run.resyncs += 1
             with contextlib.suppress(websockets.ConnectionClosed):
                 await self.ws.send(json.dumps({"type": "resync", "from_seq": self.last_seq}))
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(wait)
+            wait = min(8.0, wait * 2)
 
     async def push(self, rng: random.Random, n: int) -> None:
         batch_id = f"{self.client_id}:{n}"
@@ -278,6 +284,25 @@ def generator_process(plan: dict[str, Any], connected: Any, go: Any, results: An
     asyncio.run(generate(plan, connected, go, results))
 
 
+def reuse_setup(clients: int, maps: int) -> tuple[list[str], list[str]]:
+    """The maps and tokens a previous run left in ``journeymap_bench_workshops_many``
+    (making 100 maps takes minutes on a loaded machine)."""
+    base, _, _ = os.environ["DATABASE_URL"].rpartition("/")
+    os.environ["DATABASE_URL"] = f"{base}/journeymap_bench_workshops_many"
+    import django
+
+    django.setup()
+    from rest_framework.authtoken.models import Token
+
+    from maps.models import JourneyMap
+
+    tokens = [Token.objects.get(user__username=f"participant-{i}").key for i in range(clients)]
+    map_ids = [str(i) for i in JourneyMap.objects.order_by("created_at").values_list("id", flat=True)[:maps]]
+    if len(map_ids) < maps:
+        sys.exit(f"only {len(map_ids)} maps to reuse: run once without --reuse")
+    return map_ids, tokens
+
+
 def rss_kib(pids: list[int]) -> int:
     total = 0
     for pid in pids:
@@ -304,11 +329,15 @@ def main() -> None:
     parser.add_argument("--client-procs", type=int, default=2, help="load-generator processes")
     parser.add_argument("--tickets", choices=["direct", "rest"], default="direct",
                         help="ws tickets stored in Redis by the generator (default) or asked for over REST")
+    parser.add_argument("--reuse", action="store_true", help="the maps and users of the previous run")
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to wait for the last acks")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    map_ids, tokens = standalone_setup(args.clients, maps=args.maps, name="workshops_many")
+    if args.reuse:
+        map_ids, tokens = reuse_setup(args.clients, args.maps)
+    else:
+        map_ids, tokens = standalone_setup(args.clients, maps=args.maps, name="workshops_many")
     from rest_framework.authtoken.models import Token
 
     from maps.selectors import map_document
