@@ -330,6 +330,11 @@ async def final_checks(clients: list[TimedClient], rest: Rest, map_id: str, star
         acked.update(client.acked_batches())
     log = await asyncio.to_thread(rest.op_log, map_id, start_seq)
     failures += loss_failures(acked, log)
+    for client in clients:  # what a client left behind was doing, to tell a stall from a slow server
+        if any(f.startswith(f"{client.client_id}:") for f in failures):
+            print(f"  {client.client_id}: connected {client.connected}, connections {client.connections}, last close "
+                  f"code {client.close_code}, last_seq {client.last_seq}, buffered {sorted(client._buffer)[:5]}, "
+                  f"resyncs {client.resyncs}, pending {list(client.pending)[:3]}, error frames {client.errors[-2:]}")
     print(f"checks: {len(clients)} documents compared with the server's at seq {server_doc['map']['seq']}; "
           f"{len(acked)} acked batches looked up in {len(log)} op-log batches")
     return failures
