@@ -345,7 +345,7 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DEBUG="true", SECRET_KEY="bench-only-secret-key-0123456789")
-    proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "daphne", "--websocket-max-message-size", "8388608", "-b", "127.0.0.1", "-p", str(port),
                              "journeymap.asgi:application"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print(f"daphne pid {proc.pid} (DEBUG=true), map of {args.stages} stages x {args.lanes} lanes with {args.cards} cards",

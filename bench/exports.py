@@ -190,7 +190,7 @@ async def run(args: argparse.Namespace) -> None:
     queue = f"bench-exports-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "CELERY_QUEUE": queue, "MEDIA_ROOT": media, "PYTHONUNBUFFERED": "1"}
     port = free_port()
-    daphne = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+    daphne = subprocess.Popen([sys.executable, "-m", "daphne", "--websocket-max-message-size", "8388608", "-b", "127.0.0.1", "-p", str(port),
                                "journeymap.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     from tests.workers import Worker, descendants

@@ -229,7 +229,7 @@ def free_port() -> int:
 def start_daphnes(count: int, env_overrides: dict[str, str] | None = None) -> tuple[list[str], list[subprocess.Popen]]:
     env = dict(os.environ, DEBUG="false", SECRET_KEY="bench-only-secret-key-0123456789", **(env_overrides or {}))
     ports = [free_port() for _ in range(count)]
-    procs = [subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+    procs = [subprocess.Popen([sys.executable, "-m", "daphne", "--websocket-max-message-size", "8388608", "-b", "127.0.0.1", "-p", str(port),
                                "journeymap.asgi:application"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
     urls = [f"http://127.0.0.1:{port}" for port in ports]

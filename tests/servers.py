@@ -135,7 +135,8 @@ def start_daphne(port: int | None = None, **overrides: str) -> DaphneProcess:
     env.update({key: str(value) for key, value in overrides.items()})
     if not env.get("REDIS_URL"):
         env.pop("REDIS_URL", None)
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "journeymap.asgi:application"]
+    command = [sys.executable, "-m", "daphne", "--websocket-max-message-size", "8388608", "-b", "127.0.0.1", "-p",
+               str(port), "journeymap.asgi:application"]
     return DaphneProcess("daphne", command, env, port).start()
 
 
