@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -69,7 +70,9 @@ def act(conn: Any, frame: dict[str, Any], channel: str | None = None) -> None:
             "role", flat=True).first()
         if role is None:
             raise SessionError("forbidden", "you are no longer a member of this workspace")
-        session = WorkshopSession.objects.select_for_update().filter(map_id=conn.map_id).first()
+        # The facilitator comes with the row (their name is in every state), unlocked.
+        session = (WorkshopSession.objects.select_for_update(of=("self",)).select_related("facilitator")
+                   .filter(map_id=conn.map_id).first())
         handler(Act(conn, role, session, frame, channel))
 
 
@@ -88,7 +91,9 @@ def broadcast(map_id: Any, event: dict[str, Any]) -> None:
 
 
 def broadcast_state(session: WorkshopSession | None, map_id: Any, **options: Any) -> None:
-    broadcast(map_id, state_event(session, **options))
+    """The state is read after commit, outside the row lock: the next action on this
+    session does not wait for it, and it can only be as new as or newer than this one."""
+    transaction.on_commit(lambda: realtime.send_to_map(map_id, state_event(session, **options)))
 
 
 # --- starting, ending, handing over ---------------------------------------------------
@@ -121,7 +126,7 @@ def handover(a: Act) -> None:
         "role", flat=True).first() if str(target).isdigit() else None
     if role not in WRITE_ROLES:
         raise SessionError("invalid", "the new facilitator must be an owner or editor of this workspace", "to")
-    session.facilitator_id = int(target)
+    session.facilitator = get_user_model().objects.get(pk=int(target))
     session.save(update_fields=["facilitator"])
     broadcast_state(session, a.conn.map_id)
 

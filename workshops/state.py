@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
@@ -39,10 +38,8 @@ def remaining_ms(session: WorkshopSession, now: Any | None = None) -> int | None
     return max(0, int(session.timer_duration_ms - elapsed))
 
 
-def person(user_id: Any) -> dict[str, Any]:
-    user = get_user_model().objects.filter(pk=user_id).first()
-    name = (user.get_full_name() or user.get_username()) if user is not None else ""
-    return {"id": user_id, "name": name}
+def person(user: Any) -> dict[str, Any]:
+    return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
 
 
 def describe(session: WorkshopSession) -> dict[str, Any]:
@@ -59,7 +56,7 @@ def describe(session: WorkshopSession) -> dict[str, Any]:
         }
     return {
         "id": str(session.id),
-        "facilitator": person(session.facilitator_id),
+        "facilitator": person(session.facilitator),
         "timer": {
             "started_at": epoch_ms(session.timer_started_at),
             "duration_ms": session.timer_duration_ms,
@@ -71,10 +68,14 @@ def describe(session: WorkshopSession) -> dict[str, Any]:
     }
 
 
-def dots_by_voter(session: WorkshopSession) -> dict[str, list[dict[str, Any]]]:
-    """Each voter's dots, grouped by item: ``{user id: [{entity, id, dots}]}``."""
+def dots_by_voter(session: WorkshopSession, voters: list[Any] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Each voter's dots (or only these ``voters``'), grouped by item:
+    ``{user id: [{entity, id, dots}]}``."""
     mine: dict[str, list[dict[str, Any]]] = {}
-    rows = (Vote.objects.filter(session=session).values("voter_id", "entity", "item_id")
+    votes = Vote.objects.filter(session=session)
+    if voters is not None:
+        votes = votes.filter(voter_id__in=voters)
+    rows = (votes.values("voter_id", "entity", "item_id")
             .annotate(dots=Count("id")).order_by("voter_id", "entity", "item_id"))
     for row in rows:
         mine.setdefault(str(row["voter_id"]), []).append(
@@ -88,13 +89,17 @@ def state_event(session: WorkshopSession | None, *, only_users: list[Any] | None
     voter and the facilitator, nobody else)."""
     if session is None:
         return {"type": "map.session", "kind": "state", "session": None}
-    votes = dots_by_voter(session) if session.voting_open else {}
+    # A vote reaches two people: only their dots are read, and the counts in one query.
+    votes = dots_by_voter(session, only_users) if session.voting_open else {}
+    counts = {"votes": 0, "voters": 0}
+    if session.voting_open:
+        counts = Vote.objects.filter(session=session).aggregate(votes=Count("id"), voters=Count("voter", distinct=True))
     return {
         "type": "map.session",
         "kind": "state",
         "session": describe(session),
         "votes": votes,
-        "counts": {"votes": sum(d["dots"] for items in votes.values() for d in items), "voters": len(votes)},
+        "counts": counts,
         "only_users": [str(u) for u in only_users] if only_users is not None else None,
     }
 
@@ -104,7 +109,7 @@ def view_event(view: dict[str, Any], present: bool, sender: str | None) -> dict[
 
 
 def current_event(map_id: Any) -> dict[str, Any]:
-    return state_event(WorkshopSession.objects.filter(map_id=map_id).first())
+    return state_event(WorkshopSession.objects.select_related("facilitator").filter(map_id=map_id).first())
 
 
 # --- per socket -----------------------------------------------------------------------
