@@ -135,6 +135,19 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/maps/{map_id}/compare/", "GET"): "read",
     # Reviews: marking a map reviewed saves a version, an edit.
     ("/api/v1/maps/{map_id}/review/", "POST"): "write",
+    # Health: members read the score; accepting a finding (or undoing it) is an edit;
+    # the workspace's company words are the owners'.
+    ("/api/v1/maps/{map_id}/health/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/health/accept/", "POST"): "write",
+    ("/api/v1/maps/{map_id}/health/accept/{acceptance_id}/", "DELETE"): "write",
+    ("/api/v1/workspaces/{workspace_id}/health-words/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/health-words/", "PUT"): "owner",
+    # Metrics: members read the series; posting points writes touchpoints' fields (an edit);
+    # declaring a workspace metric is for owners.
+    ("/api/v1/maps/{map_id}/metrics/", "GET"): "read",
+    ("/api/v1/maps/{map_id}/metrics/", "POST"): "write",
+    ("/api/v1/workspaces/{workspace_id}/metric-keys/", "GET"): "read",
+    ("/api/v1/workspaces/{workspace_id}/metric-keys/", "POST"): "owner",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
@@ -150,6 +163,7 @@ def world(world, settings, tmp_path):
     persona and a file attached to the touchpoint (under a private MEDIA_ROOT)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from health.models import Acceptance
     from integrations.models import Delivery, Webhook
     from integrations.tokens import token_create
     from personas.models import Persona
@@ -174,6 +188,10 @@ def world(world, settings, tmp_path):
     # A restore done, so that undoing it is something an editor can do.
     version_restore(journey_map=world.grid.map, version=version, user=None)
     world.ids.update(version_id=str(version.id))
+    # An accepted health finding, so that undoing it has something to undo.
+    acceptance = Acceptance.objects.create(map=world.grid.map, code="empty_cells", entity="cell",
+                                           item_id="matrix-cell", reason="Quiet stage")
+    world.ids.update(acceptance_id=str(acceptance.id))
     return world
 
 
