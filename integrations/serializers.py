@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from integrations.models import ACTOR_TYPES, EVENTS, Delivery, DeliveryStatus
@@ -13,12 +14,17 @@ MAX_EXCLUDED_ACTORS = 50
 MAX_OVERLAP_HOURS = 168
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "format": "uuid"}]})
+class ActorIdField(serializers.JSONField):
+    """A user's id (an integer) or a service token's id (a UUID); checked by type below."""
+
+
 class ActorRefSerializer(StrictSerializer):
     """``{type, id}`` as in a delivery's actors: a user's id (a number) or a
     service token's id (a UUID)."""
 
     type = serializers.ChoiceField(choices=ACTOR_TYPES)
-    id = serializers.JSONField(help_text="A user's id (integer) or a service token's id (UUID).")
+    id = ActorIdField(help_text="A user's id (integer) or a service token's id (UUID).")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         value = attrs["id"]
