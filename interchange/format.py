@@ -31,7 +31,9 @@ COLLECTIONS = ("phases", "stages", "lanes", "personas", "cards", "touchpoints", 
 # in BY_NAME at a workspace channel or team by name.
 ENTITY = {"phases": "phase", "stages": "stage", "lanes": "lane", "cards": "card", "touchpoints": "touchpoint",
           "moments": "moment", "emotions": "emotion"}
-MAP_FIELDS = ("title", "goal", "description", "kind", "language")
+# ``review_every_months`` is the team's habit for the journey (how often it is checked),
+# so it travels; who owns and who reviewed it, and when, stay with the source workspace.
+MAP_FIELDS = ("title", "goal", "description", "kind", "language", "review_every_months")
 FIELDS: dict[str, tuple[str, ...]] = {
     "phases": ("title", "color"),
     "stages": ("name", "description", "phase"),
@@ -78,6 +80,10 @@ NOT_IN_FORMAT: dict[str, dict[str, str]] = {
         "archived": "an imported map is live",
         "created_by": "people are not exported",
         "last_edited_by": "people are not exported",
+        "owner": "people are not exported (an imported map gets the importing workspace's default owner)",
+        "reviewed_by": "people are not exported",
+        "reviewed_at": "an imported map has not been reviewed where it lands; its review clock starts at the import",
+        "review_reminded_at": "reminders belong to the source workspace's owner",
     },
     "card": {"author": "people are not exported"},
     "persona": {

@@ -75,7 +75,8 @@ def map_import(*, workspace: Workspace, user: Any, reading: Reading, title: str 
             journey_map = JourneyMap.objects.create(
                 workspace=workspace, title=title, kind=info.get("kind", "custom"), language=info.get("language", "en"),
                 goal=info.get("goal", ""), description=info.get("description", ""), created_by=user,
-                last_edited_by=user, owner=default_map_owner(workspace_id=workspace.id, creator=user))
+                last_edited_by=user, owner=default_map_owner(workspace_id=workspace.id, creator=user),
+                **({"review_every_months": info["review_every_months"]} if "review_every_months" in info else {}))
             _create_names(workspace, document, names, reading, stored)
             ops, places = build_ops(document, names, reading, journey_map, user, stored)
             if ops:

@@ -21,7 +21,7 @@ from interchange.format import (
     TEAM_FIELDS,
     VERSION,
 )
-from maps.models import Team
+from maps.models import JourneyMap, Team
 from maps.selectors import map_document, snapshot_transaction
 from personas.models import Persona
 from touchpoints.models import Attachment, Channel
@@ -51,6 +51,9 @@ def map_file(*, map_id: Any) -> tuple[dict[str, Any], list[BundleFile]]:
     """
     with snapshot_transaction():
         document = map_document(map_id=map_id)
+        # The review interval is a setting of the map, not in the document (whose
+        # ``map`` is what the op log edits): read it in the same snapshot.
+        map_info = {**document["map"], **JourneyMap.objects.filter(id=map_id).values("review_every_months").get()}
         persona_ids = [p["id"] for p in document["personas"]]
         personas = {str(p.id): p for p in Persona.objects.filter(id__in=persona_ids)}
         workspace_id = document["map"]["workspace"]
@@ -66,7 +69,7 @@ def map_file(*, map_id: Any) -> tuple[dict[str, Any], list[BundleFile]]:
         "version": VERSION,
         "exported_at": timezone.now().isoformat(),
         "generator": "Journeymap",
-        "map": {"id": document["map"]["id"], **{k: document["map"][k] for k in MAP_FIELDS}},
+        "map": {"id": map_info["id"], **{k: map_info[k] for k in MAP_FIELDS}},
         "phases": [_item(p, "phases") for p in document["phases"]],
         "stages": [_item(s, "stages") for s in document["stages"]],
         "lanes": [_item(lane, "lanes") for lane in document["lanes"]],

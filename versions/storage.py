@@ -17,6 +17,8 @@ from maps.selectors import stages_in_display_order
 
 FORMAT = "journeymap.map"
 FORMAT_VERSION = 1
+# Unlike the map file (interchange.format), no ``review_every_months``: review
+# settings are stewardship, and restoring a version must not undo them.
 MAP_FIELDS = ("title", "goal", "description", "kind", "language")
 # The map's content, keyed by id; their order is derived (position, then id).
 CONTENT = ("phases", "stages", "lanes", "cards", "touchpoints", "moments", "emotions", "persona_links")

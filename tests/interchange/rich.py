@@ -11,6 +11,7 @@ from maps.models import JourneyMap, Role, Team
 from maps.services import map_create, map_edit
 from personas.models import Persona
 from personas.services import persona_set_avatar
+from reviews.services import map_review_settings_update
 from tests.touchpoints import samples
 from touchpoints.attachments import attachment_add
 from touchpoints.models import Channel
@@ -95,5 +96,7 @@ def rich_map(workspace: Any, user: Any) -> JourneyMap:
     map_edit(journey_map, user, ops, role=Role.OWNER, max_ops=None)
     attachment_add(journey_map=journey_map, touchpoint_id=ids["t1"], user=user,
                    upload=SimpleUploadedFile("notes.pdf", samples.PDF, content_type="application/pdf"))
+    # Not the default interval, so that a round trip that forgets it fails.
+    map_review_settings_update(journey_map=journey_map, fields={"review_every_months": 6})
     journey_map.refresh_from_db()
     return journey_map

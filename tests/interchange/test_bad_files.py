@@ -45,6 +45,7 @@ MALFORMED: list[tuple[str, bytes | str, str, int | None, str | None, str]] = [
     ("json dangling reference", None, "auto", None, "cards[0].stage", "names no item"),
     ("json newer version", None, "auto", None, "version", "version 99"),
     ("json unknown field", None, "auto", None, "map", "unknown field"),
+    ("json review interval over 12", None, "auto", None, "map.review_every_months", "12"),
     ("xlsx bad nps", None, "auto", 3, "nps", "-100"),
 ]
 
@@ -61,6 +62,8 @@ def json_file(case: str) -> bytes:
         document["cards"].append({"id": "c1", "stage": "nowhere", "lane": "l1", "text": "X"})
     elif case == "json newer version":
         document["version"] = 99
+    elif case == "json review interval over 12":
+        document["map"]["review_every_months"] = 13
     elif case == "json unknown field":
         document["map"]["colour"] = "red"
     return json.dumps(document).encode()

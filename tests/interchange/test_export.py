@@ -65,6 +65,8 @@ def test_the_export_of_a_map_using_every_field_fits_the_schema(rich):
     jsonschema.Draft202012Validator.check_schema(schema())
     jsonschema.Draft202012Validator(schema()).validate(document)
     assert document["format"] == "journeymap.map" and document["version"] == 1
+    assert document["map"]["review_every_months"] == 6
+    assert not {"owner", "reviewed_at", "reviewed_by", "review_reminded_at"} & set(document["map"])
     assert [s["name"] for s in document["stages"]] == ["Je cherche comment résilier", "J’appelle", "Sans phase"]
     assert {c["team"] for c in document["cards"]} == {"Support", None}
     addressed = next(c for c in document["cards"] if c["addresses"])

@@ -83,6 +83,7 @@ def test_a_map_using_every_field_survives_a_round_trip_through_the_bundle(worksp
     source = rich_map(workspace, owner)
     first, second = round_trip(client_for(owner), workspace, source.id, bundle=True)
     assert without_ids(second) == without_ids(first)
+    assert first["map"]["review_every_months"] == 6
     # Every part of the format is exercised, so a field the importer forgets fails here.
     for collection in ("phases", "stages", "lanes", "cards", "touchpoints", "moments", "emotions", "personas",
                        "channels", "teams"):
