@@ -49,6 +49,7 @@ def workshop_strings() -> dict[str, str]:
         "wsVotesBadge": _("%(n)s votes"),
         "wsVoteBadgeOne": _("1 vote"),
         "wsByVotes": _("By votes"),
+        "wsVotesIntro": _("Cards and touchpoints by the dots of the last revealed vote. Choose one to find it on the map."),
         "wsNoVotes": _("No votes yet: run a dot-voting round in a workshop session."),
         "wsVotesColumn": _("Votes"),
         "wsSessionStarted": _("%(name)s started a workshop session"),

@@ -70,8 +70,11 @@ export function installPriorities(ctx, { commit, deleteItem }) {
     let list = null;
     let status = null;
     let metricBox = null;
+    let intro = null;
     const load = async () => {
       if (metricBox) metricBox.hidden = prioritiesBy !== "metric";
+      // "By votes" lists voted cards and touchpoints, not only moments and irritants.
+      if (intro) intro.textContent = prioritiesBy === "votes" ? s.wsVotesIntro : s.prioritiesIntro;
       if (prioritiesBy === "votes" || prioritiesBy === "metric") {
         if (list?.isConnected) (prioritiesBy === "votes" ? fillVotes : fillByMetric)(list);
         if (status) status.textContent = "";
@@ -93,7 +96,7 @@ export function installPriorities(ctx, { commit, deleteItem }) {
     panel.openView("priorities", {
       kicker: s.priorities,
       build(body) {
-        const intro = document.createElement("p");
+        intro = document.createElement("p");
         intro.className = "small muted priorities-intro";
         intro.textContent = s.prioritiesIntro;
         const order = document.createElement("div");
