@@ -33,6 +33,7 @@ export function installHealth(ctx) {
   const s = settings.strings;
   const { board, panel, toasts } = ctx;
   const chip = document.getElementById("health-score");
+  const suffix = document.getElementById("health-score-suffix");
   let view = null;
   let timer = null;
 
@@ -41,8 +42,10 @@ export function installHealth(ctx) {
     button.dataset.tone = tone;
     chip.hidden = false;
     chip.textContent = String(health.score);
+    // No aria-label: the accessible name must contain the visible "Health 32"
+    // (WCAG 2.5.3); the hidden suffix says what the number is.
+    if (suffix) suffix.hidden = false;
     button.title = format(s.buttonLabel, { score: health.score });
-    button.setAttribute("aria-label", format(s.buttonLabel, { score: health.score }));
   }
 
   async function load() {
