@@ -87,6 +87,10 @@ class FrameHandling:
 
     def _on_error(self, frame: dict[str, Any]) -> None:
         self.errors.append(frame)
+        if not self._welcomed and frame.get("code") == "server_error" and self._ws is not None:
+            # Our hello failed on the server: no welcome will come on this socket.
+            # Drop it and reconnect (with backoff) rather than wait forever.
+            self._ws.transport.abort()
 
     # -- ordering: the confirmed document moves one seq at a time ----------------------
 
