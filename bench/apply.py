@@ -2,7 +2,9 @@
 
 Single-op batches through ``maps.operations.apply`` on one map:
   1. one writer: latency p50/p95/p99;
-  2. 8 concurrent writers: committed batches/s and latency.
+  2. 8 concurrent writers: committed batches/s and latency;
+  3. with ``--group``: the 8 writers as 2 processes x 4 threads sharing one database
+     thread per process (as sockets do in daphne), one at a time, then by group commit.
 Targets (issue "Core"): p95 <= 10 ms with one writer; >= 300 batches/s with 8 writers.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/apply.py
@@ -29,6 +31,9 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=1000, help="batches for the one-writer run")
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of the 8-writer run")
     parser.add_argument("--writers", type=int, default=8)
+    parser.add_argument("--group", action="store_true",
+                        help="also: the writers as 2 processes x 4 threads sharing one database thread per process "
+                             "(as daphne's sockets do), committing one at a time and then by group commit")
     args = parser.parse_args()
 
     bench_database("apply")
@@ -124,9 +129,108 @@ def main() -> None:
     print(f"{args.writers} writer processes, {elapsed:.1f} s: {total} batches committed, {rate:.0f} batches/s  "
           f"p50 {p['p50'] * 1000:.2f} ms  p95 {p['p95'] * 1000:.2f} ms  p99 {p['p99'] * 1000:.2f} ms  "
           f"target >= 300/s: {'MET' if rate >= 300 else 'MISSED'}")
+    if args.group:
+        for group_max in (1, 32):
+            run_shared_thread(ctx, journey_map, actor, stages, lanes, args.seconds, group_max)
     journey_map.refresh_from_db()
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
     print(f"map seq {journey_map.seq} (gap-free by construction: one op-log row per batch)")
+
+
+def run_shared_thread(ctx, journey_map, actor, stages, lanes, seconds: float, group_max: int) -> None:
+    """8 writers as 2 processes x 4 threads; in each process one database thread
+    takes what waits: one batch through ``apply``, several through ``apply_group``
+    (up to ``group_max``): what the sockets of two daphne processes do."""
+    import queue
+    import threading
+
+    from django.db import connection
+
+    from maps.operations import Submitted, apply, apply_group
+
+    results = ctx.Queue()
+    go = ctx.Event()
+
+    def process(index: int) -> None:
+        waiting: queue.Queue = queue.Queue()
+        latencies: list[float] = []
+        stop = time.perf_counter() + 3600
+
+        def database_thread() -> None:
+            while True:
+                first = waiting.get()
+                if first is None:
+                    break
+                group = [first]
+                while len(group) < group_max:
+                    try:
+                        group.append(waiting.get_nowait())
+                    except queue.Empty:
+                        break
+                stopping = group[-1] is None
+                group = [item for item in group if item is not None]
+                if len(group) == 1:
+                    batch, done = group[0]
+                    answers = [apply(map_id=journey_map.id, actor=actor, batch_id=batch.batch_id, ops=batch.ops)]
+                else:
+                    answers = apply_group(map_id=journey_map.id, batches=[batch for batch, _ in group])
+                for (_, done), answer in zip(group, answers, strict=True):
+                    assert answer.status in ("ok", "rebased"), answer
+                    done.set()
+                if stopping:
+                    break
+            connection.close()
+
+        def writer(thread: int) -> None:
+            rng = random.Random(1000 + 10 * index + thread)
+            cards: list[str] = []
+            n = 0
+            while time.perf_counter() < stop:
+                if cards and rng.random() < 0.6:
+                    op = {"op": "update", "entity": "card", "id": rng.choice(cards), "fields": {"text": f"g{n}"}}
+                else:
+                    card = str(uuid.uuid4())
+                    cards.append(card)
+                    op = {"op": "create", "entity": "card", "id": card,
+                          "fields": {"stage": rng.choice(stages), "lane": rng.choice(lanes), "text": f"g{n}"}}
+                done = threading.Event()
+                started = time.perf_counter()
+                waiting.put((Submitted(actor=actor, batch_id=f"g{group_max}:{index}:{thread}:{n}", ops=[op]), done))
+                done.wait()
+                latencies.append(time.perf_counter() - started)
+                n += 1
+
+        database = threading.Thread(target=database_thread)
+        database.start()
+        go.wait()
+        stop = time.perf_counter() + seconds
+        threads = [threading.Thread(target=writer, args=(t,)) for t in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        waiting.put(None)
+        database.join()
+        results.put(latencies)
+
+    processes = [ctx.Process(target=process, args=(i,)) for i in range(2)]
+    for proc in processes:
+        proc.start()
+    time.sleep(1.0)
+    started = time.perf_counter()
+    go.set()
+    latencies: list[float] = []
+    for _ in processes:
+        latencies.extend(results.get(timeout=seconds + 60))
+    elapsed = time.perf_counter() - started
+    for proc in processes:
+        proc.join()
+    p = percentiles(latencies)
+    rate = len(latencies) / elapsed
+    label = "one at a time" if group_max == 1 else f"group commit (up to {group_max})"
+    print(f"2 processes x 4 writer threads, one database thread each, {label}: {rate:.0f} batches/s  "
+          f"p50 {p['p50'] * 1000:.2f} ms  p95 {p['p95'] * 1000:.2f} ms  p99 {p['p99'] * 1000:.2f} ms  "
+          f"target >= 300/s: {'MET' if rate >= 300 else 'MISSED'}  (load average {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

@@ -16,13 +16,13 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import DataError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from maps import realtime
 from maps.errors import OpError
 from maps.live import sockets, visibility
 from maps.live.bucket import TokenBucket
+from maps.live.committer import MapCommitter, ack_for
 from maps.live.hub import MapHub
 from maps.operations import parse_batch
 from sharing import links as sharing
@@ -199,23 +199,16 @@ class MapConsumer(AsyncWebsocketConsumer):
         self.pushes.put_nowait((batch_id, frame["ops"], parsed))
 
     async def write_pushes(self) -> None:
-        # One at a time, in arrival order: a client's batches commit in the order sent.
-        # Nothing one batch does may end this loop: later pushes would never be acked.
+        # One at a time, in arrival order: a client's batches commit in the order
+        # sent, together with other sockets' batches for the map when several wait
+        # (``maps.live.committer``). Nothing one batch does may end this loop:
+        # later pushes would never be acked.
         while True:
             batch_id, ops, parsed = await self.pushes.get()
             try:
-                ack = await database_sync_to_async(sockets.push)(self.conn, batch_id, ops, parsed)
-            except (OperationalError, InterfaceError):
-                # The database is away for a moment: resending later can succeed.
-                logger.warning("push %s failed, the client will retry", batch_id, exc_info=True)
-                ack = sockets.retry_ack(batch_id, 1000)
-            except DataError:
-                logger.warning("push %s refused by the database", batch_id, exc_info=True)
-                ack = sockets.invalid_ack(batch_id[:sockets.MAX_BATCH_ID], "holds a value the database refuses",
-                                          "ops")
-            except Exception:
-                logger.exception("push %s failed", batch_id)
-                ack = sockets.failed_ack(batch_id)
+                ack = await MapCommitter.for_map(self.map_id).push(self.conn, batch_id, ops, parsed)
+            except Exception as failure:
+                ack = ack_for(batch_id, failure)
             try:
                 await self.send_frame(ack.as_frame())
             except Exception:

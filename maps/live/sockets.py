@@ -24,7 +24,17 @@ from maps.errors import OpError
 from maps.live import tickets
 from maps.live.origins import header, origin_allowed
 from maps.models import JourneyMap, Membership
-from maps.operations import MAX_BATCH_ID, WRITE_ROLES, Ack, Actor, ParsedOp, actor_for, apply
+from maps.operations import (
+    MAX_BATCH_ID,
+    WRITE_ROLES,
+    Ack,
+    Actor,
+    ParsedOp,
+    Submitted,
+    actor_for,
+    apply,
+    apply_group,
+)
 from maps.selectors import map_document, map_role, operations_since, snapshot_transaction
 
 # Close codes (the HTTP status they stand for, plus 4000).
@@ -314,3 +324,20 @@ def push(conn: Connection, batch_id: str, ops: Any, parsed: list[ParsedOp] | Non
     if not conn.can_write or conn.actor is None:
         return forbidden_ack(batch_id)
     return apply(map_id=conn.map_id, actor=conn.actor, batch_id=batch_id, ops=ops, parsed=parsed)
+
+
+def push_group(map_id: str, pushes: list[tuple[Connection, str, Any, list[ParsedOp] | None]]) -> list[Ack | Exception]:
+    """Several sockets' batches for one map in one transaction (``apply_group``):
+    the answer of each, in order, as ``push`` gives it (or what failed it alone)."""
+    answers: list[Ack | Exception | None] = [None] * len(pushes)
+    batches: list[Submitted] = []
+    places: list[int] = []
+    for index, (conn, batch_id, ops, parsed) in enumerate(pushes):
+        if not conn.can_write or conn.actor is None:
+            answers[index] = forbidden_ack(batch_id)
+            continue
+        places.append(index)
+        batches.append(Submitted(actor=conn.actor, batch_id=batch_id, ops=ops, parsed=parsed))
+    for index, answer in zip(places, apply_group(map_id=map_id, batches=batches), strict=True):
+        answers[index] = answer
+    return answers  # type: ignore[return-value]

@@ -7,8 +7,10 @@ role), authorises the actor under that lock and writes the ops (``writer``,
 with ``cascade`` for what deletes and restores take along and ``placement`` for
 positions). The lock orders all writers of one map, whichever process they run
 in, so ``seq`` is gap-free and each committed batch is exactly one op-log row.
-After commit the batch is broadcast once to the map's channel-layer group
-(``maps.realtime``). Callers import from here; the modules are the parts.
+After commit the batch is broadcast once to the map's hubs (``maps.realtime``).
+``apply_group`` (``group``) commits several batches of one map in one
+transaction, each in its own savepoint with its own ``seq`` and ack (the
+sockets' group commit). Callers import from here; the modules are the parts.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from maps.operations.batch import (
     parse_op,
 )
 from maps.operations.commit import WRITE_ROLES, apply, batch_hash
+from maps.operations.group import Submitted, apply_group
 from maps.operations.placement import MAX_POSITION_LENGTH
 from maps.operations.writer import BatchWriter, new_id, unarchives
 
 __all__ = [
     "MAX_BATCH_ID", "MAX_OPS_PER_BATCH", "MAX_POSITION_INPUT", "MAX_POSITION_LENGTH", "OP_KEYS", "OP_KINDS", "PLACEMENT_KEYS",
-    "SERVICE_FIELDS", "WRITE_ROLES", "Ack", "Actor", "BatchWriter", "ParsedOp", "actor_for", "apply", "batch_hash",
+    "SERVICE_FIELDS", "WRITE_ROLES", "Ack", "Actor", "BatchWriter", "ParsedOp", "Submitted", "actor_for", "apply",
+    "apply_group", "batch_hash",
     "check_position", "new_id", "parse_batch", "parse_op", "unarchives",
 ]
