@@ -365,8 +365,10 @@ HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=10.0)
 # and left to reconnect and catch up (``maps.live.outlet``).
 WS_SEND_QUEUE_BYTES = env.int("WS_SEND_QUEUE_BYTES", default=2 * 1024 * 1024)
 # At most this many batches of one map committed in one transaction (group commit,
-# ``maps.live.committer``); 1 commits every batch alone.
-GROUP_COMMIT_MAX_BATCHES = env.int("GROUP_COMMIT_MAX_BATCHES", default=32)
+# ``maps.live.committer``); 1, the default, commits every batch alone: grouping did
+# not measurably help on the loaded 2-core machine it was measured on (README,
+# Benchmarks, "Scale, round two"). Try 32 where commits are what waits.
+GROUP_COMMIT_MAX_BATCHES = env.int("GROUP_COMMIT_MAX_BATCHES", default=1)
 # How long a hub holds a batch back for an earlier one still on its way from
 # another process, so that each socket receives batches in seq order.
 HUB_REORDER_WAIT_MS = env.float("HUB_REORDER_WAIT_MS", default=50.0)

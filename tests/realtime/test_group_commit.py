@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 async def test_many_concurrent_pushes_each_commit_once_with_consecutive_seqs(live_map, daphne_server):
-    servers = daphne_server.many(2)
+    servers = daphne_server.many(2, GROUP_COMMIT_MAX_BATCHES="32")
     card_id = await create_card(servers[0], live_map, live_map.owner)
     writers = []
     for i in range(8):
