@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -49,15 +48,6 @@ def _live(model: Any, map_id: Any) -> Any:
 def _live_count(model: Any) -> Coalesce:
     rows = model.objects.filter(map=OuterRef("pk"), deleted_by_seq__isnull=True).order_by()
     return Coalesce(Subquery(rows.values("map").annotate(n=Count("id")).values("n")), 0)
-
-
-def map_facts(*, journey_map: JourneyMap, extra_words: list[str]) -> MapFacts:
-    """What the checks read: one statement on PostgreSQL, eleven portable queries elsewhere."""
-    if connection.vendor == "postgresql":
-        from health.facts_pg import map_facts_pg
-
-        return map_facts_pg(journey_map=journey_map, extra_words=extra_words)
-    return map_facts_orm(journey_map=journey_map, extra_words=extra_words)
 
 
 def map_facts_orm(*, journey_map: JourneyMap, extra_words: list[str]) -> MapFacts:
