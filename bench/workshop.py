@@ -97,6 +97,7 @@ class Stats:
     def __init__(self) -> None:
         self.sent: dict[str, float] = {}
         self.ack_ms: list[float] = []
+        self.acks_timed: set[str] = set()
         self.remote_ms: list[float] = []
         self.rejected: Counter[str] = Counter()
         self.retries = 0
@@ -119,9 +120,12 @@ class TimedClient(MapClient):
 
     def _on_ack(self, frame: dict[str, Any]) -> None:
         status = frame["status"]
-        if status in ("ok", "rebased") and frame["batch_id"] not in self.acks:
+        # Timed once per batch, also when its ops frame came first (the client then
+        # already counts it as acknowledged).
+        if status in ("ok", "rebased") and frame["batch_id"] not in self.stats.acks_timed:
             sent = self.stats.sent.get(frame["batch_id"])
             if sent is not None:
+                self.stats.acks_timed.add(frame["batch_id"])
                 self.stats.ack_ms.append((time.perf_counter() - sent) * 1000)
         elif status == "rejected":
             self.stats.rejected[(frame.get("error") or {}).get("code", "?")] += 1
