@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -141,6 +142,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, channel layer, Celery ----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+_redis_db = urlsplit(REDIS_URL).path.strip("/") or "0"
+CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default=f"jm{_redis_db}")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -148,7 +151,11 @@ if REDIS_URL:
             # (see README, "Channel layer"); lost frames are healed by the heartbeat +
             # resync protocol, never trusted to the transport.
             "BACKEND": env.str("CHANNEL_LAYER_BACKEND", default="channels_redis.pubsub.RedisPubSubChannelLayer"),
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Redis keeps keys per database number but pub/sub channels are server-wide:
+            # two installs on one Redis server (databases 0 and 1, say) would hear each
+            # other's group messages (a "removed from the workspace" for user 2 of one
+            # would close user 2's sockets in the other). The prefix keeps them apart.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
         }
     }
 else:
