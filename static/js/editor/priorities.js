@@ -136,34 +136,18 @@ export function installPriorities(ctx, { commit, deleteItem }) {
     const doc = currentDoc();
     list.replaceChildren();
     if (!entries.length) {
-      const empty = document.createElement("li");
-      empty.className = "priorities-empty small muted";
-      empty.textContent = s.prioritiesEmpty;
-      list.append(empty);
+      list.append(emptyRow(s.prioritiesEmpty));
       return;
     }
     for (const entry of entries) {
-      const li = document.createElement("li");
-      li.className = `prio-item prio-${entry.kind}${entry.irritant ? " is-irritant" : ""}`;
-      li.dataset.id = entry.id;
-      const link = document.createElement("button");
-      link.type = "button";
-      link.className = "prio-link";
-      const rank = document.createElement("span");
-      rank.className = "prio-rank";
-      rank.textContent = String(entry.rank);
-      const main = document.createElement("span");
-      main.className = "prio-main";
-      const title = document.createElement("span");
-      title.className = "prio-title";
-      title.textContent = entry.title;
-      const meta = document.createElement("span");
-      meta.className = "prio-meta";
       const tags = [entry.stage_name];
       if (entry.kind === "moment") tags.push(`★ ${s.momentOfTruth}`);
-      meta.textContent = tags.join(" · ");
+      const { li, link, meta } = priorityRow({
+        className: `prio-${entry.kind}${entry.irritant ? " is-irritant" : ""}`,
+        id: entry.id, rank: entry.rank, title: entry.title, meta: tags.join(" · "),
+        onClick: () => showOnGrid(entry),
+      });
       if (entry.irritant) meta.append(" · ", evaluationFace("irritant"), ` ${s.eval_irritant}`);
-      main.append(title, meta);
       const score = document.createElement("span");
       score.className = "prio-score";
       const tp = entry.touchpoint ? find(doc, "touchpoint", entry.touchpoint) : null;
@@ -175,9 +159,7 @@ export function installPriorities(ctx, { commit, deleteItem }) {
         badge.textContent = volume;
         score.append(badge);
       }
-      link.append(rank, main, score, votesCell(tp?.votes || 0));
-      link.addEventListener("click", () => showOnGrid(entry));
-      li.append(link);
+      link.append(score, votesCell(tp?.votes || 0));
       list.append(li);
     }
   }
@@ -226,41 +208,57 @@ export function installPriorities(ctx, { commit, deleteItem }) {
     const rows = rankMetric ? rankByMetric(doc, rankMetric, rankLowestFirst ?? defaultLowestFirst(rankMetric)) : [];
     list.replaceChildren();
     if (!rows.length) {
-      const empty = document.createElement("li");
-      empty.className = "priorities-empty small muted";
-      empty.textContent = s.rankNoValues;
-      list.append(empty);
+      list.append(emptyRow(s.rankNoValues));
       return;
     }
     const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 2 });
     for (const row of rows) {
       const tp = row.touchpoint;
-      const li = document.createElement("li");
-      li.className = "prio-item prio-touchpoint prio-by-metric";
-      li.dataset.id = tp.id;
-      const link = document.createElement("button");
-      link.type = "button";
-      link.className = "prio-link";
-      const rankEl = document.createElement("span");
-      rankEl.className = "prio-rank";
-      rankEl.textContent = String(row.rank);
-      const main = document.createElement("span");
-      main.className = "prio-main";
-      const title = document.createElement("span");
-      title.className = "prio-title";
-      title.textContent = tp.title;
-      const meta = document.createElement("span");
-      meta.className = "prio-meta";
-      meta.textContent = [stages.get(tp.stage)?.name, row.period].filter(Boolean).join(" · ");
-      main.append(title, meta);
+      const { li, link } = priorityRow({
+        className: "prio-touchpoint prio-by-metric", id: tp.id, rank: row.rank, title: tp.title,
+        meta: [stages.get(tp.stage)?.name, row.period].filter(Boolean).join(" · "),
+        onClick: () => showOnGrid({ id: tp.id, stage: tp.stage }),
+      });
       const score = document.createElement("span");
       score.className = "prio-score prio-metric-value";
       score.textContent = numbers.format(row.value);
-      link.append(rankEl, main, score);
-      link.addEventListener("click", () => showOnGrid({ id: tp.id, stage: tp.stage }));
-      li.append(link);
+      link.append(score);
       list.append(li);
     }
+  }
+
+  // One row of every Priorities order: rank, title and a line of context, a button
+  // that shows the item on the grid; the caller appends its own score cells to `link`.
+  function priorityRow({ className, id, rank, title, meta, onClick }) {
+    const li = document.createElement("li");
+    li.className = `prio-item ${className}`;
+    li.dataset.id = id;
+    const link = document.createElement("button");
+    link.type = "button";
+    link.className = "prio-link";
+    const rankEl = document.createElement("span");
+    rankEl.className = "prio-rank";
+    rankEl.textContent = String(rank);
+    const main = document.createElement("span");
+    main.className = "prio-main";
+    const titleEl = document.createElement("span");
+    titleEl.className = "prio-title";
+    titleEl.textContent = title;
+    const metaEl = document.createElement("span");
+    metaEl.className = "prio-meta";
+    metaEl.textContent = meta;
+    main.append(titleEl, metaEl);
+    link.append(rankEl, main);
+    link.addEventListener("click", onClick);
+    li.append(link);
+    return { li, link, meta: metaEl };
+  }
+
+  function emptyRow(text) {
+    const empty = document.createElement("li");
+    empty.className = "priorities-empty small muted";
+    empty.textContent = text;
+    return empty;
   }
 
   // The votes column: the dots of the last revealed workshop vote.
@@ -285,10 +283,7 @@ export function installPriorities(ctx, { commit, deleteItem }) {
     ].filter((e) => e.item.votes > 0).sort((a, b) => b.item.votes - a.item.votes);
     list.replaceChildren();
     if (!voted.length) {
-      const empty = document.createElement("li");
-      empty.className = "priorities-empty small muted";
-      empty.textContent = s.wsNoVotes;
-      list.append(empty);
+      list.append(emptyRow(s.wsNoVotes));
       return;
     }
     let rank = 0;
@@ -296,27 +291,13 @@ export function installPriorities(ctx, { commit, deleteItem }) {
     voted.forEach((entry, index) => {
       if (entry.item.votes !== previous) rank = index + 1; // ties share a rank
       previous = entry.item.votes;
-      const li = document.createElement("li");
-      li.className = `prio-item prio-${entry.entity} prio-voted`;
-      li.dataset.id = entry.item.id;
-      const link = document.createElement("button");
-      link.type = "button";
-      link.className = "prio-link";
-      const rankEl = document.createElement("span");
-      rankEl.className = "prio-rank";
-      rankEl.textContent = String(rank);
-      const main = document.createElement("span");
-      main.className = "prio-main";
-      const title = document.createElement("span");
-      title.className = "prio-title";
-      title.textContent = (entry.title || "").slice(0, 140) || s.card;
-      const meta = document.createElement("span");
-      meta.className = "prio-meta";
-      meta.textContent = [stages.get(entry.item.stage)?.name, lanes.get(entry.item.lane)?.title].filter(Boolean).join(" · ");
-      main.append(title, meta);
-      link.append(rankEl, main, votesCell(entry.item.votes));
-      link.addEventListener("click", () => showOnGrid({ id: entry.item.id, stage: entry.item.stage }));
-      li.append(link);
+      const { li, link } = priorityRow({
+        className: `prio-${entry.entity} prio-voted`, id: entry.item.id, rank,
+        title: (entry.title || "").slice(0, 140) || s.card,
+        meta: [stages.get(entry.item.stage)?.name, lanes.get(entry.item.lane)?.title].filter(Boolean).join(" · "),
+        onClick: () => showOnGrid({ id: entry.item.id, stage: entry.item.stage }),
+      });
+      link.append(votesCell(entry.item.votes));
       list.append(li);
     });
   }
