@@ -48,3 +48,25 @@ def percentiles(samples: list[float]) -> dict[str, float]:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
     return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "max": ordered[-1]}
+
+
+def bench_people():
+    """A workspace "Bench" owned by Ana, with three editors; the four people are split
+    over two teams (Support, Sales), so per-person and per-team figures have something
+    to tell apart. Returns ``(owner, workspace, teams, people)``, the owner first in ``people``."""
+    from django.contrib.auth import get_user_model
+
+    from maps.models import Membership, Team
+    from workspaces.services import workspace_create
+
+    users = get_user_model()
+    owner = users.objects.create_user("bench-owner", first_name="Ana", password="bench-password-1")
+    workspace = workspace_create(name="Bench", owner=owner)
+    teams = [Team.objects.create(workspace=workspace, name=name) for name in ("Support", "Sales")]
+    people = [owner]
+    for i, name in enumerate(("Léo", "Chloé", "Hugo")):
+        person = users.objects.create_user(f"bench-{i}", first_name=name)
+        Membership.objects.create(workspace=workspace, user=person, role="editor", team=teams[i % 2])
+        people.append(person)
+    Membership.objects.filter(user=owner).update(team=teams[0])
+    return owner, workspace, teams, people

@@ -26,7 +26,7 @@ import random
 import time
 import uuid
 
-from _setup import bench_database, percentiles
+from _setup import bench_database, bench_people, percentiles
 
 # Measure production settings: DEBUG keeps a log of every query.
 os.environ.setdefault("DEBUG", "false")
@@ -70,26 +70,15 @@ def main() -> None:
     args = parser.parse_args()
 
     bench_database("health")
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from document import build_map
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from maps.models import Card, Membership, Operation, Team
+    from maps.models import Card, Operation
     from maps.operations import actor_for, apply
-    from workspaces.services import workspace_create
 
-    users = get_user_model()
-    owner = users.objects.create_user("bench-owner", first_name="Ana", password="bench-password-1")
-    workspace = workspace_create(name="Bench", owner=owner)
-    teams = [Team.objects.create(workspace=workspace, name=name) for name in ("Support", "Sales")]
-    people = [owner]
-    for i, name in enumerate(("Léo", "Chloé", "Hugo")):
-        person = users.objects.create_user(f"bench-{i}", first_name=name)
-        Membership.objects.create(workspace=workspace, user=person, role="editor", team=teams[i % 2])
-        people.append(person)
-    Membership.objects.filter(user=owner).update(team=teams[0])
+    owner, workspace, _, people = bench_people()
     started = time.perf_counter()
     journey_map = build_map(owner, workspace)
     cards = enrich(journey_map, people)
