@@ -159,6 +159,8 @@ def plan_restore(*, current: dict[str, dict[str, Row]], target: dict[str, Any], 
                      if item["persona"] not in personas and not plan.live("persona_link", link_id)}
     wanted["persona_link"] = {k: v for k, v in wanted["persona_link"].items() if v["persona"] not in gone_personas}
     wanted["emotion"] = {k: v for k, v in wanted["emotion"].items() if v.get("persona") not in gone_personas}
+    for entity in MOVABLE:
+        wanted[entity] = untied(plan, entity, wanted[entity])
 
     def revive(entity: str, item_id: str) -> None:
         row = plan.rows[entity][item_id]
@@ -230,6 +232,39 @@ def plan_restore(*, current: dict[str, dict[str, Row]], target: dict[str, Any], 
                 plan.ops.append({"op": "update", "entity": entity, "id": item_id, "fields": fields})
                 plan.rows[entity][item_id].item.update(fields)
     return plan.ops
+
+
+def untied(plan: Plan, entity: str, items: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The version's items with distinct keys among siblings, in the same order.
+
+    A version can hold two siblings on one key (a ``restore`` op brings an item
+    back to a key a newer sibling has taken since). No op can make two keys equal
+    again: the server puts an explicit key that collides after the sibling holding
+    it, whatever their ids, while readers order ties by id. So the first of a tie
+    (by id) keeps the key and the others get fresh keys between it and the next
+    key of their group, in id order; no other item moves.
+    """
+    by_group: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for item in items.values():
+        if item.get("position") is not None:
+            by_group.setdefault(plan.group(entity, item), []).append(item)
+    out = dict(items)
+    for siblings in by_group.values():
+        siblings.sort(key=lambda item: (item["position"], item["id"]))
+        keys = [item["position"] for item in siblings]
+        i = 0
+        while i < len(siblings):
+            j = i
+            while j + 1 < len(siblings) and keys[j + 1] == keys[i]:
+                j += 1
+            if j > i:
+                upper = keys[j + 1] if j + 1 < len(siblings) else None
+                lower = keys[i]
+                for tied in siblings[i + 1:j + 1]:
+                    lower = generate_key_between(lower, upper)
+                    out[tied["id"]] = {**tied, "position": lower}
+            i = j + 1
+    return out
 
 
 def create(plan: Plan, entity: str, item: dict[str, Any], wanted: dict[str, dict[str, Any]]) -> None:

@@ -83,3 +83,26 @@ def test_undo_restore_says_when_the_map_changed_since(rich_grid, owner):
     texts = {c["text"] for c in map_document(map_id=rich_grid.map.id)["cards"]}
     assert "later" in texts and "after the restore" not in texts
     assert Version.objects.filter(map=rich_grid.map, reason=Reason.RESTORE).count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("smaller_first", [True, False])
+def test_restore_keeps_the_order_of_siblings_tied_on_one_key(grid, owner, smaller_first):
+    # A tie: a stage deleted, a new one created on its key, the first restored.
+    ids = sorted(str(uuid.uuid4()) for _ in range(2))
+    old_id, new_id = ids if smaller_first else ids[::-1]
+    ack = grid.push(owner, [{"op": "create", "entity": "stage", "id": old_id, "fields": {"name": "Old"}}])
+    assert ack.status == "ok", ack.error
+    key = map_document(map_id=grid.map.id)["stages"][-1]["position"]
+    grid.push(owner, [{"op": "delete", "entity": "stage", "id": old_id}])
+    grid.push(owner, [{"op": "create", "entity": "stage", "id": new_id,
+                       "fields": {"name": "New", "position": key}}])
+    grid.push(owner, [{"op": "restore", "entity": "stage", "id": old_id}])
+    tied = map_document(map_id=grid.map.id)
+    assert [s["position"] for s in tied["stages"] if s["id"] in ids] == [key, key]
+    version = version_create(journey_map=grid.map, user=owner, name="tied")
+    # The tie undone by moving the first of it (by id), then back to the version: the
+    # other still holds the key, and a move onto a taken key lands after it.
+    grid.push(owner, [{"op": "move", "entity": "stage", "id": ids[0], "fields": {"before": grid.stages[0]}}])
+    version_restore(journey_map=grid.map, version=version, user=owner)
+    assert_same_content(map_document(map_id=grid.map.id), tied)
