@@ -195,3 +195,40 @@ async def test_a_socket_that_stops_reading_delays_nobody_and_is_closed(live_map,
     finally:
         for ws in (slow, fast, writer):
             await ws.close()
+
+
+async def test_a_socket_that_pauses_reading_gets_every_frame_whole_and_in_order(live_map, daphne_server):
+    # Fan-out frames go straight onto the socket only when nothing waits before
+    # them; behind a full socket they queue, after the socket's own acks (written
+    # by another path). The paused reader checks both paths kept the stream whole.
+    server = daphne_server(WS_SEND_QUEUE_BYTES=str(64 * 1024 * 1024))
+    card_id = await create_card(server, live_map, live_map.owner)
+    paused, welcome = await connect(server, live_map, await user_ticket(server, live_map, live_map.editors[0]),
+                                    sock=small_receive_buffer_socket(server.port), max_queue=1)
+    writer, _ = await connect(server, live_map, await user_ticket(server, live_map, live_map.editors[1]))
+    writer_reads = Collector(writer)
+    try:
+        count = 30
+        for n in range(count):
+            ops = [card_update(card_id, f"{n:03d}-{k:02d} " + "y" * 9_990) for k in range(20)]
+            await writer.send(json.dumps({"type": "push", "batch_id": f"big:{n}", "ops": ops}))
+            await paused.send(json.dumps({"type": "push", "batch_id": f"own:{n}",
+                                          "ops": [card_update(card_id, f"own {n}")]}))
+            await asyncio.sleep(0.03)
+        await writer_reads.until(2 * count, timeout=60)
+        await asyncio.sleep(1.0)  # everything is in flight to the paused socket
+        seqs, acks = [], []
+        deadline = time.monotonic() + 60
+        while len(acks) < count or len(seqs) < 2 * count:
+            assert time.monotonic() < deadline, (len(acks), len(seqs))
+            frame = json.loads(await asyncio.wait_for(paused.recv(), 30))
+            if frame["type"] == "ops":
+                seqs.append(frame["seq"])
+            elif frame["type"] == "ack":
+                assert frame["status"] == "ok", frame
+                acks.append(frame["batch_id"])
+        assert seqs == list(range(welcome["seq"] + 1, welcome["seq"] + 2 * count + 1))
+        assert acks == [f"own:{n}" for n in range(count)]
+    finally:
+        for ws in (paused, writer):
+            await ws.close()
