@@ -99,6 +99,21 @@ async def voting_round(browser: Any, workshop: Any, language: str) -> None:
     await ana.click(".ws-open-vote")
     await ben.wait_for_selector(".board.is-voting .item.is-votable")
     assert await ben.locator(".item.is-votable").count() == 3
+    # Someone adds an opportunity during the round: Ben can vote on it; moved to
+    # another lane, it is no longer open to the vote (only the items a change names
+    # are redrawn).
+    extra = str(uuid.uuid4())
+    other_lane = await ana.evaluate(
+        "(lane) => document.querySelector(`.cell[data-entity=card]:not([data-lane='${lane}'])`).dataset.lane", lane)
+    stage = await ana.evaluate("() => document.querySelector('.cell[data-entity=card]').dataset.stage")
+    await ana.evaluate("([id, stage, lane]) => window.journeymapSync.push([{op: 'create', entity: 'card', id,"
+                       " fields: {stage, lane, text: 'One more idea'}}])", [extra, stage, lane])
+    await ben.wait_for_selector(f".item[data-id='{extra}'].is-votable .vote-add")
+    await ana.evaluate("([id, stage, lane]) => window.journeymapSync.push([{op: 'move', entity: 'card', id,"
+                       " fields: {stage, lane}}])", [extra, stage, other_lane])
+    await ben.wait_for_selector(f".cell[data-lane='{other_lane}'] .item[data-id='{extra}']:not(.is-votable)", state="attached")
+    assert await ben.locator(f".item[data-id='{extra}'] .vote-dots").count() == 0
+    assert await ben.locator(".item.is-votable").count() == 3
 
     # Ben gives two dots: at once on his page, as counts only on Ana's, nothing on the visitor's.
     await ben.click(f".item[data-id='{cards[1]}'] .item-text")
@@ -134,6 +149,9 @@ async def voting_round(browser: Any, workshop: Any, language: str) -> None:
         await badge.wait_for(state="visible")
         assert await badge.inner_text() == "2"
         assert await page.locator(f".item[data-id='{cards[2]}'] .vote-badge").is_hidden()
+    # Revealed, the round is over: nothing is open to the vote any more.
+    await ben.wait_for_selector(".board:not(.is-voting)")
+    assert await ben.locator(".item.is-votable, .vote-dots").count() == 0
     await ana.keyboard.press("Escape")
     await ana.click("#priorities-button")
     await ana.click(".priorities-order label:has(input[value=votes])")

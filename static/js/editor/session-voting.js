@@ -50,35 +50,54 @@ export function installVoting(ctx, { send }) {
     if (round.my_remaining > 0) send("vote", { item: { entity: node.dataset.entity, id: node.dataset.id }, place: true });
   }, { capture: true });
 
-  function redraw() {
+  // Which items are drawn open to the vote: what redraw() has to undo when the
+  // round closes. Outside a round nothing is drawn, so a change costs nothing; in a
+  // round, a change redraws only the items it names (a whole map of thousands of
+  // items would otherwise be walked on every keystroke and remote edit).
+  let drawn = false;
+
+  function redraw(changed = { full: true, items: [] }) {
+    const on = active();
+    board.root.classList.toggle("is-voting", on);
+    if (!on && !drawn) return;
     const doc = ctx.currentDoc();
-    const lanes = new Set(active() ? round.lanes : []);
-    const mine = new Map((active() ? round.my_votes : []).map((v) => [v.id, v.dots]));
-    board.root.classList.toggle("is-voting", active());
-    for (const [id, node] of board.items) {
-      const entity = node.dataset.entity;
-      const votable = VOTABLE.has(entity) && lanes.has(find(doc, entity, id)?.lane);
-      node.classList.toggle("is-votable", votable);
-      let strip = node.querySelector(".vote-dots");
-      const dots = votable ? mine.get(id) || 0 : 0;
-      if (!votable) {
-        strip?.remove();
-        continue;
+    const lanes = new Set(on ? round.lanes : []);
+    const mine = new Map((on ? round.my_votes : []).map((v) => [v.id, v.dots]));
+    if (changed.full || !on || !drawn) {
+      const laneOf = new Map();
+      for (const collection of ["cards", "touchpoints"]) for (const item of doc[collection] || []) laneOf.set(item.id, item.lane);
+      for (const [id, node] of board.items) drawItem(node, id, laneOf.get(id), lanes, mine);
+    } else {
+      for (const { entity, id } of changed.items) {
+        const node = VOTABLE.has(entity) ? board.items.get(id) : null;
+        if (node) drawItem(node, id, find(doc, entity, id)?.lane, lanes, mine);
       }
-      if (!strip) {
-        strip = el("div", "vote-dots");
-        node.append(strip);
-      }
-      if (strip.childElementCount === dots + 1) continue;
-      strip.replaceChildren();
-      for (let i = 0; i < dots; i += 1) {
-        const dot = el("button", "vote-dot is-mine", { type: "button", title: s.wsRemoveDot, "aria-label": s.wsRemoveDot });
-        strip.append(dot);
-      }
-      const add = el("span", "vote-add", { "aria-hidden": "true", title: s.wsPlaceDot });
-      add.textContent = "+";
-      strip.append(add);
     }
+    drawn = on;
+  }
+
+  function drawItem(node, id, lane, lanes, mine) {
+    const votable = VOTABLE.has(node.dataset.entity) && lanes.has(lane);
+    node.classList.toggle("is-votable", votable);
+    let strip = node.querySelector(".vote-dots");
+    const dots = votable ? mine.get(id) || 0 : 0;
+    if (!votable) {
+      strip?.remove();
+      return;
+    }
+    if (!strip) {
+      strip = el("div", "vote-dots");
+      node.append(strip);
+    }
+    if (strip.childElementCount === dots + 1) return;
+    strip.replaceChildren();
+    for (let i = 0; i < dots; i += 1) {
+      const dot = el("button", "vote-dot is-mine", { type: "button", title: s.wsRemoveDot, "aria-label": s.wsRemoveDot });
+      strip.append(dot);
+    }
+    const add = el("span", "vote-add", { "aria-hidden": "true", title: s.wsPlaceDot });
+    add.textContent = "+";
+    strip.append(add);
   }
 
   return {

@@ -306,7 +306,7 @@ export function installSession(ctx) {
         noteClock(frame.server_time);
         if (frame.event === "state") onState(frame.session);
       });
-      sync.on("change", () => voting.redraw());
+      sync.on("change", ({ changed }) => voting.redraw(changed));
       sync.on("presence", (event) => { roster = event.roster || new Map(); });
       sync.on("error", (frame) => {
         if (frame.frame !== "session") return;
