@@ -132,6 +132,11 @@ else:
     # Reconnecting on every websocket message costs more than the write itself.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The write path's few fixed statements ask to be prepared (``maps.rows``), but
+    # Django connects with psycopg's ``prepare_threshold=None``, which turns every
+    # prepare off. A threshold no query reaches prepares those statements only:
+    # Django's own cursors bind client-side and are never prepared.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 1_000_000)
     # One test database per pytest process, so parallel runs on one server never
     # clobber each other; servers started by a test get the name through DATABASE_URL.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
