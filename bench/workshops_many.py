@@ -289,7 +289,7 @@ def reuse_setup(clients: int, maps: int) -> tuple[list[str], list[str]]:
     """The maps and tokens a previous run left in ``journeymap_bench_workshops_many``
     (making 100 maps takes minutes on a loaded machine)."""
     base, _, _ = os.environ["DATABASE_URL"].rpartition("/")
-    os.environ["DATABASE_URL"] = f"{base}/journeymap_bench_workshops_many"
+    os.environ["DATABASE_URL"] = f"{base}/journeymap_bench_workshops_many{os.environ.get('BENCH_DB_SUFFIX', '')}"
     import django
 
     django.setup()
@@ -331,6 +331,7 @@ def main() -> None:
     parser.add_argument("--tickets", choices=["direct", "rest"], default="direct",
                         help="ws tickets stored in Redis by the generator (default) or asked for over REST")
     parser.add_argument("--reuse", action="store_true", help="the maps and users of the previous run")
+    parser.add_argument("--setup-only", action="store_true", help="make the maps and users for --reuse, then stop")
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to wait for the last acks")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -339,6 +340,9 @@ def main() -> None:
         map_ids, tokens = reuse_setup(args.clients, args.maps)
     else:
         map_ids, tokens = standalone_setup(args.clients, maps=args.maps, name="workshops_many")
+        if args.setup_only:
+            print(f"{len(map_ids)} maps and {len(tokens)} participants ready for --reuse")
+            return
     from rest_framework.authtoken.models import Token
 
     from maps.selectors import map_document
