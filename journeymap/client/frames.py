@@ -117,8 +117,10 @@ class FrameHandling:
             else:
                 break
         self._settle_acked()
-        if self._buffer or self._remote_seq > (self.last_seq or 0):
+        if self._behind():
             self._watch_gap()
+        else:
+            self._gap_healed()
 
     def _settle_acked(self) -> None:
         """An acknowledged batch already inside the confirmed state (a snapshot or a
@@ -136,13 +138,20 @@ class FrameHandling:
         if self._gap_task is None or self._gap_task.done():
             self._gap_task = asyncio.ensure_future(self._gap_timer())
 
+    def _gap_healed(self) -> None:
+        """Nothing is missing any more: the next gap starts its back-off afresh."""
+        task, self._gap_task = self._gap_task, None
+        if task is not None and not task.done():
+            task.cancel()
+
     async def _gap_timer(self) -> None:
+        # A gap that stays open: ask for what is missing, then again while it stays
+        # open, backing off (1, 2, 4, 8 s): a server slow to answer is not asked
+        # every second by every client, which would only lengthen its queue.
         await asyncio.sleep(self.gap_timeout)
+        wait = self.resync_first_repeat
         while self._behind() and self.connected:
-            # A gap that stayed open: ask for what is missing. One resync per
-            # second at most, so a slow answer is not asked for twice.
-            if time.monotonic() - self._last_resync >= 1.0:
-                self._last_resync = time.monotonic()
-                self.resyncs += 1
-                self._send({"type": "resync", "from_seq": self.last_seq})
-            await asyncio.sleep(self.gap_timeout)
+            self.resyncs += 1
+            self._send({"type": "resync", "from_seq": self.last_seq})
+            await asyncio.sleep(wait)
+            wait = min(self.resync_max_repeat, wait * 2)

@@ -40,6 +40,8 @@ class MapClient(SocketConnection, FrameHandling):
         ws_url: str | None = None,
         max_in_flight: int = 16,
         gap_timeout: float = 0.25,
+        resync_first_repeat: float = 1.0,
+        resync_max_repeat: float = 8.0,
         backoff_base: float = 0.2,
         backoff_max: float = 5.0,
         inbound_filter: Callable[[dict[str, Any]], bool] | None = None,
@@ -57,6 +59,9 @@ class MapClient(SocketConnection, FrameHandling):
         self.client_id = client_id or f"py-{uuid.uuid4().hex[:12]}"
         self.max_in_flight = max_in_flight
         self.gap_timeout = gap_timeout
+        # A resync still unanswered is repeated after 1 s, then 2, 4, 8 s (at most).
+        self.resync_first_repeat = resync_first_repeat
+        self.resync_max_repeat = resync_max_repeat
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         # For fault injection in tests: return False to drop a frame as if lost.
@@ -78,7 +83,6 @@ class MapClient(SocketConnection, FrameHandling):
         self._buffer: dict[int, dict[str, Any]] = {}
         self._remote_seq = 0  # the highest seq the server told us about
         self._gap_task: asyncio.Task | None = None
-        self._last_resync = 0.0
         self._ws: Any = None
         self._outbox: asyncio.Queue | None = None
         self._welcomed = False

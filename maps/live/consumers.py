@@ -40,6 +40,7 @@ class MapConsumer(AsyncWebsocketConsumer):
     # Committed batches do not come through the consumer: its hub writes them to
     # the socket (``maps.live.hub``).
     writer: asyncio.Task | None = None
+    resyncing: asyncio.Task | None = None  # the resync being answered
     expiry: asyncio.TimerHandle | None = None
     groups_joined: list[str]
 
@@ -88,6 +89,8 @@ class MapConsumer(AsyncWebsocketConsumer):
         self.ready = False
         if self.writer is not None:
             self.writer.cancel()
+        if self.resyncing is not None:
+            self.resyncing.cancel()
         if self.expiry is not None:
             self.expiry.cancel()
         visibility.release(self.conn)
@@ -225,13 +228,30 @@ class MapConsumer(AsyncWebsocketConsumer):
             await self.send_frame(error)
 
     async def on_resync(self, frame: dict[str, Any]) -> None:
+        """Answered in a task of its own, so that this socket's pushes and presence
+        do not wait for it, and one at a time: a resync that comes while the last
+        one is still being answered is dropped. The answer under way brings the
+        client to the present (what is committed after it reaches the client
+        live), and a client still behind asks again, backing off; answering every
+        repeat of a client that waits on a busy server would only lengthen the
+        queue it waits in."""
+        if self.resyncing is not None and not self.resyncing.done():
+            return
+        self.resyncing = asyncio.ensure_future(self.answer_resync(frame["from_seq"]))
+
+    async def answer_resync(self, from_seq: int) -> None:
         assert self.conn is not None
-        if visibility.filtered(self.conn):
-            texts = await database_sync_to_async(visibility.resync_frames)(self.conn)
-        else:
-            texts = await database_sync_to_async(sockets.resync)(self.conn, frame["from_seq"])
-        for text in texts:
-            await self.send(text_data=text)
+        try:
+            if visibility.filtered(self.conn):
+                texts = await database_sync_to_async(visibility.resync_frames)(self.conn)
+            else:
+                texts = await database_sync_to_async(sockets.resync)(self.conn, from_seq)
+            for text in texts:
+                await self.send(text_data=text)
+        except Exception:
+            logger.exception("a resync on map %s could not be answered", self.map_id)
+            with contextlib.suppress(Exception):
+                await self.send_frame(sockets.error_frame("server_error", "this frame could not be handled"))
 
     # -- group events -----------------------------------------------------------------
 

@@ -6,7 +6,16 @@
 import { applyOps, cloneDocument, recordDeletes, touchedItems } from "./document.js";
 
 const GAP_WAIT_MS = 250;
-const RESYNC_REPEAT_MS = 2000;
+// A gap still open after a resync is asked for again after 1 s, then 2, 4, 8 s:
+// a server slow to answer is not asked every second by every client, which would
+// only lengthen its queue. The back-off starts afresh once nothing is missing.
+const RESYNC_FIRST_REPEAT_MS = 1000;
+const RESYNC_MAX_REPEAT_MS = 8000;
+
+/** How long to wait before asking again, after the resyncs already sent for this gap. */
+export function resyncRepeatMs(resyncsSent) {
+  return Math.min(RESYNC_MAX_REPEAT_MS, RESYNC_FIRST_REPEAT_MS * 2 ** Math.max(0, resyncsSent - 1));
+}
 
 export function onFrame(sync, frame) {
   if (frame.type === "welcome") {
@@ -135,6 +144,7 @@ function drain(sync, live) {
     }
   } else {
     sync._clear("gap");
+    sync._resyncsSent = 0;
   }
   if (applied) {
     pump(sync);
@@ -170,15 +180,20 @@ function onGapTimeout(sync) {
   sync._timers.gap = null;
   if (!gapOpen(sync)) return;
   resync(sync, true);
-  // Still open later (the resync reply got lost)? Ask again.
-  sync._timers.gap = sync.setTimeout(() => onGapTimeout(sync), RESYNC_REPEAT_MS);
+  // Still open later (the answer is slow, or got lost)? Ask again, backing off.
+  sync._timers.gap = sync.setTimeout(() => onGapTimeout(sync), resyncRepeatMs(sync._resyncsSent));
 }
 
 function resync(sync, force = false) {
   if (!sync._welcomed) return;
   const at = sync.now();
-  if (!force && sync._lastResync.seq === sync._lastSeq && at - sync._lastResync.at < RESYNC_REPEAT_MS) return;
-  if (sync._send({ type: "resync", from_seq: sync._lastSeq })) sync._lastResync = { seq: sync._lastSeq, at };
+  // A heartbeat ahead of us asks too, but not sooner than the back-off would.
+  const waited = at - sync._lastResync.at;
+  if (!force && sync._lastResync.seq === sync._lastSeq && waited < resyncRepeatMs(sync._resyncsSent)) return;
+  if (sync._send({ type: "resync", from_seq: sync._lastSeq })) {
+    sync._lastResync = { seq: sync._lastSeq, at };
+    sync._resyncsSent += 1;
+  }
 }
 
 function onAck(sync, frame) {

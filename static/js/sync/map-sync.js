@@ -87,6 +87,7 @@ export class MapSync {
     this._timers = { flush: null, gap: null, reconnect: null, presence: null, sweep: null, watchdog: null };
     this._retryTimers = new Map();
     this._lastResync = { seq: null, at: -Infinity };
+    this._resyncsSent = 0; // for the gap open now: sets the back-off (frames.js)
     this._presenceWanted = null;
     this._presenceSentAt = -Infinity;
     this._roster = new PresenceRoster({ now: this.now, ownClientId: this.clientId });

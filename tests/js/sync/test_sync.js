@@ -109,6 +109,54 @@ test("a heartbeat with a higher seq sends resync; an equal one does not", async 
   assert.deepEqual(ws.sentOfType("resync"), [{ type: "resync", from_seq: 10 }]);
 });
 
+test("a gap that stays open is asked for again after 1, 2, 4 and 8 s, then every 8 s", async () => {
+  const { ws, clock } = await setup();
+  ws.receive(opsFrame(13, [textUpdate(A, "x", 2)]));
+  const times = [];
+  let seen = 0;
+  for (let t = 0; t < 30000; t += 10) {
+    await clock.advance(10);
+    const count = ws.sentOfType("resync").length;
+    if (count > seen) {
+      times.push(clock.now());
+      seen = count;
+    }
+  }
+  assert.deepEqual(times, [250, 1250, 3250, 7250, 15250, 23250]);
+  assert.ok(ws.sentOfType("resync").every((f) => f.from_seq === 10), "always from last_seq");
+});
+
+test("a healed gap resets the back-off: the next gap is asked for after 250 ms, then 1 s", async () => {
+  const { ws, clock, sync } = await setup();
+  ws.receive(opsFrame(13, [textUpdate(A, "x", 2)]));
+  await clock.advance(250 + 1000 + 2000);
+  assert.equal(ws.sentOfType("resync").length, 3);
+  ws.receive(opsFrame(11, [textUpdate(A, "a", 2)]));
+  ws.receive(opsFrame(12, [textUpdate(A, "b", 3)]));
+  assert.equal(sync.lastSeq, 13, "healed");
+  await clock.advance(10000);
+  assert.equal(ws.sentOfType("resync").length, 3, "nothing asked while nothing is missing");
+  ws.receive(opsFrame(15, [textUpdate(A, "c", 5)]));
+  await clock.advance(250);
+  assert.equal(ws.sentOfType("resync").length, 4);
+  await clock.advance(999);
+  assert.equal(ws.sentOfType("resync").length, 4);
+  await clock.advance(1);
+  assert.deepEqual(ws.sentOfType("resync").slice(3), [{ type: "resync", from_seq: 13 }, { type: "resync", from_seq: 13 }]);
+});
+
+test("a heartbeat ahead of us does not ask sooner than the back-off", async () => {
+  const { ws, clock } = await setup();
+  ws.receive(opsFrame(13, [textUpdate(A, "x", 2)]));
+  await clock.advance(250 + 1000 + 2000);
+  assert.equal(ws.sentOfType("resync").length, 3, "the next one is due 4 s after the last");
+  await clock.advance(1500);
+  ws.receive({ type: "heartbeat", seq: 14 });
+  assert.equal(ws.sentOfType("resync").length, 3, "1.5 s after the last resync: not yet");
+  await clock.advance(2500);
+  assert.equal(ws.sentOfType("resync").length, 4, "the back-off's own time");
+});
+
 test("frames that arrive before welcome are buffered and applied after it", async () => {
   const { ws, sync, cardText } = await setup({ welcome: false });
   ws.open();
