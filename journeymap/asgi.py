@@ -9,10 +9,11 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
 
 from journeymap.periodic import start_in_process  # noqa: E402
+from maps.live.reads import AuthMiddlewareOnReadThreads  # noqa: E402
 from maps.live.routing import websocket_urlpatterns as map_sockets  # noqa: E402
 from notifications.routing import websocket_urlpatterns as notification_sockets  # noqa: E402
 
@@ -24,6 +25,7 @@ application = ProtocolTypeRouter(
         "http": django_asgi_app,
         # Origin is checked by the consumer itself: browsers must send an allowed
         # Origin, API clients send none and must bring a one-use ticket instead.
-        "websocket": AuthMiddlewareStack(URLRouter(map_sockets + notification_sockets)),
+        "websocket": CookieMiddleware(SessionMiddleware(AuthMiddlewareOnReadThreads(
+            URLRouter(map_sockets + notification_sockets)))),
     }
 )

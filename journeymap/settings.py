@@ -381,6 +381,10 @@ WS_SEND_QUEUE_BYTES = env.int("WS_SEND_QUEUE_BYTES", default=2 * 1024 * 1024)
 # not measurably help on the loaded 2-core machine it was measured on (README,
 # Benchmarks, "Scale, round two"). Try 32 where commits are what waits.
 GROUP_COMMIT_MAX_BATCHES = env.int("GROUP_COMMIT_MAX_BATCHES", default=1)
+# Threads (each with its own database connection) for the map socket's reads:
+# who a new socket is, its welcome, a resync (``maps.live.reads``). 0: on the one
+# thread of the writes, where they queue behind commits.
+SOCKET_READ_THREADS = env.int("SOCKET_READ_THREADS", default=2)
 # How long a hub holds a batch back for an earlier one still on its way from
 # another process, so that each socket receives batches in seq order.
 HUB_REORDER_WAIT_MS = env.float("HUB_REORDER_WAIT_MS", default=50.0)

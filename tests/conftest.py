@@ -39,6 +39,17 @@ def pytest_configure(config: Any) -> None:
     ]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The map socket's read threads keep a connection each (``maps.live.reads``):
+    closed before the test database is dropped."""
+    yield
+    from maps.live import reads
+
+    with django_db_blocker.unblock():
+        reads.close_connections()
+
+
 def need_service(name: str, available: bool, why: str = "") -> None:
     """Skip when a service is missing locally; fail under CI (JOURNEYMAP_REQUIRE_SERVICES=1)."""
     if available:

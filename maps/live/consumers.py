@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from maps import realtime
 from maps.errors import OpError
-from maps.live import sockets, visibility
+from maps.live import reads, sockets, visibility
 from maps.live.bucket import TokenBucket
 from maps.live.committer import MapCommitter, ack_for
 from maps.live.hub import MapHub
@@ -108,7 +108,8 @@ class MapConsumer(AsyncWebsocketConsumer):
         Channels' own ``dispatch`` first closes stale database connections through
         a hop to the process's one sync thread: once per frame received and per
         frame fanned out, queueing behind the writes on that thread. These handlers
-        reach the database only through ``database_sync_to_async``, which does that
+        reach the database only through ``database_sync_to_async`` and the read
+        threads (``maps.live.reads``), which do that
         cleanup around each call, so the hop is skipped here.
         """
         handler = getattr(self, get_handler_name(message), None)
@@ -166,8 +167,8 @@ class MapConsumer(AsyncWebsocketConsumer):
         if visibility.filtered(self.conn):
             welcome = await visibility.welcome(self.conn)
         else:
-            welcome = await database_sync_to_async(sockets.welcome)(self.conn, frame.get("last_seq"))
-        welcome.update(await database_sync_to_async(workshop_state.welcome_fields)(self.conn))
+            welcome = await reads.read(sockets.welcome)(self.conn, frame.get("last_seq"))
+        welcome.update(await reads.read(workshop_state.welcome_fields)(self.conn))
         await self.hub.join(self)
         welcome["presence"] = visibility.roster(self.conn, await self.hub.roster())
         welcome["client_id"] = self.client_id
@@ -245,7 +246,7 @@ class MapConsumer(AsyncWebsocketConsumer):
             if visibility.filtered(self.conn):
                 texts = await database_sync_to_async(visibility.resync_frames)(self.conn)
             else:
-                texts = await database_sync_to_async(sockets.resync)(self.conn, from_seq)
+                texts = await reads.read(sockets.resync)(self.conn, from_seq)
             for text in texts:
                 await self.send(text_data=text)
         except Exception:

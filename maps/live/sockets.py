@@ -2,9 +2,10 @@
 
 The consumer (``maps.live.consumers``) stays thin: it authenticates through
 ``authenticate``, parses with ``parse_frame`` and calls the functions here. The
-synchronous functions touch the database and run through
-``database_sync_to_async``; each is one short transaction, because daphne runs
-all of them on one thread per process.
+synchronous functions touch the database: the writes run through
+``database_sync_to_async`` (one thread per process), the reads (who a socket is,
+welcome, resync) on the read threads of ``maps.live.reads``; each is one short
+transaction.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from journeymap import strict
 from maps import realtime
 from maps.errors import OpError
-from maps.live import tickets
+from maps.live import reads, tickets
 from maps.live.origins import header, origin_allowed
 from maps.models import JourneyMap, Membership
 from maps.operations import (
@@ -110,13 +110,13 @@ async def authenticate(scope: dict[str, Any], map_id: str) -> Connection:
         payload = await tickets.consume(ticket)
         if payload is None or payload.get("map_id") != map_id:
             raise Refused(CLOSE_UNAUTHENTICATED, "invalid or expired ticket")
-        return await database_sync_to_async(connection_for_ticket)(payload)
+        return await reads.read(connection_for_ticket)(payload)
     if origin is None:
         raise Refused(CLOSE_UNAUTHENTICATED, "a ticket is required without an Origin")
     user = scope.get("user")
     if user is None or not user.is_authenticated:
         raise Refused(CLOSE_UNAUTHENTICATED, "not signed in")
-    return await database_sync_to_async(connection_for_user)(user, map_id)
+    return await reads.read(connection_for_user)(user, map_id)
 
 
 def connection_for_user(user: Any, map_id: str) -> Connection:
