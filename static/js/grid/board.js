@@ -72,6 +72,7 @@ export class Board {
         renderAllItems(this);
       } finally {
         this.fullRender = false;
+        this.addressedIndex = null;
       }
       drawEmotions(this);
       markMoments(this);

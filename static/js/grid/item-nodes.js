@@ -16,7 +16,18 @@ function s_addressed(s, n) {
 }
 
 export function makeItem(board, entity, item) {
-  const node = el("article", `item item-${entity}`, { tabindex: "-1", "data-id": item.id, "data-entity": entity,
+  // Cloned from one blank node per kind: thousands of items on a big map, and a
+  // clone costs a fraction of parsing the same markup again.
+  const templates = board.itemTemplates || (board.itemTemplates = new Map());
+  if (!templates.has(entity)) templates.set(entity, blankItem(board, entity));
+  const node = templates.get(entity).cloneNode(true);
+  node.dataset.id = item.id;
+  if (board.canWrite) node.lastElementChild.dataset.menuId = item.id;
+  return node;
+}
+
+function blankItem(board, entity) {
+  const node = el("article", `item item-${entity}`, { tabindex: "-1", "data-id": "", "data-entity": entity,
     draggable: board.canWrite ? "true" : null });
   node.innerHTML = `<div class="item-main"><span class="item-icon" aria-hidden="true"></span><p class="item-text"></p></div><footer class="item-foot"><span class="team-tag"></span><span class="editing-badge" hidden></span></footer>`;
   if (entity === "touchpoint") {
@@ -35,7 +46,7 @@ export function makeItem(board, entity, item) {
     // The dots of the last revealed workshop vote (a field of the item, kept with the map).
     node.querySelector(".item-foot").prepend(el("span", "vote-badge", { hidden: "" }));
   }
-  if (board.canWrite) node.append(menuButton(entity, item.id, board.s.cardActions));
+  if (board.canWrite) node.append(menuButton(entity, "", board.s.cardActions));
   return node;
 }
 
@@ -118,11 +129,27 @@ function fillCardLinks(board, node, item) {
 export function fillAddressedBy(board, id) {
   const node = board.items.get(id);
   if (!node || node.dataset.entity !== "card") return;
-  const by = (board.doc.cards || []).filter((c) => c.addresses === id);
+  const by = addressedBy(board, id);
   const button = node.querySelector(".addressed-by");
   button.hidden = !by.length;
   button.dataset.target = by[0]?.id || "";
   button.textContent = by.length ? `✓ ${format(s_addressed(board.s, by.length), { n: by.length, text: by[0].text.slice(0, 60) })}` : "";
+}
+
+// The cards that address this one, in document order. A full render asks this for
+// every card: it indexes the map once (board.addressedIndex, dropped after that
+// render) instead of scanning every card for each card.
+function addressedBy(board, id) {
+  if (!board.fullRender) return (board.doc.cards || []).filter((c) => c.addresses === id);
+  if (!board.addressedIndex) {
+    board.addressedIndex = new Map();
+    for (const card of board.doc.cards || []) {
+      if (!card.addresses) continue;
+      if (!board.addressedIndex.has(card.addresses)) board.addressedIndex.set(card.addresses, []);
+      board.addressedIndex.get(card.addresses).push(card);
+    }
+  }
+  return board.addressedIndex.get(id) || [];
 }
 
 function fillTouchpointMeta(board, node, item, channel, lang) {
