@@ -4,7 +4,7 @@
 
 import { cellKey, format, isLine, laneEntity, orderedStages, sorted } from "./model.js";
 import { el, menuButton } from "./dom.js";
-import { sizeGrid } from "./sizing.js";
+import { COL_WIDTH, sizeGrid } from "./sizing.js";
 
 export function layout(board) {
   const doc = board.doc;
@@ -202,18 +202,89 @@ function makeCell(board, stage, lane) {
 // it first scrolls into view. (A cell changed by someone else while off screen
 // takes its new size when it comes back into view: measuring it at once would
 // cost a frame per remote edit.)
+//
+// A whole board of new cells (opening a big map) is not rendered in full at once:
+// that would lay out every card of the map before the first paint. A few cells
+// with items are measured then, every cell starts at a height guessed from its
+// item count, and the others are rendered in full a few at a time while the page
+// is idle, until every cell has its own size.
+const MEASURE_AT_ONCE = 48;
+const MEASURE_SAMPLE = 4;
+const MEASURE_SLICE = 12;
+const CELL_PADDING = 38; // .cell: 8px above, 30px under the items (the add button)
+const ITEM_GAP = 7; // .cell-items
+
 function measure(board, cell) {
-  cell.classList.add("is-measuring");
   board.measuring.add(cell);
   if (board.measureFrame !== null) return;
-  // Two frames: the sizes are recorded after the next frame's layout.
   board.measureFrame = requestAnimationFrame(() => {
-    board.measureFrame = requestAnimationFrame(() => {
-      board.measureFrame = null;
-      for (const measured of board.measuring) measured.classList.remove("is-measuring");
-      board.measuring.clear();
-    });
+    board.measureFrame = null;
+    const cells = [...board.measuring].filter((c) => c.isConnected);
+    board.measuring.clear();
+    if (cells.length <= MEASURE_AT_ONCE || board.overview) {
+      renderInFull(cells, true);
+      return;
+    }
+    guessSizes(cells);
+    measureWhenIdle(board, cells);
   });
+}
+
+// Rendered in full for one frame (this one when called in a frame callback, else
+// the next one); its size is recorded after that frame's layout.
+function renderInFull(cells, inFrame, then = null) {
+  for (const cell of cells) cell.classList.add("is-measuring");
+  const done = () => {
+    for (const cell of cells) cell.classList.remove("is-measuring");
+    then?.();
+  };
+  requestAnimationFrame(inFrame ? done : () => requestAnimationFrame(done));
+}
+
+const itemCount = (cell) => cell.firstElementChild?.childElementCount || 0;
+
+// Every cell's height from its item count and the height of an item in a few
+// cells measured now (a forced layout of those cells only: the others are skipped).
+function guessSizes(cells) {
+  const sample = cells.filter((cell) => itemCount(cell) > 0).slice(0, MEASURE_SAMPLE);
+  for (const cell of sample) cell.classList.add("is-measuring");
+  let height = 0;
+  let items = 0;
+  for (const cell of sample) {
+    height += cell.offsetHeight - CELL_PADDING + ITEM_GAP;
+    items += itemCount(cell);
+  }
+  for (const cell of sample) cell.classList.remove("is-measuring");
+  const perItem = items ? height / items : 0;
+  for (const cell of cells) {
+    const n = itemCount(cell);
+    if (!n || !perItem) continue;
+    const guess = Math.round(CELL_PADDING + n * perItem - ITEM_GAP);
+    cell.style.containIntrinsicSize = `auto ${COL_WIDTH}px auto ${guess}px`;
+  }
+}
+
+function measureWhenIdle(board, cells) {
+  const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+  const next = () => {
+    // The whole map shows summaries, not items: their sizes are not the cells' own.
+    if (board.overview) {
+      idle(next, { timeout: 1000 });
+      return;
+    }
+    const slice = [];
+    while (cells.length && slice.length < MEASURE_SLICE) {
+      const cell = cells.shift();
+      if (cell.isConnected) slice.push(cell);
+    }
+    if (!slice.length) return;
+    // Once rendered, a cell keeps its own size (the "auto" in contain-intrinsic-size).
+    renderInFull(slice, false, () => {
+      for (const cell of slice) cell.style.containIntrinsicSize = "";
+      idle(next, { timeout: 500 });
+    });
+  };
+  idle(next, { timeout: 500 });
 }
 
 function ensureActiveCell(board) {
