@@ -51,8 +51,13 @@ export function drawMarkers(board, counts, s, open) {
     }
     keep.add(marker);
   }
-  for (const old of board.root.querySelectorAll(".comment-marker")) if (!keep.has(old)) old.remove();
+  // The markers drawn last time, not a search of the board: a big map has tens of
+  // thousands of nodes, and this runs on every change.
+  for (const old of drawn.get(board) || []) if (!keep.has(old)) old.remove();
+  drawn.set(board, keep);
 }
+
+const drawn = new WeakMap(); // board -> the markers on it
 
 function newMarker(anchor, open) {
   const marker = document.createElement("button");
