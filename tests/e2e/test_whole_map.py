@@ -365,3 +365,56 @@ async def test_a_share_viewer_sees_the_whole_map_without_the_hidden_lane(browser
     place = await page.evaluate(CELL_PLACE, key)
     assert place["focused"] and place["top"] >= place["headerBottom"] - 1 and place["top"] < place["boxBottom"] - 60
     assert not page.errors
+
+
+async def test_a_big_map_opens_sized_and_shows_far_edits_by_others_when_scrolled_to(browser, workshop) -> None:
+    """300 cells: the page guesses the cells off screen at first and measures them while
+    idle; an edit by someone else to a card in the far corner is there when scrolled to,
+    as text (never markup), and "Whole map" counts every cell's cards, that one's too."""
+    journey_map = await sync_to_async(big_map)(workshop)
+    ana = await sign_in(browser, workshop.url, "ana")
+    ben = await sign_in(browser, workshop.url, "ben")
+    await open_editor(ana, workshop.url, journey_map.id)
+    await open_editor(ben, workshop.url, journey_map.id)
+    assert await ana.locator(".item").count() == 1500
+    # Every cell ends up with its own size (none left at a guess).
+    await ana.wait_for_function(
+        "() => [...document.querySelectorAll('.cell')].every((cell) => cell.style.containIntrinsicSize === '')")
+    far = ana.locator(".cell[data-entity='card']").last
+    key = await far.get_attribute("data-key")
+    top_before = await ana.evaluate("(key) => document.querySelector(`.cell[data-key=\"${key}\"]`).offsetTop", key)
+
+    # Ben rewrites the first card of that far cell, with markup in it.
+    card = await ana.evaluate("(key) => document.querySelector(`.cell[data-key=\"${key}\"] .item`).dataset.id", key)
+    text = "Far away <b>edit</b> & <img src=x onerror=alert(1)>"
+    await ben.evaluate("([id, text]) => window.journeymapSync.push([{op: 'update', entity: 'card', id, fields: {text}}])",
+                       [card, text])
+    await ana.wait_for_function("([id, text]) => document.querySelector(`.item[data-id=\"${id}\"] .item-text`)"
+                                "?.textContent === text", arg=[card, text])
+    await far.scroll_into_view_if_needed()
+    place = await ana.evaluate(CELL_PLACE, key)
+    assert place["itemsShown"] and place["items"] == 5
+    shown = await ana.evaluate("""(id) => {
+      const node = document.querySelector(`.item[data-id="${id}"]`);
+      const cell = node.closest('.cell').getBoundingClientRect();
+      const box = node.getBoundingClientRect();
+      return {markup: node.querySelector('.item-text').children.length, inside: box.bottom <= cell.bottom + 1,
+              top: node.closest('.cell').offsetTop};
+    }""", card)
+    assert shown["markup"] == 0 and shown["inside"], shown
+    # Measured before it came into view: its row did not move when it did.
+    assert shown["top"] == top_before
+    assert await ana.locator(f".item[data-id='{card}'] .item-text").inner_text() == text
+
+    # Whole map: every card cell's count is its number of cards, a card Ben adds there too.
+    await ana.click("#zoom-fit")
+    await ana.wait_for_selector(".board.is-overview")
+    stage, lane = key.split("|")
+    await ben.evaluate("([stage, lane]) => window.journeymapSync.push([{op: 'create', entity: 'card',"
+                       " id: crypto.randomUUID(), fields: {stage, lane, text: 'One more'}}])", [stage, lane])
+    await ana.wait_for_function("(key) => document.querySelector(`.cell[data-key=\"${key}\"] .sum-count`)"
+                                "?.textContent === '6'", arg=key)
+    counts = await ana.evaluate("""() => [...document.querySelectorAll('.cell[data-entity=card]')].map((cell) =>
+      [cell.querySelectorAll('.item').length, Number(cell.querySelector('.sum-count')?.textContent || 0)])""")
+    assert sum(n for n, _ in counts) == 1501 and all(n == shown_n for n, shown_n in counts)
+    assert not ana.errors and not ben.errors
