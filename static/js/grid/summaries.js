@@ -40,17 +40,25 @@ function summarise(board, cell, key) {
     const evaluation = node.dataset.evaluation;
     if (evaluation) evaluations.set(evaluation, (evaluations.get(evaluation) || 0) + 1);
   }
+  const teamById = new Map((board.doc.teams || []).map((t) => [t.id, t]));
+  const byCount = [...teams].sort((a, b) => b[1] - a[1]);
+  const shownTeams = byCount.slice(0, 4).map(([id]) => teamById.get(id)).filter(Boolean);
+  const star = cell.dataset.entity === "touchpoint" && items.some((node) => node.classList.contains("is-moment"));
+  const first = (items[0].querySelector(".item-text")?.textContent || "").replace(/\s+/g, " ").trim().slice(0, 160);
+  const bar = items[0].style.getPropertyValue("--bar") || "#cbd5e1";
+  // Most edits change nothing a summary shows (a card that is not the first, its
+  // text): the summary is left as it is then, so the frame repaints nothing.
+  const state = JSON.stringify([items.length, shownTeams.map((t) => [t.id, t.name, t.color]), byCount.length,
+    EVALUATIONS.map((evaluation) => evaluations.get(evaluation) || 0), star, first, bar]);
+  if (shown.get(summary) === state) return;
+  shown.set(summary, state);
   const top = el("div", "sum-top");
   const count = el("span", "sum-count");
   count.textContent = String(items.length);
   top.append(count);
-  const teamById = new Map((board.doc.teams || []).map((t) => [t.id, t]));
-  const byCount = [...teams].sort((a, b) => b[1] - a[1]);
   if (byCount.length) {
     const chips = el("span", "sum-teams");
-    for (const [id] of byCount.slice(0, 4)) {
-      const team = teamById.get(id);
-      if (!team) continue;
+    for (const team of shownTeams) {
       const chip = el("span", "sum-team", { title: team.name });
       chip.style.setProperty("--team", team.color);
       chips.append(chip);
@@ -72,17 +80,15 @@ function summarise(board, cell, key) {
       told.push(label);
     }
   }
-  if (cell.dataset.entity === "touchpoint" && items.some((node) => node.classList.contains("is-moment"))) {
-    top.append(el("span", "sum-star", { title: s.momentOfTruth }));
-  }
-  const first = items[0].querySelector(".item-text")?.textContent || "";
+  if (star) top.append(el("span", "sum-star", { title: s.momentOfTruth }));
   const text = el("p", "sum-text");
-  text.textContent = first.replace(/\s+/g, " ").trim().slice(0, 160);
+  text.textContent = first;
   summary.replaceChildren(...[top, faces, text].filter(Boolean));
   summary.classList.toggle("has-faces", Boolean(faces));
-  summary.style.setProperty("--bar", items[0].style.getPropertyValue("--bar") || "#cbd5e1");
+  summary.style.setProperty("--bar", bar);
   // What a screen reader hears on the cell (the summary itself is drawn for the eye).
   const many = format(items.length === 1 ? s.summaryOne : s.summaryMany, { n: items.length });
   cell.setAttribute("aria-description", [many, ...told, text.textContent].filter(Boolean).join(" · "));
 }
 
+const shown = new WeakMap(); // summary element -> what it shows (see summarise)
