@@ -18,7 +18,7 @@ does not list them); database errors still arrive as Django's exceptions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from typing import Any
 
@@ -81,8 +81,7 @@ class Rows:
     def insert(self, obj: Any) -> None:
         """INSERT ``obj`` as ``save(force_insert=True)`` would (auto_now fields included)."""
         params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._insert_fields]
-        with statement_cursor() as cursor:
-            cursor.execute(self._insert, params)
+        write(self._insert, params)
 
     def update(self, obj: Any, attnames: list[str]) -> None:
         """UPDATE these columns of ``obj``'s row (``updated_at`` is set by the caller)."""
@@ -94,8 +93,7 @@ class Rows:
             sql = self._update_sql[key] = f"UPDATE {self.table} SET {assignments} WHERE {quote(self.pk.column)} = %s"
         params = [self.by_attname[a].get_db_prep_save(getattr(obj, a), connection) for a in attnames]
         params.append(self.prep(self.pk.attname, obj.pk))
-        with statement_cursor() as cursor:
-            cursor.execute(sql, params)
+        write(sql, params)
 
     def live_siblings(self, map_id: Any, group: dict[str, Any], exclude: Any) -> list[tuple[str, str]]:
         """(id, position) of the live rows sharing ``group`` on the map, in order."""
@@ -149,14 +147,80 @@ class _PreparedCursor:
 
 
 @contextmanager
-def statement_cursor() -> Iterator[Any]:
-    """A cursor for the write path's fixed statements (see the module's docstring)."""
+def statement_cursor(*, first: bool = False) -> Iterator[Any]:
+    """A cursor for the write path's fixed statements (see the module's docstring).
+    Writes held back by ``deferred_writes`` go first. ``first``: the transaction's
+    first statement, sent together with its ``BEGIN`` (one round trip, not two)."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
         return
     import psycopg
 
+    flush()
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with (connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor,
+          connection.connection.pipeline() if first else nullcontext()):
         yield _PreparedCursor(cursor)
+
+
+# -- writes sent together ---------------------------------------------------------------
+#
+# Under the map's lock every round trip to PostgreSQL is time every other writer
+# of the map waits, and on a busy machine each one also waits for a core, twice
+# (the server's process, then ours). The write path's UPDATEs and INSERTs return
+# nothing it reads, so inside ``deferred_writes`` they are held back and sent
+# together, in order, in one pipeline (one round trip), just before the next
+# statement that reads -- the write path's own, the ORM's, a savepoint, the end
+# of the batch. An error among them arrives there, inside the same transaction,
+# and fails the batch as it would have a moment earlier.
+
+
+def write(sql: str, params: list[Any]) -> None:
+    pending = getattr(connection, "deferred_writes", None)
+    if pending is not None:
+        pending.append((sql, params))
+        return
+    with statement_cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def flush() -> None:
+    """Send the writes held back so far (see above)."""
+    pending = getattr(connection, "deferred_writes", None)
+    if not pending:
+        return
+    import psycopg
+
+    writes = list(pending)
+    pending.clear()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        if len(writes) == 1:
+            cursor.execute(*writes[0], prepare=True)
+            return
+        with connection.connection.pipeline():
+            for sql, params in writes:
+                cursor.execute(sql, params, prepare=True)
+
+
+def _flush_first(execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
+    flush()
+    return execute(sql, params, many, context)
+
+
+@contextmanager
+def deferred_writes() -> Iterator[None]:
+    """Hold the write path's UPDATEs and INSERTs back until something reads (or
+    the block ends), then send them in one round trip. PostgreSQL only; nested
+    blocks join the outer one. Writes still held when the block fails are
+    dropped: the transaction (or savepoint) they belong to is rolled back."""
+    if connection.vendor != "postgresql" or getattr(connection, "deferred_writes", None) is not None:
+        yield
+        return
+    connection.deferred_writes = []
+    try:
+        with connection.execute_wrapper(_flush_first):
+            yield
+            flush()
+    finally:
+        connection.deferred_writes = None

@@ -18,7 +18,7 @@ from maps.models import JourneyMap, Membership, Operation, Role
 from maps.operations.ack import Ack, Actor
 from maps.operations.batch import MAX_BATCH_ID, MAX_OPS_PER_BATCH, ParsedOp, parse_batch
 from maps.operations.writer import BatchWriter, unarchives
-from maps.rows import rows_for, statement_cursor
+from maps.rows import deferred_writes, rows_for, statement_cursor
 from maps.signals import batch_committed
 
 WRITE_ROLES = {Role.OWNER, Role.EDITOR}
@@ -108,7 +108,7 @@ def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool, Any,
     table = JourneyMap._meta.db_table
     members = Membership._meta.db_table
     user_id = actor.user.pk if actor.user else None
-    with statement_cursor() as cursor:
+    with statement_cursor(first=True) as cursor:
         cursor.execute(
             f'UPDATE "{table}" SET "seq" = "seq" + 1, "last_edited_by_id" = %s, "updated_at" = %s '
             f'WHERE "id" = %s RETURNING "seq", "archived", "workspace_id", '
@@ -128,6 +128,12 @@ def _lock_next_seq(map_id: Any, actor: Actor, now: Any) -> tuple[int, bool, Any,
 
 def _apply_locked(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedOp], request_hash: str,
                   role: str | None, *, bulk: bool = False) -> Ack:
+    with deferred_writes():
+        return _write_batch(map_id, actor, batch_id, parsed, request_hash, role, bulk=bulk)
+
+
+def _write_batch(map_id: Any, actor: Actor, batch_id: str, parsed: list[ParsedOp], request_hash: str,
+                 role: str | None, *, bulk: bool = False) -> Ack:
     now = timezone.now()
     seq, archived, workspace_id, member_role = _lock_next_seq(map_id, actor, now)
     # A caller that checked membership itself passes the role; otherwise the one
