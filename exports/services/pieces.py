@@ -70,7 +70,10 @@ def channel_name(channel: dict[str, Any], language: str) -> str:
     return channel["name_fr"] if language == "fr" and channel.get("name_fr") else channel["name"]
 
 
-def touchpoint_meta(tp: dict[str, Any], channel: dict[str, Any] | None, language: str) -> str:
+def touchpoint_meta(tp: dict[str, Any], channel: dict[str, Any] | None, language: str,
+                    labels: dict[str, str] | None = None) -> str:
+    """The touchpoint's line of facts; ``labels``: the workspace's own metrics'
+    names by key (a metric whose key was never declared prints its key)."""
     bits = []
     if channel:
         bits.append(channel_name(channel, language))
@@ -89,7 +92,8 @@ def touchpoint_meta(tp: dict[str, Any], channel: dict[str, Any] | None, language
     # A workspace's own metrics: their latest reading, with its period.
     for key, reading in sorted((tp.get("metrics") or {}).items()):
         if key not in BUILTIN_FIELDS:
-            bits.append(f"{key} {number_text(reading['value'], language)} ({reading['period']})")
+            name = (labels or {}).get(key) or key
+            bits.append(f"{name} {number_text(reading['value'], language)} ({reading['period']})")
     return " \u00b7 ".join(bits)
 
 

@@ -18,10 +18,12 @@ from exports.models import Export, ExportStatus
 from exports.options import ExportOptions, clean_options
 from exports.services.files import reuse_file
 from exports.services.jobs import QUEUE_GRACE_SECONDS, enqueue, reap_quietly
+from exports.services.pieces import BUILTIN_FIELDS
 from exports.services.progress import notify
 from exports.services.render import RENDERER_VERSIONS
 from maps.errors import OpError
 from maps.selectors import map_document
+from metrics.catalog import workspace_metrics
 
 # Exports one person may have waiting or running at once.
 MAX_PENDING_PER_USER = 5
@@ -70,6 +72,9 @@ def export_request(
     if signed_in:
         _refuse_over_pending_limit(user)  # early, before the document is read; checked again under the lock
     doc = map_document(map_id=map.id, hidden_lanes=hidden)
+    labels = metric_labels(doc, map.workspace_id)
+    if labels:
+        doc["metric_labels"] = labels
     if not isinstance(options, ExportOptions):
         options = clean_options(options, default_language=doc["map"]["language"] or "en",
                                 lane_ids=[lane["id"] for lane in doc["lanes"]])
@@ -99,6 +104,16 @@ def export_request(
         transaction.on_commit(lambda: notify(export))
     transaction.on_commit(reap_quietly)
     return export
+
+
+def metric_labels(doc: dict[str, Any], workspace_id: Any) -> dict[str, str]:
+    """The names of the workspace's own metrics the map's touchpoints carry, by key:
+    the print shows "Resolution rate", not ``resolution_rate``."""
+    custom = {key for tp in doc.get("touchpoints", []) for key in (tp.get("metrics") or {})
+              if key not in BUILTIN_FIELDS}
+    if not custom:
+        return {}
+    return {key: metric.label for key, metric in workspace_metrics(workspace_id).items() if key in custom}
 
 
 def _refuse_over_pending_limit(user: Any) -> None:

@@ -90,7 +90,7 @@ def _prepare(doc: dict[str, Any], options: ExportOptions, *, paper: str, zoom: f
                 used_channels[channel["id"]] = channel
             team = teams.get(tp.get("owner_team") or "")
             item = dict(tp)
-            item["p_meta"] = touchpoint_meta(tp, channel, language)
+            item["p_meta"] = touchpoint_meta(tp, channel, language, doc.get("metric_labels"))
             item["p_icon"] = mark_safe(channel_icon(channel["icon"] if channel else "generic"))  # static file
             item["p_eval"] = mark_safe(evaluation_svg(tp.get("evaluation") or ""))  # fixed markup
             item["p_bar"] = team["color"] if team else EVALUATION_COLORS.get(tp.get("evaluation") or "", "#cbd5e1")

@@ -12,6 +12,7 @@ import pytest
 
 from exports.options import ExportOptions
 from exports.services.render import render_pdf
+from exports.services.request import metric_labels
 from maps.selectors import map_document
 from maps.services import map_create, map_edit
 from metrics.models import MetricKey
@@ -54,6 +55,9 @@ def test_the_pdf_prints_latest_readings_with_their_periods(workspace, owner):
         Point(ids[2], "wait_minutes", month(2026, 2, 1), "month", 12.5),
     ])
     doc = map_document(map_id=journey_map.id)
+    # The snapshot an export request takes carries the names of the workspace's metrics.
+    doc["metric_labels"] = metric_labels(doc, workspace.id)
+    assert doc["metric_labels"] == {"wait_minutes": "Wait (min)"}
     data, _info = render_pdf(doc, ExportOptions(paper="A4", personas=False))
     pages = pdf_pages(data)
     text = squash(" ".join(page["text"] for page in pages))
@@ -61,7 +65,7 @@ def test_the_pdf_prints_latest_readings_with_their_periods(workspace, owner):
     assert squash("NPS +12 (2026-04)") in text
     assert squash("CES 5.2 (2026-04-14)") in text
     assert squash("35% of customers (2026-04)") in text
-    assert squash("wait_minutes 12.5 (2026-02)") in text
+    assert squash("Wait (min) 12.5 (2026-02)") in text and "wait_minutes" not in text
     # Typed by hand, not from a series: no period.
     assert squash("CSAT 40%") in text and squash("CSAT 40% (") not in text
     assert squash("Checkout <page>") in text
@@ -93,3 +97,16 @@ def test_a_share_viewer_gets_no_metric_readings_in_the_document_or_the_frames(wo
     scrubbed = [profile._scrub(op) for op in batch.ops]
     assert all("metrics" not in op["fields"] for op in scrubbed) and scrubbed[0]["fields"]["csat"] == 79.0
     assert "metrics" in batch.ops[0]["fields"]  # members get them
+
+
+def test_an_export_request_snapshot_names_the_workspace_metrics_its_touchpoints_carry(workspace, owner):
+    from exports.services.request import export_request
+
+    journey_map, ids = _map(workspace, owner)
+    MetricKey.objects.create(workspace=workspace, key="wait_minutes", label="Wait (min)")
+    MetricKey.objects.create(workspace=workspace, key="unused", label="Not on this map")
+    points_record(journey_map=journey_map, user=owner, points=[
+        Point(ids[2], "wait_minutes", dt.date(2026, 2, 1), "month", 12.5),
+        Point(ids[0], "csat", dt.date(2026, 4, 1), "month", 79.0)])
+    export = export_request(map=journey_map, user=owner, options={"format": "pdf"})
+    assert export.snapshot["metric_labels"] == {"wait_minutes": "Wait (min)"}
