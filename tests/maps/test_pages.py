@@ -145,3 +145,24 @@ def test_someone_without_a_workspace_is_offered_to_create_one(user_factory) -> N
     membership = Membership.objects.get(user=newcomer)
     assert membership.workspace.name == "Acme CX" and membership.role == "owner"
     assert client.get("/").context["workspace"] == membership.workspace
+
+
+def test_the_editor_page_preloads_every_module_the_editor_imports(owner, journey_map) -> None:
+    """One round of requests for the editor's modules, not one per level of imports: the
+    page names each module the editor imports (the sync module, imported later, too),
+    at the URL the import resolves to."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    html = client_for(owner).get(f"/maps/{journey_map.id}/").content.decode()
+    head = html.split("</head>")[0]
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', head)
+    static_js = Path(settings.BASE_DIR) / "static" / "js"
+    every_module = {f"{settings.STATIC_URL}js/{path.relative_to(static_js).as_posix()}"
+                    for folder in ("editor", "grid", "sync") for path in (static_js / folder).glob("*.js")}
+    # Every module of the editor, the grid and the sync folders is part of the editor.
+    assert every_module <= set(preloaded), every_module - set(preloaded)
+    assert f"{settings.STATIC_URL}js/editor.js" not in preloaded  # the entry loads itself
+    assert len(preloaded) == len(set(preloaded))
