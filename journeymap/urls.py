@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("personas.urls")),
     path("", include("touchpoints.urls")),
     path("", include("integrations.urls")),
+    path("", include("health.urls")),
     path("", include("versions.page_urls")),
 ]

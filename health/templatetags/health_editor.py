@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -17,6 +18,7 @@ def health_settings(journey_map: Any, can_write: bool) -> dict[str, Any]:
     return {
         "url": f"/api/v1/maps/{journey_map.id}/health/",
         "canAccept": bool(can_write),
+        "wordsUrl": reverse("workspace_company_words", args=[journey_map.workspace_id]),
         "strings": health_strings(),
     }
 
@@ -43,6 +45,7 @@ def health_strings() -> dict[str, str]:
         "wholeMap": _("The whole map"),
         "showItem": _("Show on the map"),
         "more": _("Show %(n)s more"),
+        "wordsLink": _("Your workspace's company words"),
         "accept": _("Accept…"),
         "acceptTitle": _("Accept this finding: it stops counting, with your reason shown to everyone"),
         "reasonLabel": _("Why is this fine?"),

@@ -196,3 +196,50 @@ async def test_the_dashboard_shows_each_maps_health(browser, workshop, language)
     del second
     await ana.screenshot(path=artifact(f"health/dashboard-{language}.png"))
     assert ana.errors == []
+
+
+async def test_an_owner_adds_a_company_word_from_the_panel_and_the_map_is_checked_with_it(browser, workshop) -> None:
+    from maps.services import map_edit
+
+    data = await sync_to_async(prepare)(workshop, "en")
+    # The jargon stage renamed in a word no built-in list holds: the voice check is fine.
+    await sync_to_async(map_edit)(data["map"], workshop.owner, [
+        {"op": "update", "entity": "stage", "id": data["jargon_stage"], "fields": {"name": "Pallet staging"}}])
+    ana = await sign_in(browser, workshop.url, "ana")
+    await open_editor(ana, workshop.url, data["map"].id)
+    await ana.click("#health-button")
+    voice = ".health-check[data-code='company_voice']"
+    await until(ana, f"() => document.querySelector(\"{voice}\")?.classList.contains('is-ok')")
+
+    # The panel leads to the workspace's words (under "Fine", folded); Ana adds her
+    # warehouse's jargon.
+    await ana.click(".health-group.is-ok > summary")
+    await ana.click(f"{voice} .health-words-link")
+    await ana.wait_for_selector("#words-en")
+    assert await ana.locator(".words-builtin summary").first.inner_text() != ""
+    await ana.fill("#words-en", "pallet staging\n<b>dock</b>")
+    await ana.screenshot(path=artifact("health/company-words-en.png"), full_page=True)
+    await ana.click(".words-form button[type=submit]")
+    await ana.wait_for_selector(".flash")
+    assert await ana.input_value("#words-en") == "pallet staging\n<b>dock</b>"
+    assert await ana.evaluate("() => document.querySelectorAll('#words-en b').length") == 0
+
+    # Back on the map, the stage is flagged with the new word.
+    await open_editor(ana, workshop.url, data["map"].id)
+    await ana.click("#health-button")
+    await until(ana, f"() => !!document.querySelector(\"{voice} .health-item-note\")")
+    assert await ana.text_content(f"{voice} .health-item-note") == "Company word: “Pallet staging”"
+    assert ana.errors == []
+
+
+async def test_an_editor_reads_the_company_words_in_french_and_cannot_change_them(browser, workshop) -> None:
+    ben = await sign_in(browser, workshop.url, "ben", locale="fr-FR")
+    await ben.goto(f"{workshop.url}/workspaces/{workshop.workspace.id}/company-words/")
+    await ben.wait_for_selector("#words-fr")
+    assert await ben.locator("h1").inner_text() == f"Mots de l’entreprise — {workshop.workspace.name}"
+    assert await ben.locator("#words-fr").get_attribute("readonly") is not None
+    assert await ben.locator(".words-form button[type=submit]").count() == 0
+    await ben.locator(".words-builtin summary").nth(1).click()
+    assert "traitement" in await ben.locator(".words-chips").nth(1).inner_text()
+    await ben.screenshot(path=artifact("health/company-words-fr-editor.png"), full_page=True)
+    assert ben.errors == []

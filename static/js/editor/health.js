@@ -110,7 +110,7 @@ export function installHealth(ctx) {
   }
 
   button.addEventListener("click", () => {
-    view = healthView({ s, canAccept: settings.canAccept, load, jump, accept, undo });
+    view = healthView({ s, canAccept: settings.canAccept, wordsUrl: settings.wordsUrl, load, jump, accept, undo });
     panel.openView("health", view, { returnTo: button });
   });
   refetch();

@@ -47,7 +47,7 @@ function ring(score, s) {
  * load(): the health (REST); jump(item) shows an item on the board;
  * accept(code, item, reason) and undo(acceptance) return promises.
  */
-export function healthView({ s, canAccept, load, jump, accept, undo }) {
+export function healthView({ s, canAccept, wordsUrl, load, jump, accept, undo }) {
   let body = null;
   let data = null;
   let status = null;
@@ -147,6 +147,12 @@ export function healthView({ s, canAccept, load, jump, accept, undo }) {
     head.append(icon, title);
     if (check.count > 1) head.append(el("span", "health-count", String(check.count)));
     card.append(head, el("p", "health-message", check.message));
+    if (check.code === "company_voice" && wordsUrl) {
+      // The words this check looks for, and where a team adds its own.
+      const link = el("a", "health-words-link small", s.wordsLink);
+      link.href = wordsUrl;
+      card.append(link);
+    }
     if (check.items.length) {
       const list = el("ul", "health-items");
       const all = expanded.has(check.code);
