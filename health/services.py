@@ -14,6 +14,7 @@ from health.selectors import accepted_keys, map_findings, stale_finding
 from health.words import clean_word_list
 from maps.errors import OpError
 from maps.models import JourneyMap, Workspace
+from maps.realtime import broadcast_health
 
 
 def _display_name(user: Any) -> str:
@@ -48,6 +49,7 @@ def health_accept(*, journey_map: JourneyMap, user: Any, code: str, entity: str,
             defaults={"reason": reason, "accepted_by": user, "accepted_by_name": _display_name(user)},
         )
         _restate(journey_map)
+        _tell_panels(journey_map)
     return acceptance
 
 
@@ -58,6 +60,14 @@ def health_unaccept(*, journey_map: JourneyMap, acceptance_id: int) -> None:
         if not deleted:
             raise OpError("not_found", "no such accepted finding")
         _restate(journey_map)
+        _tell_panels(journey_map)
+
+
+def _tell_panels(journey_map: JourneyMap) -> None:
+    """Open Health panels read the health again once this is committed (an
+    acceptance is not map content: no seq, no ops frame would tell them)."""
+    map_id = journey_map.id
+    transaction.on_commit(lambda: broadcast_health(map_id, {"type": "health", "map": str(map_id)}))
 
 
 def workspace_words_set(*, workspace: Workspace, user: Any, words_en: list[str], words_fr: list[str]) -> WorkspaceWords:

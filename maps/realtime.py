@@ -103,6 +103,13 @@ def broadcast_review(map_id: Any, frame: dict[str, Any]) -> None:
     send_to_map(map_id, {"type": "map.review", "text": dumps(frame)})
 
 
+def broadcast_health(map_id: Any, frame: dict[str, Any]) -> None:
+    """A ``health`` frame (a finding accepted or counted again) for the map's
+    members, whose open Health panels read the health again; not for share-link
+    visitors, who do not see it."""
+    send_to_map(map_id, {"type": "map.health", "text": dumps(frame)})
+
+
 def send_to_map(map_id: Any, event: dict[str, Any]) -> None:
     group_send(map_group(map_id), event)
 

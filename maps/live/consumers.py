@@ -266,6 +266,10 @@ class MapConsumer(AsyncWebsocketConsumer):
         """The map's owner, interval or last review changed: for members only."""
         await self.map_comment(event)
 
+    async def map_health(self, event: dict[str, Any]) -> None:
+        """A finding of the map's health accepted or undone: for members only."""
+        await self.map_comment(event)
+
     async def map_session(self, event: dict[str, Any]) -> None:
         """A workshop session changed: each socket gets what its person may see."""
         if self.ready and self.conn is not None:

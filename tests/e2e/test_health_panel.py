@@ -243,3 +243,25 @@ async def test_an_editor_reads_the_company_words_in_french_and_cannot_change_the
     assert "traitement" in await ben.locator(".words-chips").nth(1).inner_text()
     await ben.screenshot(path=artifact("health/company-words-fr-editor.png"), full_page=True)
     assert ben.errors == []
+
+
+async def test_an_acceptance_reaches_another_open_panel_at_once(browser, workshop) -> None:
+    data = await sync_to_async(prepare)(workshop, "en")
+    voice = ".health-check[data-code='company_voice']"
+    pages = []
+    for person in ("ana", "ben"):
+        page = await sign_in(browser, workshop.url, person)
+        await open_editor(page, workshop.url, data["map"].id)
+        await page.click("#health-button")
+        await until(page, f"() => !!document.querySelector(\"{voice} .health-accept-open\")")
+        pages.append(page)
+    ana, ben = pages
+    await ana.click(f"{voice} .health-accept-open")
+    await ana.fill(f"{voice} .health-reason", "Our buyers really say provisioning")
+    await ana.click(f"{voice} .health-accept-save")
+    # Nothing on the map changed: Ben's panel hears of it from the socket.
+    await until(ben, f"() => document.querySelector(\"{voice}\")?.classList.contains('is-ok')", timeout=10)
+    assert "Accepted by Ana Lopez" in await ben.text_content(f"{voice} .health-accepted-item")
+    await ben.click(f"{voice} .health-undo")
+    await until(ana, f"() => !document.querySelector(\"{voice}\")?.classList.contains('is-ok')", timeout=10)
+    assert ana.errors == [] and ben.errors == []

@@ -118,6 +118,8 @@ export function installHealth(ctx) {
   return {
     // Every committed change may change the health: read it again once edits pause.
     attach(sync) {
+      // Someone accepted a finding or undid one: no map change tells us, this does.
+      sync.on("health", () => refetch());
       sync.on("change", ({ changed }) => {
         if (!changed.full && !changed.items.length) return;
         clearTimeout(timer);

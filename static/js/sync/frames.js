@@ -53,6 +53,10 @@ export function onFrame(sync, frame) {
       // The map's owner, interval or last review (not map content).
       sync._emit("review", frame);
       break;
+    case "health":
+      // A finding accepted or counted again (not map content): panels read the health again.
+      sync._emit("health", frame);
+      break;
     case "session":
       // Workshop sessions (timer, votes, follow me, present): not map content, handed
       // on as they come. "workshop", as "session" already names a lost sign-in.
