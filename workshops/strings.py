@@ -61,4 +61,10 @@ def workshop_strings() -> dict[str, str]:
         "ws_error_no_votes_left": _("You have placed all your dots."),
         "ws_error_not_votable": _("This lane is not open to the vote."),
         "ws_error_invalid": _("That did not work: %(message)s"),
+        # Refusals a person meets in the normal course of a workshop, said in their
+        # language rather than the server's English (the frame's code and action).
+        "ws_error_forbidden_start": _("Only owners and editors can start a session."),
+        "ws_error_forbidden_end": _("Only owners and editors can end a session."),
+        "ws_error_forbidden_handover": _("Only the facilitator or an owner can hand the session over."),
+        "ws_error_invalid_handover": _("The new facilitator must be an owner or editor of this workspace."),
     }

@@ -192,3 +192,28 @@ async def test_a_dot_voting_round_with_a_facilitator_a_participant_and_a_share_v
 
 async def test_the_same_round_in_french(browser, workshop) -> None:
     await voting_round(browser, workshop, "fr")
+
+
+async def test_a_refused_hand_over_is_explained_in_the_persons_language(browser, workshop) -> None:
+    from maps.models import Membership, Role
+    from tests.factories import UserFactory
+
+    journey_map = await sync_to_async(make_map)(workshop)
+
+    def a_viewer() -> int:
+        user = UserFactory(username="cleo", first_name="Cléo")
+        Membership.objects.create(workspace=workshop.workspace, user=user, role=Role.VIEWER)
+        return user.pk
+
+    viewer_id = await sync_to_async(a_viewer)()
+    ana = await sign_in(browser, workshop.url, "ana", locale="fr-FR")
+    await ana.goto(f"{workshop.url}/maps/{journey_map.id}/")
+    await ana.wait_for_function("() => window.journeymapSync && window.journeymapSync.status === 'online'")
+    await ana.evaluate("() => window.journeymapSync.sendSession('start', {})")
+    await ana.wait_for_selector(".ws-who")
+    # A viewer cannot facilitate: the server refuses, the page says why in French.
+    await ana.evaluate(f"() => window.journeymapSync.sendSession('handover', {{to: {viewer_id}}})")
+    toast = ana.locator(".toast:has-text('Le nouvel animateur doit être propriétaire ou éditeur de cet espace.')")
+    await toast.wait_for(timeout=10_000)
+    assert "must be" not in await ana.locator(".toast").last.inner_text()
+    assert ana.errors == []

@@ -310,7 +310,7 @@ export function installSession(ctx) {
       sync.on("presence", (event) => { roster = event.roster || new Map(); });
       sync.on("error", (frame) => {
         if (frame.frame !== "session") return;
-        const text = s[`ws_error_${frame.code}`];
+        const text = s[`ws_error_${frame.code}_${frame.action}`] || s[`ws_error_${frame.code}`];
         toasts.show(text ? format(text, { message: frame.message }) : frame.message, { kind: "error", timeout: 6000 });
       });
     },
