@@ -31,13 +31,21 @@ from metrics.selectors import map_series
 from metrics.serializers import (
     MapMetricsSerializer,
     MetricKeyCreateSerializer,
+    MetricKeyUpdateSerializer,
     MetricSerializer,
     PointsErrorSerializer,
     PointsRequestSerializer,
     PointsUploadSerializer,
     RecordedSerializer,
 )
-from metrics.services import KeyRefused, metric_key_create, points_record
+from metrics.services import (
+    KeyGone,
+    KeyRefused,
+    metric_key_create,
+    metric_key_delete,
+    metric_key_update,
+    points_record,
+)
 
 TAG = ["metrics"]
 
@@ -129,3 +137,38 @@ class MetricKeysView(ApiView):
         except KeyRefused as refused:
             raise exceptions.ValidationError({refused.field: [refused.message]}) from None
         return Response(metric.as_dict(), status=status.HTTP_201_CREATED)
+
+
+METRIC_KEY = OpenApiParameter("key", OpenApiTypes.STR, OpenApiParameter.PATH,
+                              description="The key of one of the workspace's own metrics.")
+
+
+class MetricKeyView(ApiView):
+    def _key_call(self, call: Any) -> Any:
+        try:
+            return call()
+        except KeyGone:
+            raise exceptions.NotFound("No such metric of this workspace's own.") from None
+        except KeyRefused as refused:
+            raise exceptions.ValidationError({refused.field: [refused.message]}) from None
+
+    @extend_schema(tags=TAG, operation_id="workspaces_metric_keys_update", parameters=[WORKSPACE_ID, METRIC_KEY],
+                   summary="Rename one of the workspace's own metrics or change its range (owners)",
+                   description="A range that readings already stored fall outside is refused (400, naming how "
+                               "many). The key itself never changes: integrations post by it.",
+                   request=MetricKeyUpdateSerializer, responses={200: MetricSerializer, **errors(*WRITE_ERRORS)})
+    def patch(self, request: Request, workspace_id: str, key: str) -> Response:
+        workspace, _ = workspace_for(request, workspace_id, owner=True)
+        data = valid_body(MetricKeyUpdateSerializer, request)
+        metric = self._key_call(lambda: metric_key_update(workspace=workspace, key=key, changes=data))
+        return Response(metric.as_dict())
+
+    @extend_schema(tags=TAG, operation_id="workspaces_metric_keys_destroy", parameters=[WORKSPACE_ID, METRIC_KEY],
+                   summary="Remove one of the workspace's own metrics with its readings (owners)",
+                   description="Its series are deleted and its latest reading leaves every touchpoint through "
+                               "the write path (live in open editors, in each map's op log).",
+                   responses={204: None, **errors(*WRITE_ERRORS)})
+    def delete(self, request: Request, workspace_id: str, key: str) -> Response:
+        workspace, _ = workspace_for(request, workspace_id, owner=True)
+        self._key_call(lambda: metric_key_delete(workspace=workspace, key=key, user=request.user))
+        return Response(status=status.HTTP_204_NO_CONTENT)

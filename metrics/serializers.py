@@ -76,6 +76,12 @@ class MapMetricsSerializer(serializers.Serializer):
     series = SeriesSerializer(many=True)
 
 
+class MetricKeyUpdateSerializer(StrictSerializer):
+    label = serializers.CharField(max_length=100, required=False)
+    min = serializers.FloatField(required=False, allow_null=True, min_value=-MAX_ABS_VALUE, max_value=MAX_ABS_VALUE)
+    max = serializers.FloatField(required=False, allow_null=True, min_value=-MAX_ABS_VALUE, max_value=MAX_ABS_VALUE)
+
+
 class MetricKeyCreateSerializer(StrictSerializer):
     key = serializers.RegexField(METRIC_KEY, max_length=40,
                                  help_text="Lower-case letters, digits and _, starting with a letter.")

@@ -127,3 +127,59 @@ def metric_key_create(*, workspace: Any, key: str, label: str, min_value: float 
     except IntegrityError:  # the same key declared at the same moment
         raise KeyRefused("key", _("this workspace already has the metric %(key)s") % {"key": key}) from None
     return custom_metric(row)
+
+
+def metric_key_update(*, workspace: Any, key: str, changes: dict[str, Any]) -> Metric:
+    """Rename a workspace's own metric or change its range (owners). A range that
+    readings already stored fall outside is refused, naming how many."""
+    row = _own_key(workspace, key)
+    label = changes.get("label", row.label)
+    low = changes.get("min", row.min_value)
+    high = changes.get("max", row.max_value)
+    if low is not None and high is not None and low > high:
+        raise KeyRefused("min", _("must not be greater than max"))
+    points = MetricPoint.objects.filter(map__workspace=workspace, metric=key)
+    for field, outside in (("min", points.filter(value__lt=low) if low is not None else points.none()),
+                           ("max", points.filter(value__gt=high) if high is not None else points.none())):
+        count = outside.count()
+        if count:
+            raise KeyRefused(field, _("%(count)d readings already stored are outside this range") % {
+                "count": count})
+    row.label, row.min_value, row.max_value = label, low, high
+    row.save(update_fields=["label", "min_value", "max_value"])
+    return custom_metric(row)
+
+
+def metric_key_delete(*, workspace: Any, key: str, user: Any) -> int:
+    """Remove a workspace's own metric with its readings (owners): its series go,
+    and the latest reading leaves each touchpoint through the write path, map by
+    map (live in open editors, in the op log). Returns the readings removed."""
+    row = _own_key(workspace, key)
+    removed = 0
+    map_ids = set(MetricPoint.objects.filter(map__workspace=workspace, metric=key).values_list("map_id", flat=True))
+    map_ids |= set(Touchpoint.objects.filter(map__workspace=workspace, metrics__has_key=key)
+                   .values_list("map_id", flat=True))
+    for journey_map in JourneyMap.objects.filter(id__in=map_ids).order_by("id"):
+        with transaction.atomic():
+            list(JourneyMap.objects.select_for_update().filter(id=journey_map.id).values_list("id"))
+            removed += MetricPoint.objects.filter(map_id=journey_map.id, metric=key).delete()[0]
+            holders = Touchpoint.objects.filter(map_id=journey_map.id, metrics__has_key=key).values("id", "metrics")
+            ops = [{"op": "update", "entity": "touchpoint", "id": str(tp["id"]),
+                    "fields": {"metrics": {k: v for k, v in tp["metrics"].items() if k != key}}} for tp in holders]
+            if ops:
+                map_edit(journey_map, user, ops, max_ops=None)
+    row.delete()
+    return removed
+
+
+def _own_key(workspace: Any, key: str) -> MetricKey:
+    if key in BUILTINS:
+        raise KeyRefused("key", _("%(key)s is a built-in metric") % {"key": key})
+    row = MetricKey.objects.filter(workspace=workspace, key=key).first()
+    if row is None:
+        raise KeyGone(key)
+    return row
+
+
+class KeyGone(Exception):
+    """No metric of the workspace's own has this key."""

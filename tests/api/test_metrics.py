@@ -249,6 +249,49 @@ def test_custom_keys_are_declared_by_owners_and_keep_their_range(world):
 
 
 @pytest.mark.django_db
+def test_an_owner_renames_a_metric_and_changes_its_range_but_not_below_stored_readings(world):
+    owner = world.client("owner")
+    owner.post(keys_url(world), {"key": "wait_minutes", "label": "Wait", "min": 0, "max": 120}, format="json")
+    world.client("editor").post(metrics_url(world), {"points": [point(world, metric="wait_minutes", value=45)]},
+                                format="json")
+    url = f"{keys_url(world)}wait_minutes/"
+    renamed = owner.patch(url, {"label": "Waiting time (min)", "max": 90}, format="json")
+    assert renamed.status_code == 200, renamed.content
+    assert renamed.json() == {**renamed.json(), "label": "Waiting time (min)", "min": 0, "max": 90}
+    narrow = owner.patch(url, {"max": 30}, format="json")
+    assert narrow.status_code == 400 and "1 readings already stored are outside" in narrow.json()["message"]
+    assert narrow.json()["fields"] == {"max": [narrow.json()["fields"]["max"][0]]}
+    assert owner.patch(url, {"min": 100}, format="json").status_code == 400  # above max
+    assert owner.patch(url, {"key": "other"}, format="json").status_code == 400  # the key never changes
+    assert owner.patch(f"{keys_url(world)}csat/", {"label": "x"}, format="json").status_code == 400
+    assert owner.patch(f"{keys_url(world)}nothing/", {"label": "x"}, format="json").status_code == 404
+    assert world.client("editor").patch(url, {"label": "x"}, format="json").status_code == 403
+    row = MetricKey.objects.get(workspace=world.workspace, key="wait_minutes")
+    assert (row.label, row.min_value, row.max_value) == ("Waiting time (min)", 0, 90)
+
+
+@pytest.mark.django_db
+def test_removing_a_metric_takes_its_readings_off_the_touchpoints_through_the_write_path(world):
+    owner = world.client("owner")
+    owner.post(keys_url(world), {"key": "wait_minutes", "label": "Wait"}, format="json")
+    world.client("editor").post(metrics_url(world), {"points": [
+        point(world, metric="wait_minutes", value=45), point(world, metric="csat", value=80)]}, format="json")
+    before = OpLog.objects.filter(map_id=world.map.id).count()
+    url = f"{keys_url(world)}wait_minutes/"
+    assert world.client("editor").delete(url).status_code == 403
+    assert owner.delete(url).status_code == 204
+    tp = Touchpoint.objects.get(id=world.ids["touchpoint"])
+    assert set(tp.metrics) == {"csat"} and tp.csat == 80
+    assert not MetricPoint.objects.filter(metric="wait_minutes").exists()
+    assert MetricPoint.objects.filter(metric="csat").count() == 1
+    assert not MetricKey.objects.filter(workspace=world.workspace, key="wait_minutes").exists()
+    batch = OpLog.objects.filter(map_id=world.map.id).order_by("-seq").first()
+    assert OpLog.objects.filter(map_id=world.map.id).count() == before + 1
+    assert batch.ops[0]["fields"]["metrics"] == {"csat": {"value": 80.0, "period": "2026-03"}}
+    assert owner.delete(url).status_code == 404
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("role", "wanted"), [("editor", 200), ("viewer", 403)])
 def test_a_service_token_posts_points_as_its_role_and_its_name(world, role, wanted):
     row, token = token_create(workspace=world.workspace, name="Survey sync", role=role,

@@ -148,6 +148,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("/api/v1/maps/{map_id}/metrics/", "POST"): "write",
     ("/api/v1/workspaces/{workspace_id}/metric-keys/", "GET"): "read",
     ("/api/v1/workspaces/{workspace_id}/metric-keys/", "POST"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/metric-keys/{key}/", "PATCH"): "owner",
+    ("/api/v1/workspaces/{workspace_id}/metric-keys/{key}/", "DELETE"): "owner",
 }
 for _segment in NESTED:
     EXPECTED[(f"/api/v1/maps/{{map_id}}/{_segment}/", "GET")] = "read"
@@ -192,6 +194,11 @@ def world(world, settings, tmp_path):
     acceptance = Acceptance.objects.create(map=world.grid.map, code="empty_cells", entity="cell",
                                            item_id="matrix-cell", reason="Quiet stage")
     world.ids.update(acceptance_id=str(acceptance.id))
+    # A metric of the workspace's own, to rename or remove.
+    from metrics.models import MetricKey
+
+    MetricKey.objects.create(workspace=world.grid.map.workspace, key="wait_minutes", label="Wait")
+    world.ids.update(key="wait_minutes")
     return world
 
 
@@ -206,6 +213,8 @@ def body_for(operation: tuple[str, str], world) -> dict:
         return {"status": "resolved"}
     if operation == ("/api/v1/maps/{map_id}/versions/", "POST"):
         return {"name": "Checked"}
+    if operation == ("/api/v1/workspaces/{workspace_id}/metric-keys/{key}/", "PATCH"):
+        return {"label": "Waiting time"}
     if operation == ("/api/v1/maps/{map_id}/compare/", "GET"):
         return {"from": world.ids["version_id"], "to": "current"}
     return {}
