@@ -59,11 +59,12 @@ def map_review_due_at(journey_map: JourneyMap) -> datetime:
 
 
 def reminder_recipient(journey_map: JourneyMap) -> int | None:
-    """The owner, while still a person of the map's workspace (someone who left, or
-    whose account was turned into nothing else, is not mailed)."""
+    """The owner, while still someone who can mark the map reviewed (an owner or
+    editor of its workspace): someone who left, or was made a viewer since, is not
+    reminded of a review they cannot record."""
     if journey_map.owner_id is None:
         return None
-    members = human_members(workspace_id=journey_map.workspace_id)
+    members = human_members(workspace_id=journey_map.workspace_id).filter(role__in=OWNER_ROLES)
     return journey_map.owner_id if members.filter(user_id=journey_map.owner_id).exists() else None
 
 

@@ -131,6 +131,20 @@ def test_no_reminder_for_archived_maps_ownerless_maps_or_an_owner_who_left(clock
     assert JourneyMap.objects.get(id=ownerless.id).review_reminded_at is None
 
 
+def test_an_owner_made_a_viewer_since_is_not_reminded_of_a_review_they_cannot_record(clock, team):
+    _workspace, ana, _ben, journey = team
+    Membership.objects.filter(user=ana).update(role=Role.VIEWER)
+    clock.advance(days=130)
+    assert send_review_reminders() == 0
+    assert Notification.objects.count() == 0
+    # Made an editor again: reminded at the next weekly look.
+    Membership.objects.filter(user=ana).update(role=Role.EDITOR)
+    assert send_review_reminders() == 0
+    clock.advance(days=7)
+    assert send_review_reminders() == 1
+    assert Notification.objects.get().recipient_id == ana.pk
+
+
 def test_a_shorter_interval_makes_it_due_sooner(clock, team):
     _workspace, ana, _ben, journey = team
     JourneyMap.objects.filter(id=journey.id).update(review_every_months=1)
