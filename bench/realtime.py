@@ -102,6 +102,7 @@ class Bench:
         self.remote: list[float] = []
         self.acks: list[float] = []
         self.committed = 0
+        self.acked: dict[str, int] = {}  # batch_id -> the seq its ack named
 
     async def connect(self, i: int):
         url = self.urls[i % len(self.urls)]
@@ -128,6 +129,8 @@ class Bench:
                     self.remote.append((now - sent) * 1000)
             elif kind == "ack" and frame["status"] in ("ok", "rebased"):
                 self.committed += 1
+                if frame.get("seq") is not None:  # the floor's acks have none
+                    self.acked[frame["batch_id"]] = frame["seq"]
                 sent = self.sent.get(frame["batch_id"])
                 if sent is not None:
                     self.acks.append((now - sent) * 1000)
@@ -183,7 +186,7 @@ async def latency(urls, map_id, tokens, stage, lane, clients: int, seconds: floa
     return bench
 
 
-async def throughput(urls, map_id, tokens, stage, lane, seconds: float) -> float:
+async def throughput(urls, map_id, tokens, stage, lane, seconds: float) -> tuple[float, Bench]:
     bench = Bench(urls, map_id, tokens)
     sockets = [await bench.connect(i) for i in range(50)]
     listeners = [asyncio.ensure_future(bench.listen(ws, i)) for i, ws in enumerate(sockets)]
@@ -205,7 +208,7 @@ async def throughput(urls, map_id, tokens, stage, lane, seconds: float) -> float
         task.cancel()
     for ws in sockets:
         await ws.close()
-    return bench.committed / elapsed
+    return bench.committed / elapsed, bench
 
 
 def wait_ready(ports: list[int], timeout: float = 90.0) -> None:
@@ -221,6 +224,21 @@ def wait_ready(ports: list[int], timeout: float = 90.0) -> None:
                     raise
                 time.sleep(0.3)
     time.sleep(1.0)  # and the floor server, started at the same time
+
+
+def nothing_lost(map_id: str, acked: dict[str, int]) -> list[str]:
+    """Every batch a client saw acknowledged is in the op log once, at its seq."""
+    from collections import Counter
+
+    from maps.models import Operation
+
+    rows = list(Operation.objects.filter(map_id=map_id).values_list("batch_id", "seq"))
+    times = Counter(batch_id for batch_id, _ in rows)
+    seq_of = dict(rows)
+    problems = [f"{batch_id}: {times[batch_id]} times in the op log" for batch_id in acked if times[batch_id] != 1]
+    problems += [f"{batch_id}: acked at seq {seq}, in the op log at {seq_of[batch_id]}"
+                 for batch_id, seq in acked.items() if times[batch_id] == 1 and seq_of[batch_id] != seq]
+    return problems
 
 
 def report(name: str, bench: Bench) -> tuple[float, float]:
@@ -250,18 +268,30 @@ async def main() -> None:
         urls = [f"ws://127.0.0.1:{p}" for p in ports]
         floor_urls = [f"ws://127.0.0.1:{floor_port}"]
         results = {}
+        acked: dict[str, int] = {}
         for clients in [int(c) for c in os.environ.get("BENCH_CLIENTS", "10,50").split(",")]:
             ours = await latency(urls, map_id, tokens, stage, lane, clients, 8, 20)
+            acked.update(ours.acked)
             base = await latency(floor_urls, None, tokens, stage, lane, clients, 8, 20)
             r = report(f"journeymap {clients} clients", ours)
             f = report(f"floor {clients} clients", base)
             results[clients] = (r, f)
             print(f"  ratio p95 push->remote ours/floor: {r[0] / f[0]:.2f}x  (load average {os.getloadavg()[0]:.1f})")
-        rate = await throughput(urls, map_id, tokens, stage, lane, 10)
+        rate, load = await throughput(urls, map_id, tokens, stage, lane, 10)
+        acked.update(load.acked)
         print(f"committed batches/s on one map with 50 listeners: {rate:.0f}  (load average {os.getloadavg()[0]:.1f})")
         r50 = results[50][0]
         print(f"targets (50 clients): p95 push->remote {r50[0]:.1f} <= 50 ms: {r50[0] <= 50}; "
               f"p95 push->ack {r50[1]:.1f} <= 30 ms: {r50[1] <= 30}; >= 100 batches/s: {rate >= 100}")
+        ratio = r50[0] / results[50][1][0]
+        print(f"issue #20 targets: p95 push->remote <= 1.5x the floor: {ratio:.2f}x, "
+              f"{'met' if ratio <= 1.5 else 'missed'}; >= 300 batches/s on one map: {rate:.0f}, "
+              f"{'met' if rate >= 300 else 'missed'}")
+        problems = await asyncio.to_thread(nothing_lost, map_id, acked)
+        print(f"nothing lost: {len(acked)} acked batches, each once in the op log at the seq its ack named: "
+              + ("OK" if not problems else f"FAILED ({len(problems)}): " + "; ".join(problems[:5])))
+        if problems:
+            raise SystemExit(1)
     finally:
         for proc in [*procs, floor]:
             proc.terminate()
