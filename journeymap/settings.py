@@ -132,10 +132,8 @@ else:
     # Reconnecting on every websocket message costs more than the write itself.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # The write path's few fixed statements ask to be prepared (``maps.rows``), but
-    # Django connects with psycopg's ``prepare_threshold=None``, which turns every
-    # prepare off. A threshold no query reaches prepares those statements only:
-    # Django's own cursors bind client-side and are never prepared.
+    # Django's default (None) turns off every prepare, the write path's too (``maps.rows``);
+    # a threshold no query reaches prepares only those (Django's cursors bind client-side).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 1_000_000)
     # One test database per pytest process, so parallel runs on one server never
     # clobber each other; servers started by a test get the name through DATABASE_URL.
@@ -377,13 +375,10 @@ HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=10.0)
 # and left to reconnect and catch up (``maps.live.outlet``).
 WS_SEND_QUEUE_BYTES = env.int("WS_SEND_QUEUE_BYTES", default=2 * 1024 * 1024)
 # At most this many batches of one map committed in one transaction (group commit,
-# ``maps.live.committer``); 1, the default, commits every batch alone: grouping did
-# not measurably help on the loaded 2-core machine it was measured on (README,
-# Benchmarks, "Scale, round two"). Try 32 where commits are what waits.
+# ``maps.live.committer``); 1 commits every batch alone (README, Benchmarks).
 GROUP_COMMIT_MAX_BATCHES = env.int("GROUP_COMMIT_MAX_BATCHES", default=1)
-# Threads (each with its own database connection) for the map socket's reads:
-# who a new socket is, its welcome, a resync (``maps.live.reads``). 0: on the one
-# thread of the writes, where they queue behind commits.
+# Threads (each with its own database connection) for the map socket's reads (who a
+# socket is, welcome, resync: ``maps.live.reads``); 0: on the write thread, behind commits.
 SOCKET_READ_THREADS = env.int("SOCKET_READ_THREADS", default=2)
 # How long a hub holds a batch back for an earlier one still on its way from
 # another process, so that each socket receives batches in seq order.
