@@ -376,7 +376,7 @@ HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=10.0)
 WS_SEND_QUEUE_BYTES = env.int("WS_SEND_QUEUE_BYTES", default=2 * 1024 * 1024)
 # At most this many batches of one map committed in one transaction (group commit,
 # ``maps.live.committer``); 1 commits every batch alone (README, Benchmarks).
-GROUP_COMMIT_MAX_BATCHES = env.int("GROUP_COMMIT_MAX_BATCHES", default=1)
+GROUP_COMMIT_MAX_BATCHES = env.int("GROUP_COMMIT_MAX_BATCHES", default=32)
 # Threads (each with its own database connection) for the map socket's reads (who a
 # socket is, welcome, resync: ``maps.live.reads``); 0: on the write thread, behind commits.
 SOCKET_READ_THREADS = env.int("SOCKET_READ_THREADS", default=2)
