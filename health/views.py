@@ -21,8 +21,8 @@ from health.models import WorkspaceWords
 from health.serializers import WordsSerializer
 from health.services import workspace_words_set
 from health.words import MAX_WORD_LENGTH, MAX_WORDS, builtin_words
-from maps.models import Role, Workspace
-from maps.selectors import membership_role
+from maps.models import Role
+from maps.selectors import workspace_role
 
 LANGUAGES = (("en", "English"), ("fr", "Français"))
 
@@ -35,8 +35,7 @@ def _lines(text: str) -> list[str]:
 @never_cache
 @login_required
 def company_words_page(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    role = membership_role(user=request.user, workspace_id=workspace_id)
-    workspace = Workspace.objects.filter(id=workspace_id).first() if role else None
+    workspace, role = workspace_role(user=request.user, workspace_id=workspace_id)
     if workspace is None:
         raise Http404
     is_owner = role == Role.OWNER

@@ -32,7 +32,7 @@ from integrations.services import (
 from integrations.ssrf import UnsafeUrl
 from integrations.tokens import ROLES, token_create, token_revoke
 from maps.models import Role, Workspace
-from maps.selectors import membership_role
+from maps.selectors import workspace_role
 
 
 class Refused(Exception):
@@ -40,8 +40,7 @@ class Refused(Exception):
 
 
 def _owner_workspace(request: HttpRequest, workspace_id: uuid.UUID) -> Workspace:
-    role = membership_role(user=request.user, workspace_id=workspace_id)
-    workspace = Workspace.objects.filter(id=workspace_id).first() if role else None
+    workspace, role = workspace_role(user=request.user, workspace_id=workspace_id)
     if workspace is None:
         raise Http404
     if role != Role.OWNER:

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from journeymap.serializers import ErrorSerializer
 from maps.models import JourneyMap, Role, Workspace
-from maps.selectors import map_role, membership_role
+from maps.selectors import map_role, workspace_role
 
 # Larger than any valid write (a batch of ops, a 10,000-character card) and below
 # Django's own DATA_UPLOAD_MAX_MEMORY_SIZE, so an oversized body is refused here,
@@ -95,8 +95,7 @@ def map_for(request: Request, map_id: Any, *, write: bool = False) -> tuple[Jour
 def workspace_for(request: Request, workspace_id: Any, *, write: bool = False,
                   owner: bool = False) -> tuple[Workspace, str]:
     workspace_id = parse_id(workspace_id, "workspace")
-    role = membership_role(user=request.user, workspace_id=workspace_id)
-    workspace = Workspace.objects.filter(id=workspace_id).first() if role else None
+    workspace, role = workspace_role(user=request.user, workspace_id=workspace_id)
     if workspace is None or role is None:
         raise exceptions.NotFound("No such workspace.")
     if owner and role != Role.OWNER:

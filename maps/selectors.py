@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from maps.entities import ENTITIES, serialize_rows, serialize_values, value_columns
-from maps.models import JourneyMap, Lane, Membership, Operation, Team
+from maps.models import JourneyMap, Lane, Membership, Operation, Team, Workspace
 from personas.models import Persona
 from touchpoints.models import Channel
 
@@ -267,6 +267,13 @@ def membership_role(*, user: Any, workspace_id: Any) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return Membership.objects.filter(workspace_id=workspace_id, user=user).values_list("role", flat=True).first()
+
+
+def workspace_role(*, user: Any, workspace_id: Any) -> tuple[Workspace | None, str | None]:
+    """The workspace and the user's role in it; (None, None) for an outsider."""
+    role = membership_role(user=user, workspace_id=workspace_id)
+    workspace = Workspace.objects.filter(id=workspace_id).first() if role else None
+    return (workspace, role) if workspace is not None else (None, None)
 
 
 def map_role(*, user: Any, map_id: Any) -> tuple[JourneyMap | None, str | None]:

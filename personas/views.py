@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from maps.errors import OpError
 from maps.models import Role, Workspace
-from maps.selectors import membership_role
+from maps.selectors import membership_role, workspace_role
 from personas.models import Persona
 from personas.selectors import persona_get, persona_list
 from personas.services import (
@@ -87,8 +87,7 @@ class PersonaForm(forms.Form):
 
 
 def _workspace(request: HttpRequest, workspace_id: Any) -> tuple[Workspace, str]:
-    role = membership_role(user=request.user, workspace_id=workspace_id)
-    workspace = Workspace.objects.filter(id=workspace_id).first() if role else None
+    workspace, role = workspace_role(user=request.user, workspace_id=workspace_id)
     if workspace is None or role is None:
         raise Http404
     return workspace, role

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from maps.models import Role, Workspace
-from maps.selectors import membership_role
+from maps.models import Role
+from maps.selectors import workspace_role
 from touchpoints.models import Channel
 from touchpoints.services import channel_add, channel_archive, channel_update
 
@@ -41,8 +41,7 @@ class ChannelForm(forms.Form):
 @login_required
 @never_cache
 def catalogue(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    role = membership_role(user=request.user, workspace_id=workspace_id)
-    workspace = Workspace.objects.filter(id=workspace_id).first() if role else None
+    workspace, role = workspace_role(user=request.user, workspace_id=workspace_id)
     if workspace is None:
         raise Http404
     is_owner = role == Role.OWNER

@@ -22,7 +22,7 @@ from rest_framework.authtoken.models import Token
 from journeymap import ratelimit
 from maps.errors import OpError
 from maps.models import Invitation, Membership, Role, Team, Workspace
-from maps.selectors import human_members, membership_role
+from maps.selectors import human_members, workspace_role
 from workspaces import invitations
 from workspaces.services import member_remove, member_update, team_add, team_delete, team_update
 
@@ -76,8 +76,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _workspace(request: HttpRequest, workspace_id: uuid.UUID) -> tuple[Workspace, str]:
-    role = membership_role(user=request.user, workspace_id=workspace_id)
-    workspace = Workspace.objects.filter(id=workspace_id).first() if role else None
+    workspace, role = workspace_role(user=request.user, workspace_id=workspace_id)
     if workspace is None or role is None:
         raise Http404
     return workspace, role
