@@ -377,11 +377,11 @@ WS_SEND_QUEUE_BYTES = env.int("WS_SEND_QUEUE_BYTES", default=2 * 1024 * 1024)
 # At most this many batches of one map committed in one transaction (group commit,
 # ``maps.live.committer``); 1 commits every batch alone (README, Benchmarks).
 GROUP_COMMIT_MAX_BATCHES = env.int("GROUP_COMMIT_MAX_BATCHES", default=32)
-# Threads (each with its own database connection) for the map socket's reads (who a
-# socket is, welcome, resync: ``maps.live.reads``); 0: on the write thread, behind commits.
+# Threads (each with its own database connection) for the map socket's reads (who, welcome,
+# resync) and its commits (a map on one at a time): ``maps.live.threads``; 0: one shared thread.
 SOCKET_READ_THREADS = env.int("SOCKET_READ_THREADS", default=2)
-# How long a hub holds a batch back for an earlier one still on its way from
-# another process, so that each socket receives batches in seq order.
+SOCKET_WRITE_THREADS = env.int("SOCKET_WRITE_THREADS", default=2 if DB_VENDOR == "postgresql" else 0)
+# How long a hub holds a batch back for an earlier one still on its way (seq order per socket).
 HUB_REORDER_WAIT_MS = env.float("HUB_REORDER_WAIT_MS", default=50.0)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=30)
 # Failed sign-ins / API-token requests, and wrong share links, per client address.

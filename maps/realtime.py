@@ -47,7 +47,7 @@ def dumps(frame: dict[str, Any], *, ascii: bool = False) -> str:
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=ascii, default=str)
 
 
-# The hubs of this process take committed batches straight from the write thread
+# The hubs of this process take committed batches straight from the write threads
 # (``maps.live.hub`` registers itself here: this module imports nothing of it).
 _local_ops: Callable[[str, dict[str, Any]], None] | None = None
 _origin: tuple[int, str] | None = None

@@ -1,11 +1,15 @@
 """Group commit of one process's pushes to one map (``maps.operations.group``).
 
 Every socket's accepted pushes go, one at a time and in the order sent, to the
-committer of their map in this process. The committer hands what waits to the
-process's one database thread: a lone batch through ``apply`` as always, several
-(pushed by different sockets while the previous group was being written)
-through ``apply_group``, one transaction for all of them. A client's own batches
-stay in order: its socket sends the next only once the previous is answered.
+committer of their map in this process. The committer hands what waits to one
+of the process's write threads (``SOCKET_WRITE_THREADS``, ``maps.live.threads``):
+a lone batch through ``apply`` as always, several (pushed by different sockets
+while the previous group was being written) through ``apply_group``, one
+transaction for all of them. A map has one group in flight at a time, so its
+batches commit in the order they were pushed, while other maps' groups commit
+on the other threads meanwhile (the map's row lock orders a map's commits
+across processes). A client's own batches stay in order: its socket sends the
+next only once the previous is answered.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ import logging
 from collections import deque
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 
 from maps.live import sockets
+from maps.live.threads import socket_writes
 from maps.operations import Ack, ParsedOp
 
 logger = logging.getLogger(__name__)
@@ -56,9 +60,9 @@ class MapCommitter:
                 items = [(conn, batch_id, ops, parsed) for conn, batch_id, ops, parsed, _ in group]
                 try:
                     if len(items) == 1:
-                        results: list[Ack | Exception] = [await database_sync_to_async(sockets.push)(*items[0])]
+                        results: list[Ack | Exception] = [await socket_writes.run(sockets.push, *items[0])]
                     else:
-                        results = await database_sync_to_async(sockets.push_group)(self.map_id, items)
+                        results = await socket_writes.run(sockets.push_group, self.map_id, items)
                 except Exception as failure:  # the whole transaction failed
                     results = [failure] * len(items)
                 for (_, batch_id, _, _, answer), result in zip(group, results, strict=True):

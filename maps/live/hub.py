@@ -3,7 +3,7 @@ presence coalescing and heartbeats.
 
 Fan-out, not the database, is the scarce resource, so a frame costs one message
 per process, not one per socket. Each committed batch reaches the hub once (from
-this process's write thread directly, from other processes through the channel
+this process's write threads directly, from other processes through the channel
 layer, group ``presence.<map>`` of hubs only); the hub holds it back briefly
 only to restore ``seq`` order when another process's batch is still on its way
 (``HUB_REORDER_WAIT_MS``), then serialises it once per visibility profile and writes

@@ -2,10 +2,9 @@
 
 The consumer (``maps.live.consumers``) stays thin: it authenticates through
 ``authenticate``, parses with ``parse_frame`` and calls the functions here. The
-synchronous functions touch the database: the writes run through
-``database_sync_to_async`` (one thread per process), the reads (who a socket is,
-welcome, resync) on the read threads of ``maps.live.reads``; each is one short
-transaction.
+synchronous functions touch the database: the commits run on the write
+threads (``maps.live.committer``), the reads (who a socket is, welcome, resync)
+on the read threads (``maps.live.reads``); each is one short transaction.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``apply_group``: group commit, several batches of one map in one transaction.
 
-One process's sockets often have several batches for the same map waiting for
-its one database thread. Committed one by one, each pays its own transaction: a
+One process's sockets often have several batches for the same map waiting while
+the map's previous commit is written. Committed one by one, each pays its own transaction: a
 ``BEGIN``, the lock, and a ``COMMIT`` that waits for the WAL flush. Committed as a
 group they share one transaction, one lock and one flush, and each batch keeps
 everything it would have alone: its own ``seq`` (taken by the same
