@@ -83,6 +83,7 @@ class LeanClient:
         self.ws: Any = None
         self.welcomed = asyncio.Event()
         self.gap_task: asyncio.Task | None = None
+        self.heard_seq = 0  # the highest seq a heartbeat announced
         self.connections = 0
         self.closing = False
 
@@ -158,6 +159,7 @@ class LeanClient:
             self.drain()
             self.welcomed.set()
         elif kind == "heartbeat" and self.last_seq is not None and frame["seq"] > self.last_seq:
+            self.heard_seq = max(self.heard_seq, frame["seq"])
             self.watch_gap()
         elif kind == "error":
             self.run.errors += 1
@@ -184,12 +186,17 @@ class LeanClient:
         # queued thousands of resyncs on its database thread).
         await asyncio.sleep(0.25)
         wait = 1.0
-        while self.buffer and not self.closing:
+        while self.behind() and not self.closing:
             self.run.resyncs += 1
             with contextlib.suppress(websockets.ConnectionClosed):
                 await self.ws.send(json.dumps({"type": "resync", "from_seq": self.last_seq}))
             await asyncio.sleep(wait)
             wait = min(8.0, wait * 2)
+
+    def behind(self) -> bool:
+        """A gap is open: a batch after one still missing, or a heartbeat ahead of us
+        (the last batches never arrived, so no later frame shows the gap)."""
+        return bool(self.buffer) or (self.last_seq is not None and self.last_seq < self.heard_seq)
 
     async def push(self, rng: random.Random, n: int) -> None:
         batch_id = f"{self.client_id}:{n}"
@@ -270,7 +277,7 @@ async def generate(plan: dict[str, Any], connected: Any, go: Any, results: Any) 
     results.put({"settled": settled, "ack_ms": run.ack_ms, "remote_ms": run.remote_ms, "pushed": len(run.sent),
                  "rejected": run.rejected, "errors": run.errors, "gaps": run.gaps, "resyncs": run.resyncs,
                  "reconnects": run.reconnects, "handshake_retries": run.handshake_retries, "presence_frames": run.presence_frames, "cpu": cpu, "wall": wall,
-                 "unhealed": sum(1 for c in clients if c.buffer), "unacked": sum(len(c.unacked) for c in clients),
+                 "unhealed": sum(1 for c in clients if c.behind()), "unacked": sum(len(c.unacked) for c in clients),
                  "last_seq": {c.client_id: (c.map_id, c.last_seq) for c in clients},
                  "documents": {c.client_id: (c.map_id, c.document()) for c in clients},
                  "acked": {c.map_id + " " + b: s for c in clients for b, s in c.acked.items()}})
