@@ -6,6 +6,10 @@ Starts two daphne processes on loopback against DATABASE_URL/REDIS_URL (migrated
 first), and a floor: a bare ``websockets`` broadcast server with the same clients
 and message sizes. 15 extra clients send presence at 10 Hz during the latency runs.
 Bounded to a few minutes.
+
+Ends with the two checks of ``workshop_checks``: every client's document (its
+welcome snapshot plus the ``ops`` frames it received, applied in ``seq`` order)
+equals the server's, and every acked batch is once in the op log at its seq.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -103,6 +108,10 @@ class Bench:
         self.acks: list[float] = []
         self.committed = 0
         self.acked: dict[str, int] = {}  # batch_id -> the seq its ack named
+        self.copies: dict[int, ClientCopy] = {}  # our server's clients: what each holds
+
+    def documents(self) -> dict[str, dict[str, Any] | None]:
+        return {f"client {i}": copy.document() for i, copy in self.copies.items()}
 
     async def connect(self, i: int):
         url = self.urls[i % len(self.urls)]
@@ -113,8 +122,10 @@ class Bench:
             t = await asyncio.to_thread(ticket, base, self.map_id, self.tokens[i])
             ws = await websockets.connect(f"{url}/ws/maps/{self.map_id}/?ticket={t}", max_size=None)
         await ws.send(json.dumps({"type": "hello", "client_id": f"b{i}", "last_seq": None}))
-        while json.loads(await ws.recv())["type"] != "welcome":
+        while (frame := json.loads(await ws.recv()))["type"] != "welcome":
             pass
+        if self.map_id is not None and i < 60:  # not the presence clients
+            self.copies[i] = ClientCopy(frame)
         return ws
 
     async def listen(self, ws, me: int) -> None:
@@ -123,6 +134,8 @@ class Bench:
             frame = json.loads(text)
             kind = frame["type"]
             if kind == "ops":
+                if me in self.copies:
+                    self.copies[me].take(frame)
                 origin = frame["batch_id"].split(":")[0]
                 sent = self.sent.get(frame["batch_id"])
                 if sent is not None and origin != f"b{me}":
@@ -134,6 +147,33 @@ class Bench:
                 sent = self.sent.get(frame["batch_id"])
                 if sent is not None:
                     self.acks.append((now - sent) * 1000)
+
+
+class ClientCopy:
+    """One client's document: its welcome snapshot plus the batches received,
+    applied strictly in ``seq`` order (buffered across a gap, as clients do)."""
+
+    def __init__(self, welcome: dict[str, Any]) -> None:
+        self.snapshot = welcome["snapshot"]
+        self.seq = welcome["seq"]
+        self.applied: list[list[dict[str, Any]]] = []
+        self.buffer: dict[int, list[dict[str, Any]]] = {}
+
+    def take(self, frame: dict[str, Any]) -> None:
+        if frame["seq"] > self.seq:
+            self.buffer[frame["seq"]] = frame["ops"]
+        while self.seq + 1 in self.buffer:
+            self.seq += 1
+            self.applied.append(self.buffer.pop(self.seq))
+
+    def document(self) -> dict[str, Any]:
+        from maps.document import apply_ops
+
+        doc = json.loads(json.dumps(self.snapshot))
+        for ops in self.applied:
+            apply_ops(doc, ops)
+        doc["map"]["seq"] = self.seq
+        return doc
 
 
 async def presence_load(bench: Bench, stop: asyncio.Event) -> None:
@@ -177,6 +217,7 @@ async def latency(urls, map_id, tokens, stage, lane, clients: int, seconds: floa
         await sockets[i].send(json.dumps({"type": "push", "batch_id": batch_id, "ops": op(stage, lane, n)}))
         await asyncio.sleep(1 / rate)
     await asyncio.sleep(1.5)
+    await settle(bench)
     stop.set()
     await load
     for task in listeners:
@@ -204,11 +245,13 @@ async def throughput(urls, map_id, tokens, stage, lane, seconds: float) -> tuple
     await asyncio.gather(*(pusher(i) for i in range(8)))
     await asyncio.sleep(1.0)
     elapsed = time.perf_counter() - start
+    committed = bench.committed  # acks that come while settling are not counted
+    await settle(bench)
     for task in listeners:
         task.cancel()
     for ws in sockets:
         await ws.close()
-    return bench.committed / elapsed, bench
+    return committed / elapsed, bench
 
 
 def wait_ready(ports: list[int], timeout: float = 90.0) -> None:
@@ -241,6 +284,38 @@ def nothing_lost(map_id: str, acked: dict[str, int]) -> list[str]:
     return problems
 
 
+def server_seq(map_id: str) -> int:
+    from maps.models import JourneyMap
+
+    return JourneyMap.objects.values_list("seq", flat=True).get(id=map_id)
+
+
+async def settle(bench: Bench, timeout: float = 30.0) -> None:
+    """Before the sockets close: until the server's seq has stood still for a second
+    (pushes still queued in a process commit meanwhile) and every client holds its
+    last batch, so that the checks compare like with like; or ``timeout``."""
+    if bench.map_id is None:
+        return
+    deadline = time.monotonic() + timeout
+    last, still_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        seq = await asyncio.to_thread(server_seq, bench.map_id)
+        if seq != last:
+            last, still_since = seq, time.monotonic()
+        if time.monotonic() - still_since >= 1.0 and all(copy.seq >= seq for copy in bench.copies.values()):
+            return
+        await asyncio.sleep(0.2)
+
+
+def diverged(map_id: str, bench: Bench) -> list[str]:
+    """The clients whose document differs from the server's (``workshop_checks``)."""
+    from workshop_checks import convergence_failures
+
+    from maps.selectors import map_document
+
+    return convergence_failures(map_document(map_id=map_id), bench.documents())
+
+
 def report(name: str, bench: Bench) -> tuple[float, float]:
     remote95, ack95 = pct(bench.remote, 0.95), pct(bench.acks, 0.95)
     print(f"{name:28s} push->remote p50 {pct(bench.remote, .5):7.1f} p95 {remote95:7.1f} p99 "
@@ -269,9 +344,13 @@ async def main() -> None:
         floor_urls = [f"ws://127.0.0.1:{floor_port}"]
         results = {}
         acked: dict[str, int] = {}
+        divergent: list[str] = []
+        compared = 0
         for clients in [int(c) for c in os.environ.get("BENCH_CLIENTS", "10,50").split(",")]:
             ours = await latency(urls, map_id, tokens, stage, lane, clients, 8, 20)
             acked.update(ours.acked)
+            divergent += await asyncio.to_thread(diverged, map_id, ours)
+            compared += len(ours.copies)
             base = await latency(floor_urls, None, tokens, stage, lane, clients, 8, 20)
             r = report(f"journeymap {clients} clients", ours)
             f = report(f"floor {clients} clients", base)
@@ -279,6 +358,8 @@ async def main() -> None:
             print(f"  ratio p95 push->remote ours/floor: {r[0] / f[0]:.2f}x  (load average {os.getloadavg()[0]:.1f})")
         rate, load = await throughput(urls, map_id, tokens, stage, lane, 10)
         acked.update(load.acked)
+        divergent += await asyncio.to_thread(diverged, map_id, load)
+        compared += len(load.copies)
         print(f"committed batches/s on one map with 50 listeners: {rate:.0f}  (load average {os.getloadavg()[0]:.1f})")
         r50 = results[50][0]
         print(f"targets (50 clients): p95 push->remote {r50[0]:.1f} <= 50 ms: {r50[0] <= 50}; "
@@ -290,7 +371,9 @@ async def main() -> None:
         problems = await asyncio.to_thread(nothing_lost, map_id, acked)
         print(f"nothing lost: {len(acked)} acked batches, each once in the op log at the seq its ack named: "
               + ("OK" if not problems else f"FAILED ({len(problems)}): " + "; ".join(problems[:5])))
-        if problems:
+        print(f"convergence: {compared} clients' documents against the server's at the end of each run: "
+              + ("OK" if not divergent else f"FAILED ({len(divergent)}): " + "; ".join(divergent[:5])))
+        if problems or divergent:
             raise SystemExit(1)
     finally:
         for proc in [*procs, floor]:
