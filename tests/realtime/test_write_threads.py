@@ -40,7 +40,10 @@ async def ack_of(ws, batch_id: str) -> dict:
 
 
 async def waiting_for_a_lock(conn: psycopg.AsyncConnection) -> bool:
-    cursor = await conn.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    # A row lock is waited for as the holder's transaction id, which names no
+    # database: the waiting session does.
+    cursor = await conn.execute("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                                "WHERE NOT l.granted AND a.datname = current_database()")
     return (await cursor.fetchone())[0] > 0
 
 
