@@ -41,13 +41,13 @@ def pytest_configure(config: Any) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The map socket's read threads keep a connection each (``maps.live.reads``):
-    closed before the test database is dropped."""
+    """The map socket's read and write threads keep a connection each
+    (``maps.live.threads``): closed before the test database is dropped."""
     yield
-    from maps.live import reads
+    from maps.live import threads
 
     with django_db_blocker.unblock():
-        reads.close_connections()
+        threads.close_connections()
 
 
 def need_service(name: str, available: bool, why: str = "") -> None:

@@ -32,11 +32,6 @@ def read(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     return threads.socket_reads.wrap(func)
 
 
-def close_connections() -> None:
-    """Close the socket's database threads' connections (reads and commits)."""
-    threads.close_connections()
-
-
 class AuthMiddlewareOnReadThreads(AuthMiddleware):
     """Channels' ``AuthMiddleware`` with the signed-in person (session and user)
     read on a read thread: every handshake resolves it, and behind the commits
