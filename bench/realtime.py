@@ -167,13 +167,9 @@ class ClientCopy:
             self.applied.append(self.buffer.pop(self.seq))
 
     def document(self) -> dict[str, Any]:
-        from maps.document import apply_ops
+        from workshop_checks import replayed
 
-        doc = json.loads(json.dumps(self.snapshot))
-        for ops in self.applied:
-            apply_ops(doc, ops)
-        doc["map"]["seq"] = self.seq
-        return doc
+        return replayed(self.snapshot, self.applied, self.seq)
 
 
 async def presence_load(bench: Bench, stop: asyncio.Event) -> None:
@@ -270,18 +266,13 @@ def wait_ready(ports: list[int], timeout: float = 90.0) -> None:
 
 
 def nothing_lost(map_id: str, acked: dict[str, int]) -> list[str]:
-    """Every batch a client saw acknowledged is in the op log once, at its seq."""
-    from collections import Counter
+    """Every batch a client saw acknowledged is in the op log once, at its seq
+    (``workshop_checks``, over the map's whole op log)."""
+    from workshop_checks import loss_failures
 
     from maps.models import Operation
 
-    rows = list(Operation.objects.filter(map_id=map_id).values_list("batch_id", "seq"))
-    times = Counter(batch_id for batch_id, _ in rows)
-    seq_of = dict(rows)
-    problems = [f"{batch_id}: {times[batch_id]} times in the op log" for batch_id in acked if times[batch_id] != 1]
-    problems += [f"{batch_id}: acked at seq {seq}, in the op log at {seq_of[batch_id]}"
-                 for batch_id, seq in acked.items() if times[batch_id] == 1 and seq_of[batch_id] != seq]
-    return problems
+    return loss_failures(acked, Operation.objects.filter(map_id=map_id).values("batch_id", "seq"))
 
 
 def server_seq(map_id: str) -> int:

@@ -10,11 +10,22 @@ clients hold and what the server answers (no network, no database), so that
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from maps.document import COLLECTIONS, comparable
+from maps.document import COLLECTIONS, apply_ops, comparable
+
+
+def replayed(snapshot: dict[str, Any], batches: Iterable[list[dict[str, Any]]], seq: int) -> dict[str, Any]:
+    """A client's confirmed document: its welcome snapshot (left as it was) with the
+    ops of the batches it applied, in order, at ``seq``."""
+    doc = copy.deepcopy(snapshot)
+    for ops in batches:
+        apply_ops(doc, ops)
+    doc["map"]["seq"] = seq
+    return doc
 
 
 def convergence_failures(server_doc: dict[str, Any], client_docs: Mapping[str, dict[str, Any] | None]) -> list[str]:

@@ -45,9 +45,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import websockets  # noqa: E402
 from workshop import Rest, standalone_setup, start_daphnes, stop  # noqa: E402
-from workshop_checks import convergence_failures, latency_line, loss_failures  # noqa: E402
-
-from maps.document import apply_ops  # noqa: E402
+from workshop_checks import convergence_failures, latency_line, loss_failures, replayed  # noqa: E402
 
 
 def ticket(base: str, map_id: str, token: str) -> str:
@@ -215,11 +213,7 @@ class LeanClient:
     def document(self) -> dict[str, Any] | None:
         if self.snapshot is None:
             return None
-        doc = json.loads(json.dumps(self.snapshot))
-        for ops in self.applied:
-            apply_ops(doc, ops)
-        doc["map"]["seq"] = self.last_seq
-        return doc
+        return replayed(self.snapshot, self.applied, self.last_seq)
 
 
 class Run:
