@@ -116,6 +116,16 @@ class MapMetricsView(ApiView):
         return body["points"], None
 
 
+def _key_call(call: Any) -> Any:
+    """A metric-key service's result, its refusals as the API's errors."""
+    try:
+        return call()
+    except KeyGone:
+        raise exceptions.NotFound("No such metric of this workspace's own.") from None
+    except KeyRefused as refused:
+        raise exceptions.ValidationError({refused.field: [refused.message]}) from None
+
+
 class MetricKeysView(ApiView):
     @extend_schema(tags=TAG, operation_id="workspaces_metric_keys_list", parameters=[WORKSPACE_ID],
                    summary="The workspace's metrics: the built-in ones, then its own",
@@ -130,12 +140,9 @@ class MetricKeysView(ApiView):
     def post(self, request: Request, workspace_id: str) -> Response:
         workspace, _ = workspace_for(request, workspace_id, owner=True)
         data = valid_body(MetricKeyCreateSerializer, request)
-        try:
-            metric = metric_key_create(workspace=workspace, key=data["key"], label=data["label"],
-                                       min_value=data.get("min"), max_value=data.get("max"),
-                                       created_by=request.user)
-        except KeyRefused as refused:
-            raise exceptions.ValidationError({refused.field: [refused.message]}) from None
+        metric = _key_call(lambda: metric_key_create(
+            workspace=workspace, key=data["key"], label=data["label"], min_value=data.get("min"),
+            max_value=data.get("max"), created_by=request.user))
         return Response(metric.as_dict(), status=status.HTTP_201_CREATED)
 
 
@@ -144,14 +151,6 @@ METRIC_KEY = OpenApiParameter("key", OpenApiTypes.STR, OpenApiParameter.PATH,
 
 
 class MetricKeyView(ApiView):
-    def _key_call(self, call: Any) -> Any:
-        try:
-            return call()
-        except KeyGone:
-            raise exceptions.NotFound("No such metric of this workspace's own.") from None
-        except KeyRefused as refused:
-            raise exceptions.ValidationError({refused.field: [refused.message]}) from None
-
     @extend_schema(tags=TAG, operation_id="workspaces_metric_keys_update", parameters=[WORKSPACE_ID, METRIC_KEY],
                    summary="Rename one of the workspace's own metrics or change its range (owners)",
                    description="A range that readings already stored fall outside is refused (400, naming how "
@@ -160,7 +159,7 @@ class MetricKeyView(ApiView):
     def patch(self, request: Request, workspace_id: str, key: str) -> Response:
         workspace, _ = workspace_for(request, workspace_id, owner=True)
         data = valid_body(MetricKeyUpdateSerializer, request)
-        metric = self._key_call(lambda: metric_key_update(workspace=workspace, key=key, changes=data))
+        metric = _key_call(lambda: metric_key_update(workspace=workspace, key=key, changes=data))
         return Response(metric.as_dict())
 
     @extend_schema(tags=TAG, operation_id="workspaces_metric_keys_destroy", parameters=[WORKSPACE_ID, METRIC_KEY],
@@ -170,5 +169,5 @@ class MetricKeyView(ApiView):
                    responses={204: None, **errors(*WRITE_ERRORS)})
     def delete(self, request: Request, workspace_id: str, key: str) -> Response:
         workspace, _ = workspace_for(request, workspace_id, owner=True)
-        self._key_call(lambda: metric_key_delete(workspace=workspace, key=key, user=request.user))
+        _key_call(lambda: metric_key_delete(workspace=workspace, key=key, user=request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
