@@ -56,14 +56,17 @@ class SocketConnection:
                     writer = asyncio.ensure_future(self._writer(ws, self._outbox))
                     self.connections += 1
                     self._send({"type": "hello", "client_id": self.client_id, "last_seq": self.last_seq})
+                    self._watch_silence(ws)
                     try:
                         async for message in ws:
+                            self._watch_silence(ws)
                             self._on_message(message)
                             if self._welcomed:
                                 attempt = 0
                                 welcomed = True
                     finally:
                         writer.cancel()
+                        self._stop_watching_silence()
                     self.close_code = ws.close_code
             except asyncio.CancelledError:
                 raise
@@ -85,6 +88,26 @@ class SocketConnection:
             delay = min(self.backoff_max, self.backoff_base * 2 ** attempt) * random.uniform(0.5, 1.0)
             attempt += 1
             await asyncio.sleep(delay)
+
+    def _watch_silence(self, ws: Any) -> None:
+        """(Re)start the silence deadline: it runs from the last frame received."""
+        self._stop_watching_silence()
+        if self.silence_timeout is None:
+            return
+
+        def silent() -> None:
+            self._silence_handle = None
+            if self._ws is ws:
+                self.silences += 1
+                logger.info("map socket %s: no frame for %.0f s, reconnecting", self.map_id, self.silence_timeout)
+                ws.transport.abort()
+
+        self._silence_handle = asyncio.get_running_loop().call_later(self.silence_timeout, silent)
+
+    def _stop_watching_silence(self) -> None:
+        if self._silence_handle is not None:
+            self._silence_handle.cancel()
+            self._silence_handle = None
 
     def _send(self, frame: dict[str, Any]) -> None:
         if self._ws is None or self._outbox is None:

@@ -44,6 +44,7 @@ class MapClient(SocketConnection, FrameHandling):
         resync_max_repeat: float = 8.0,
         backoff_base: float = 0.2,
         backoff_max: float = 5.0,
+        silence_timeout: float | None = 35.0,
         inbound_filter: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         if token is None and ticket_fetcher is None:
@@ -64,6 +65,12 @@ class MapClient(SocketConnection, FrameHandling):
         self.resync_max_repeat = resync_max_repeat
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
+        # No frame at all for this long (no welcome after hello, no heartbeat, which
+        # the server sends every 10 s): the connection is dropped and made again, as
+        # the editor's watchdog does. The socket's own pings do not count: a server
+        # can answer them while its map is stuck. None turns it off.
+        self.silence_timeout = silence_timeout
+        self.silences = 0  # connections dropped for silence
         # For fault injection in tests: return False to drop a frame as if lost.
         self.inbound_filter = inbound_filter
 
@@ -93,6 +100,7 @@ class MapClient(SocketConnection, FrameHandling):
         self._presence: dict[str, Any] | None = None
         self._presence_sent = 0.0
         self._retry_handle: asyncio.TimerHandle | None = None
+        self._silence_handle: asyncio.TimerHandle | None = None
 
     # -- lifecycle --------------------------------------------------------------------
 

@@ -397,6 +397,23 @@ test("a silent socket is given up after the heartbeat timeout", async () => {
   assert.equal(WS.instances.length, 2);
 });
 
+test("no welcome after hello is a dead socket too: it is made again after the timeout", async () => {
+  const { WS, ws, sync, clock } = await setup({ welcome: false, options: { heartbeatTimeoutMs: 30000 } });
+  ws.open();
+  assert.equal(ws.sentOfType("hello").length, 1);
+  await clock.advance(29999);
+  assert.equal(sync.status, "connecting");
+  assert.equal(WS.instances.length, 1);
+  await clock.advance(1);
+  await clock.advance(250);
+  assert.equal(WS.instances.length, 2);
+  const again = WS.last();
+  again.open();
+  assert.deepEqual(again.sent[0], { type: "hello", client_id: "me", last_seq: null });
+  again.receive({ type: "welcome", seq: 10, role: "editor", snapshot: snapshot(10), presence: [] });
+  assert.equal(sync.status, "online");
+});
+
 test("export, workspace and error frames are passed through", async () => {
   const { ws, sync, events } = await setup();
   const seen = [];
