@@ -50,6 +50,8 @@ export class Board {
     this.emotionHeight = EMOTION_HEIGHT;
     this.summaries = new Map(); // cellKey -> summary element
     this.summaryDirty = new Set(); // cellKeys whose summary is out of date
+    this.summaryLater = new Set(); // out of date, summarised while idle (entering a big whole map)
+    this.summaryIdle = false; // an idle callback for summaryLater is pending
     this.corner = el("div", "corner", { role: "presentation" });
     this.addStageButton = null;
     this.addLaneButton = null;

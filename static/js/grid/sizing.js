@@ -3,7 +3,7 @@
 
 import { isLine } from "./model.js";
 import { drawEmotions } from "./emotion-lanes.js";
-import { flushSummaries } from "./summaries.js";
+import { enterSummaries, flushSummaries, leaveSummaries } from "./summaries.js";
 
 export const COL_WIDTH = 248;
 export const EMOTION_HEIGHT = 168;
@@ -66,6 +66,7 @@ export function setOverview(board, size) {
   // given back on the way out, until each is on screen again (see makeCell in layout.js).
   if (entering) board.fullSizes = new Map([...board.cells.values()].map((cell) => [cell, cell.offsetHeight]));
   if (leaving) {
+    leaveSummaries(board);
     for (const [cell, height] of board.fullSizes || []) cell.style.containIntrinsicSize = `${COL_WIDTH}px ${height}px`;
     board.fullSizes = null;
     // Cells that stay on screen get no state change event: free them once laid out.
@@ -84,7 +85,8 @@ export function setOverview(board, size) {
   }
   if (!board.doc) return;
   sizeGrid(board);
-  flushSummaries(board);
+  if (entering) enterSummaries(board, Math.ceil((size.width - OVERVIEW.laneWidth) / board.colWidth));
+  else flushSummaries(board);
   drawEmotions(board);
 }
 
