@@ -318,13 +318,21 @@ async def run(base: str, data: dict[str, Any], navigations: int, edits: int, sec
         await page.keyboard.press("Escape")
 
         # 4. The whole map as cell summaries.
-        took = await page.evaluate("""async () => {
+        # To the second frame (what people wait for), then until every cell with
+        # items has its summary (those off screen are built while the page is idle).
+        took, summaries, all_took, cells = await page.evaluate("""async () => {
+          const count = () => document.querySelectorAll('.board.is-overview .cell-summary').length;
           const t0 = performance.now();
           document.getElementById('zoom-fit').click();
           await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-          return performance.now() - t0;
+          const took = performance.now() - t0;
+          const shown = count();
+          const cells = [...document.querySelectorAll('.board .cell')].filter((c) => c.querySelector('.item')).length;
+          while (count() < cells && performance.now() - t0 < 20000) {
+            await new Promise((done) => requestAnimationFrame(done));
+          }
+          return [took, shown, performance.now() - t0, cells];
         }""")
-        summaries = await page.locator(".board.is-overview .cell-summary").count()
         scrolled = sorted(await page.evaluate(FRAME_GAPS, {"frames": SCROLL_FRAMES, "ms": 0}))
         stop.clear()
         sent[0] = 0
@@ -340,7 +348,8 @@ async def run(base: str, data: dict[str, Any], navigations: int, edits: int, sec
                     f"p95 {p95:.1f} ms, max {gaps[-1]:.1f} ms")
             return f"{line}; target p95 <= 17 ms: {verdict(p95 <= 17)}" if target else line
 
-        print(f"4. whole map: {summaries} cell summaries shown in {took:.0f} ms (two frames); "
+        print(f"4. whole map: {summaries} cell summaries shown in {took:.0f} ms (two frames), "
+              f"all {cells} in {all_took:.0f} ms; "
               f"scrolling sideways: {frames(scrolled)}")
         print(f"   while {sent[0]} remote edits arrived over 5 s: {frames(live)}")
         plain = await context.new_page()
