@@ -1,6 +1,6 @@
 """What the server sends the map client: the welcome, ``ops`` frames applied
 strictly in ``seq`` order (buffered across gaps, a ``resync`` when a gap stays
-open), acks, heartbeats, presence, roles and errors. A mixin of ``MapClient``,
+open), acks, heartbeats, presence, roles, workshop sessions and errors. A mixin of ``MapClient``,
 whose attributes (set in ``MapClient.__init__``) it shares."""
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ class FrameHandling:
             self.last_seq = max(self.last_seq or 0, frame["seq"])
         if "presence" in frame:
             self.roster = {e["client_id"]: e for e in frame["presence"]}
+        if "session" in frame:
+            self.session = frame["session"]
         self._remote_seq = max(self._remote_seq, frame["seq"])
         self._settle_acked()
         self._drain()
@@ -81,6 +83,12 @@ class FrameHandling:
                 self.roster.pop(entry["client_id"], None)
             else:
                 self.roster[entry["client_id"]] = entry
+
+    def _on_session(self, frame: dict[str, Any]) -> None:
+        # Each state frame carries the whole session as this person may see it (a
+        # follow or present move, ``view``, changes nothing here).
+        if frame.get("event") == "state":
+            self.session = frame.get("session")
 
     def _on_role(self, frame: dict[str, Any]) -> None:
         self.role = frame["role"]

@@ -81,6 +81,9 @@ class MapClient(SocketConnection, FrameHandling):
         self.acks: dict[str, dict[str, Any]] = {}  # final acks by batch_id (ok, rebased, rejected)
         self.errors: list[dict[str, Any]] = []
         self.roster: dict[str, dict[str, Any]] = {}
+        # The workshop session as the server last showed it to this person (None: none
+        # running); errors about session frames land in ``errors`` with frame "session".
+        self.session: dict[str, Any] | None = None
         self.connections = 0
         self.history: list[tuple[int, str]] = []  # (seq, batch_id) applied from ops frames
         self.resyncs = 0
@@ -161,6 +164,16 @@ class MapClient(SocketConnection, FrameHandling):
     def set_presence(self, focus: dict[str, Any] | None = None, cursor: dict[str, Any] | None = None) -> None:
         self._presence = {"type": "presence", "focus": focus, "cursor": cursor}
         self._send_presence()
+
+    def session_action(self, action: str, **fields: Any) -> bool:
+        """Send a workshop-session frame (``start``, ``timer``, ``voting``, ``vote``...:
+        the README's table); False when not connected. Nothing is queued or resent
+        for it: a dot resent after a reconnect would count twice. Its result comes
+        back as ``session`` (or an ``error`` frame for ``session``)."""
+        if not self.connected:
+            return False
+        self._send({"type": "session", "action": action, **fields})
+        return True
 
     def view(self) -> dict[str, Any]:
         """What a user sees: the confirmed document with pending batches replayed on top."""
