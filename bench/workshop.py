@@ -19,14 +19,20 @@ mean ``--think`` s), then types into a card (a burst of 3-8 edits of its text, o
 batch each, 0.15-0.6 s apart), creates, moves or deletes a card, or renames a stage;
 and sends presence (focus and cursor) at 2-10 Hz. ``--cut-every S`` drops a random
 participant's connection every S seconds (a flaky network: reconnects and resends).
-Voting is not simulated yet (workshop sessions are not in the protocol yet).
+Participant 0 facilitates a workshop session: it opens a dot vote on every lane a
+quarter of the way in (``--dots`` per person) and reveals it at three quarters;
+meanwhile the others, when they act, now and then place a dot on a card of those
+lanes or take one back (``--no-vote`` leaves the session out).
 
-At the end: push -> ack and push -> other participant latencies (p50/p95/p99),
+At the end: push -> ack and push -> other participant latencies (p50/p95/p99), vote ->
+own echo and reveal -> results on every participant,
 rejections by code (conflicts such as editing a card someone just deleted are normal
 in a workshop), error frames, reconnects and resyncs, the simulator's own CPU, then
 the checks of ``workshop_checks``: every participant's document equals the server's
-``/document/`` (convergence) and every acknowledged batch is in the op log exactly
-once at its seq (nothing lost). Exit status 1 when a check fails.
+``/document/`` (convergence), every acknowledged batch is in the op log exactly
+once at its seq (nothing lost), and every dot the participants' echoes show is
+counted by the facilitator and in the results, which are the items' ``votes`` in
+the server's document. Exit status 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
 
-from workshop_checks import convergence_failures, latency_line, loss_failures  # noqa: E402
+from workshop_checks import convergence_failures, latency_line, loss_failures, vote_failures  # noqa: E402
 
 from journeymap.client import MapClient  # noqa: E402
 
@@ -102,6 +108,10 @@ class Stats:
         self.rejected: Counter[str] = Counter()
         self.retries = 0
         self.errors: list[dict[str, Any]] = []
+        self.vote_ms: list[float] = []  # vote -> its echo (or refusal) to the voter
+        self.vote_refused: Counter[str] = Counter()
+        self.reveal_ms: list[float] = []  # reveal sent -> results seen, per participant
+        self.reveal_sent: float | None = None
 
 
 class TimedClient(MapClient):
@@ -110,6 +120,31 @@ class TimedClient(MapClient):
     def __init__(self, *args: Any, stats: Stats, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stats = stats
+        self.votes_sent: deque[float] = deque()  # this voter's dots awaiting their answer
+        self.saw_results = False
+
+    def vote(self, item: dict[str, str], place: bool) -> bool:
+        if not self.session_action("vote", item=item, place=place):
+            return False
+        self.votes_sent.append(time.perf_counter())
+        return True
+
+    def _on_welcome(self, frame: dict[str, Any]) -> None:
+        # After a reconnect the welcome's session is the truth; answers lost with the
+        # old connection will not come.
+        self.votes_sent.clear()
+        super()._on_welcome(frame)
+
+    def _on_session(self, frame: dict[str, Any]) -> None:
+        # A participant's own state frames are its votes' echoes (others' dots reach
+        # only them and the facilitator, who does not vote here).
+        if frame.get("event") == "state" and self.votes_sent:
+            self.stats.vote_ms.append((time.perf_counter() - self.votes_sent.popleft()) * 1000)
+        voting = (frame.get("session") or {}).get("voting") or {}
+        if voting.get("revealed") and not self.saw_results and self.stats.reveal_sent is not None:
+            self.saw_results = True
+            self.stats.reveal_ms.append((time.perf_counter() - self.stats.reveal_sent) * 1000)
+        super()._on_session(frame)
 
     def _on_ops(self, frame: dict[str, Any]) -> None:
         sent = self.stats.sent.get(frame["batch_id"])
@@ -134,7 +169,14 @@ class TimedClient(MapClient):
         super()._on_ack(frame)
 
     def _on_error(self, frame: dict[str, Any]) -> None:
-        self.stats.errors.append(frame)
+        if frame.get("frame") == "session":
+            # A refused dot (none left, the card just deleted or moved out of the
+            # voted lanes): normal in a workshop, and the answer to that vote.
+            self.stats.vote_refused[frame.get("code", "?")] += 1
+            if self.votes_sent:
+                self.stats.vote_ms.append((time.perf_counter() - self.votes_sent.popleft()) * 1000)
+        else:
+            self.stats.errors.append(frame)
         super()._on_error(frame)
 
     def push(self, ops: list[dict[str, Any]], batch_id: str | None = None) -> str:
@@ -155,6 +197,7 @@ class Participant:
         self.client, self.rng, self.think = client, rng, think
         self.mine: list[str] = []  # cards this participant created
         self.actions: Counter[str] = Counter()
+        self.may_vote = True  # until just before the reveal
 
     @property
     def doc(self) -> dict[str, Any]:
@@ -170,7 +213,28 @@ class Participant:
     def cell(self) -> dict[str, str]:
         return {"stage": self.rng.choice(self.doc["stages"])["id"], "lane": self.rng.choice(self.doc["lanes"])["id"]}
 
+    def vote(self) -> bool:
+        """Place a dot on a card of the voted lanes, or now and then take one back;
+        False when no vote is open (or this participant has nothing to vote on)."""
+        voting = (self.client.session or {}).get("voting") or {}
+        if not voting.get("open") or voting.get("revealed") or not self.may_vote:
+            return False
+        mine = [v for v in voting.get("my_votes", []) if v["dots"] > 0]
+        if mine and (voting.get("my_remaining", 0) == 0 or self.rng.random() < 0.15):
+            taken = self.rng.choice(mine)
+            sent = self.client.vote({"entity": taken["entity"], "id": taken["id"]}, place=False)
+        else:
+            lanes = set(voting.get("lanes", []))
+            cards = [card["id"] for card in self.doc.get("cards", []) if card["lane"] in lanes]
+            if not cards:
+                return False
+            sent = self.client.vote({"entity": "card", "id": self.rng.choice(cards)}, place=True)
+        self.actions["vote"] += sent
+        return sent
+
     async def act(self) -> None:
+        if self.rng.random() < 0.35 and self.vote():
+            return
         roll = self.rng.random()
         card = self.pick_card()
         if roll < 0.45 and card:
@@ -344,6 +408,52 @@ async def final_checks(clients: list[TimedClient], rest: Rest, map_id: str, star
     return failures
 
 
+class Facilitation:
+    """Participant 0 runs a workshop session: a dot vote on every lane, opened a
+    quarter of the way in and revealed at three quarters, every dot answered first."""
+
+    def __init__(self, client: TimedClient, voters: list[Participant], stats: Stats, dots: int) -> None:
+        self.client, self.voters, self.stats, self.dots = client, voters, stats, dots
+        self.my_votes: dict[str, list[dict[str, Any]]] = {}
+        self.counted: int | None = None
+        self.results: list[dict[str, Any]] | None = None
+
+    def voting(self) -> dict[str, Any]:
+        return (self.client.session or {}).get("voting") or {}
+
+    async def run(self, started: float, duration: float) -> None:
+        client = self.client
+        client.session_action("start")
+        await client.wait_for(lambda: client.session is not None, 30)
+        await asyncio.sleep(max(0.0, started + duration / 4 - time.monotonic()))
+        lanes = [lane["id"] for lane in client.document["lanes"]][:50]
+        client.session_action("voting", command="open", lanes=lanes, votes_per_person=self.dots)
+        await client.wait_for(lambda: bool(self.voting().get("open")), 30)
+        await asyncio.sleep(max(0.0, started + duration * 3 / 4 - 2 - time.monotonic()))
+        for voter in self.voters:
+            voter.may_vote = False
+        for voter in self.voters:
+            with contextlib.suppress(TimeoutError):
+                await voter.client.wait_for(lambda c=voter.client: not c.votes_sent, 30)
+        self.my_votes = {v.client.client_id: list(((v.client.session or {}).get("voting") or {}).get("my_votes", []))
+                         for v in self.voters}
+        placed = sum(vote["dots"] for votes in self.my_votes.values() for vote in votes)
+        with contextlib.suppress(TimeoutError):  # its copies of the echoes may still be on their way
+            await client.wait_for(lambda: (self.voting().get("counts") or {}).get("votes") == placed, 10)
+        self.counted = (self.voting().get("counts") or {}).get("votes")
+        self.stats.reveal_sent = time.perf_counter()
+        client.session_action("voting", command="reveal")
+        with contextlib.suppress(TimeoutError):
+            await client.wait_for(lambda: bool(self.voting().get("revealed")), 30)
+            self.results = self.voting().get("results")
+
+    async def end(self) -> None:
+        for voter in self.voters:  # everyone sees the results before the session ends
+            with contextlib.suppress(TimeoutError):
+                await voter.client.wait_for(lambda c=voter.client: c.saw_results, 30)
+        self.client.session_action("end")
+
+
 async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     stats = Stats()
@@ -358,10 +468,16 @@ async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argpar
     for client in clients:
         await client.wait_for(lambda c=client: bool((c.document or {}).get("stages")), 30)
     people = [Participant(client, random.Random(rng.random()), args.think) for client in clients]
+    facilitation = None
+    if args.vote and len(people) > 1:
+        people[0].may_vote = False  # the facilitator counts, the others vote
+        facilitation = Facilitation(clients[0], people[1:], stats, args.dots)
     print(f"{len(clients)} participants on {len(urls)} server URL(s), map {map_id}, {args.duration:.0f} s", flush=True)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     until = time.monotonic() + args.duration
     tasks = [asyncio.ensure_future(p.run(until)) for p in people]
+    if facilitation is not None:
+        tasks.append(asyncio.ensure_future(facilitation.run(until - args.duration, args.duration)))
     tasks += [asyncio.ensure_future(p.presence(until, rng.uniform(2, 10))) for p in people]
     if args.cut_every:
         async def cutter() -> None:
@@ -373,6 +489,10 @@ async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argpar
     await asyncio.gather(*tasks)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     failures = await final_checks(clients, rest, map_id, start_seq)
+    if facilitation is not None:
+        await facilitation.end()
+        server_doc = await asyncio.to_thread(rest.document, map_id)
+        failures += vote_failures(facilitation.my_votes, facilitation.counted, facilitation.results, server_doc)
     actions: Counter[str] = Counter()
     for person in people:
         actions.update(person.actions)
@@ -380,6 +500,12 @@ async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argpar
     print(f"actions: {dict(actions)}; {pushed} batches pushed ({pushed / wall:.1f}/s)")
     print(latency_line("push -> ack", stats.ack_ms))
     print(latency_line("push -> other participant", stats.remote_ms))
+    if facilitation is not None:
+        placed = sum(vote["dots"] for votes in facilitation.my_votes.values() for vote in votes)
+        print(latency_line("vote -> own echo", stats.vote_ms) + f"; refused: {dict(stats.vote_refused) or 0}")
+        print(latency_line("reveal -> results on each participant", stats.reveal_ms)
+              + f"; {placed} dots on {len(facilitation.results or [])} items, the facilitator counted "
+              f"{facilitation.counted}")
     print(f"rejected: {dict(stats.rejected) or 0} (conflicts between people are normal); retry acks: "
           f"{stats.retries}; error frames: {len(stats.errors)}")
     print(f"reconnects: {sum(c.connections - 1 for c in clients)}; resyncs: {sum(c.resyncs for c in clients)}")
@@ -388,7 +514,8 @@ async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argpar
     await asyncio.gather(*(client.close() for client in clients))
     for failure in failures[:20]:
         print("  FAILED", failure)
-    print(f"convergence and nothing lost: {'OK' if not failures else f'{len(failures)} failures'}")
+    print(f"convergence, nothing lost{', the vote' if facilitation else ''}: "
+          f"{'OK' if not failures else f'{len(failures)} failures'}")
     return 1 if failures else 0
 
 
@@ -405,6 +532,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=4.0, help="mean seconds between actions")
     parser.add_argument("--cut-every", type=float, default=0.0, help="drop a random connection every S seconds")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-vote", dest="vote", action="store_false", help="no workshop session, no dot vote")
+    parser.add_argument("--dots", type=int, default=5, help="dots per person in the vote (1-20)")
     args = parser.parse_args()
 
     procs: list[subprocess.Popen] = []

@@ -5,7 +5,10 @@ clients hold and what the server answers (no network, no database), so that
 - convergence: every client's confirmed document equals the server's ``/document/``
   (compared on what the op log determines: ``maps.document.comparable``);
 - nothing lost: every batch a client saw acknowledged (``ok``/``rebased``) is in the
-  op log exactly once, at the ``seq`` its ack named.
+  op log exactly once, at the ``seq`` its ack named;
+- the dot vote (``bench/workshop.py``): every dot a participant's own echoes show is
+  counted once, by the facilitator before the reveal and in the results after it,
+  and the results are the items' ``votes`` in the server's document.
 """
 
 from __future__ import annotations
@@ -78,6 +81,36 @@ def loss_failures(acked: Mapping[str, int | None], log: Iterable[dict[str, Any]]
     seqs = sorted(batch["seq"] for batch in log)
     if seqs and seqs != list(range(seqs[0], seqs[0] + len(seqs))):
         failures.append(f"the op log's seqs are not consecutive from {seqs[0]} to {seqs[-1]}")
+    return failures
+
+
+def vote_failures(my_votes: Mapping[str, list[dict[str, Any]]], counted: int | None,
+                  results: list[dict[str, Any]] | None, server_doc: dict[str, Any]) -> list[str]:
+    """``my_votes``: each participant's dots as its last session frame showed them
+    (``[{entity, id, dots}]``); ``counted``: the facilitator's ``counts.votes`` just
+    before the reveal; ``results``: the revealed ``[{entity, id, votes}]``."""
+    dots: Counter[tuple[str, str]] = Counter()
+    for votes in my_votes.values():
+        for vote in votes:
+            dots[(vote["entity"], vote["id"])] += vote["dots"]
+    failures = []
+    if counted != sum(dots.values()):
+        failures.append(f"the facilitator counted {counted} dots, the participants' echoes show {sum(dots.values())}")
+    if results is None:
+        return [*failures, "no results revealed"]
+    items = {(entity, item["id"]): item for entity, collection in COLLECTIONS.items()
+             for item in server_doc.get(collection, [])}
+    revealed = {(r["entity"], r["id"]): r["votes"] for r in results}
+    for key, votes in revealed.items():
+        if votes != dots[key]:
+            failures.append(f"{key[0]} {key[1]}: {votes} dots revealed, the participants placed {dots[key]}")
+        if key not in items:
+            failures.append(f"{key[0]} {key[1]}: revealed but not in the document")
+        elif items[key].get("votes") != votes:
+            failures.append(f"{key[0]} {key[1]}: {votes} dots revealed, its votes field says {items[key].get('votes')}")
+    for key, placed in dots.items():
+        if key not in revealed and key in items:  # a deleted item is left out of the results
+            failures.append(f"{key[0]} {key[1]}: {placed} dots placed, none revealed")
     return failures
 
 

@@ -1,5 +1,6 @@
 """The workshop benchmarks' end-of-run checks can fail: a tampered document, a lost,
-doubled or misplaced batch are each reported (bench/workshop_checks.py)."""
+doubled or misplaced batch, a dot counted wrong are each reported
+(bench/workshop_checks.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from maps.document import apply_ops, empty_document
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from workshop_checks import convergence_failures, loss_failures  # noqa: E402
+from workshop_checks import convergence_failures, loss_failures, vote_failures  # noqa: E402
 
 STAGE, LANE = str(uuid.uuid4()), str(uuid.uuid4())
 
@@ -75,3 +76,32 @@ def test_a_lost_a_doubled_and_a_moved_batch_are_reported():
     moved = [*log[:3], {**log[3], "batch_id": "p1:3"}]
     assert loss_failures(acked, moved) == ["p1:3: 2 times in the op log", "p1:4: acked at seq 4, not in the op log"]
     assert loss_failures({"p1:2": 3}, log) == ["p1:2: acked at seq 3, in the op log at 2"]
+
+
+def voted_document(votes: int) -> dict:
+    log = committed_log()
+    log.append({"seq": 5, "batch_id": "workshop:s:reveal:1", "actor": {},
+                "ops": [{"op": "update", "entity": "card", "id": "c1", "fields": {"votes": votes}, "version": 3}]})
+    return rebuilt(log)
+
+
+def test_a_dot_vote_counted_right_passes():
+    mine = {"p1": [{"entity": "card", "id": "c1", "dots": 2}], "p2": [{"entity": "card", "id": "c1", "dots": 1}]}
+    results = [{"entity": "card", "id": "c1", "votes": 3}]
+    assert vote_failures(mine, 3, results, voted_document(3)) == []
+    # A dot on a card deleted before the reveal is left out of the results.
+    gone = {**mine, "p3": [{"entity": "card", "id": "deleted", "dots": 1}]}
+    assert vote_failures(gone, 4, results, voted_document(3)) == []
+
+
+def test_a_dot_miscounted_anywhere_is_reported():
+    mine = {"p1": [{"entity": "card", "id": "c1", "dots": 2}], "p2": [{"entity": "card", "id": "c1", "dots": 1}]}
+    results = [{"entity": "card", "id": "c1", "votes": 3}]
+    assert vote_failures(mine, 2, results, voted_document(3)) == [
+        "the facilitator counted 2 dots, the participants' echoes show 3"]
+    assert vote_failures(mine, 3, [{"entity": "card", "id": "c1", "votes": 4}], voted_document(4)) == [
+        "card c1: 4 dots revealed, the participants placed 3"]
+    assert vote_failures(mine, 3, results, voted_document(2)) == [
+        "card c1: 3 dots revealed, its votes field says 2"]
+    assert vote_failures(mine, 3, [], voted_document(3)) == ["card c1: 3 dots placed, none revealed"]
+    assert vote_failures(mine, 3, None, voted_document(3)) == ["no results revealed"]
