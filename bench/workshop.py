@@ -492,7 +492,8 @@ async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argpar
     if facilitation is not None:
         await facilitation.end()
         server_doc = await asyncio.to_thread(rest.document, map_id)
-        failures += vote_failures(facilitation.my_votes, facilitation.counted, facilitation.results, server_doc)
+        log = await asyncio.to_thread(rest.op_log, map_id, start_seq)
+        failures += vote_failures(facilitation.my_votes, facilitation.counted, facilitation.results, log, server_doc)
     actions: Counter[str] = Counter()
     for person in people:
         actions.update(person.actions)

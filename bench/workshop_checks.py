@@ -85,10 +85,14 @@ def loss_failures(acked: Mapping[str, int | None], log: Iterable[dict[str, Any]]
 
 
 def vote_failures(my_votes: Mapping[str, list[dict[str, Any]]], counted: int | None,
-                  results: list[dict[str, Any]] | None, server_doc: dict[str, Any]) -> list[str]:
+                  results: list[dict[str, Any]] | None, log: Iterable[dict[str, Any]],
+                  server_doc: dict[str, Any]) -> list[str]:
     """``my_votes``: each participant's dots as its last session frame showed them
     (``[{entity, id, dots}]``); ``counted``: the facilitator's ``counts.votes`` just
-    before the reveal; ``results``: the revealed ``[{entity, id, votes}]``."""
+    before the reveal; ``results``: the revealed ``[{entity, id, votes}]``; ``log``:
+    the op log since before the vote, which holds the reveal's batch (``workshop:
+    <session>:reveal:<round>``: it writes the items' ``votes`` where they changed);
+    ``server_doc``: the document now, for items the reveal had no need to write."""
     dots: Counter[tuple[str, str]] = Counter()
     for votes in my_votes.values():
         for vote in votes:
@@ -98,16 +102,26 @@ def vote_failures(my_votes: Mapping[str, list[dict[str, Any]]], counted: int | N
         failures.append(f"the facilitator counted {counted} dots, the participants' echoes show {sum(dots.values())}")
     if results is None:
         return [*failures, "no results revealed"]
+    written: dict[tuple[str, str], Any] = {}
+    for batch in log:
+        if batch["batch_id"].startswith("workshop:") and ":reveal:" in batch["batch_id"]:
+            for op in batch["ops"]:
+                written[(op["entity"], op["id"])] = op.get("fields", {}).get("votes")
     items = {(entity, item["id"]): item for entity, collection in COLLECTIONS.items()
              for item in server_doc.get(collection, [])}
     revealed = {(r["entity"], r["id"]): r["votes"] for r in results}
     for key, votes in revealed.items():
         if votes != dots[key]:
             failures.append(f"{key[0]} {key[1]}: {votes} dots revealed, the participants placed {dots[key]}")
-        if key not in items:
-            failures.append(f"{key[0]} {key[1]}: revealed but not in the document")
-        elif items[key].get("votes") != votes:
-            failures.append(f"{key[0]} {key[1]}: {votes} dots revealed, its votes field says {items[key].get('votes')}")
+        if key in written:
+            stored = written[key]
+        elif key in items:  # already at that count: nothing to write
+            stored = items[key].get("votes")
+        else:
+            failures.append(f"{key[0]} {key[1]}: revealed, but the reveal did not write it")
+            continue
+        if stored != votes:
+            failures.append(f"{key[0]} {key[1]}: {votes} dots revealed, its votes field says {stored}")
     for key, placed in dots.items():
         if key not in revealed and key in items:  # a deleted item is left out of the results
             failures.append(f"{key[0]} {key[1]}: {placed} dots placed, none revealed")

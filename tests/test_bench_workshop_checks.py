@@ -78,30 +78,37 @@ def test_a_lost_a_doubled_and_a_moved_batch_are_reported():
     assert loss_failures({"p1:2": 3}, log) == ["p1:2: acked at seq 3, in the op log at 2"]
 
 
-def voted_document(votes: int) -> dict:
-    log = committed_log()
-    log.append({"seq": 5, "batch_id": "workshop:s:reveal:1", "actor": {},
-                "ops": [{"op": "update", "entity": "card", "id": "c1", "fields": {"votes": votes}, "version": 3}]})
-    return rebuilt(log)
+def reveal_log(votes: int) -> list[dict]:
+    return [*committed_log(), {"seq": 5, "batch_id": "workshop:s:reveal:1", "actor": {}, "ops": [
+        {"op": "update", "entity": "card", "id": "c1", "fields": {"votes": votes}, "version": 3}]}]
+
+
+MINE = {"p1": [{"entity": "card", "id": "c1", "dots": 2}], "p2": [{"entity": "card", "id": "c1", "dots": 1}]}
+RESULTS = [{"entity": "card", "id": "c1", "votes": 3}]
 
 
 def test_a_dot_vote_counted_right_passes():
-    mine = {"p1": [{"entity": "card", "id": "c1", "dots": 2}], "p2": [{"entity": "card", "id": "c1", "dots": 1}]}
-    results = [{"entity": "card", "id": "c1", "votes": 3}]
-    assert vote_failures(mine, 3, results, voted_document(3)) == []
+    assert vote_failures(MINE, 3, RESULTS, reveal_log(3), rebuilt(reveal_log(3))) == []
     # A dot on a card deleted before the reveal is left out of the results.
-    gone = {**mine, "p3": [{"entity": "card", "id": "deleted", "dots": 1}]}
-    assert vote_failures(gone, 4, results, voted_document(3)) == []
+    gone = {**MINE, "p3": [{"entity": "card", "id": "deleted", "dots": 1}]}
+    assert vote_failures(gone, 4, RESULTS, reveal_log(3), rebuilt(reveal_log(3))) == []
+    # A card deleted after the reveal was still written by it.
+    deleted = [*reveal_log(3), {"seq": 6, "batch_id": "p1:6", "actor": {}, "ops": [
+        {"op": "delete", "entity": "card", "id": "c1", "version": 4}]}]
+    assert vote_failures(MINE, 3, RESULTS, deleted, rebuilt(deleted)) == []
+    # A card already at its count is not written again: the document says it.
+    assert vote_failures(MINE, 3, RESULTS, committed_log(), rebuilt(reveal_log(3))) == []
 
 
 def test_a_dot_miscounted_anywhere_is_reported():
-    mine = {"p1": [{"entity": "card", "id": "c1", "dots": 2}], "p2": [{"entity": "card", "id": "c1", "dots": 1}]}
-    results = [{"entity": "card", "id": "c1", "votes": 3}]
-    assert vote_failures(mine, 2, results, voted_document(3)) == [
+    log, doc = reveal_log(3), rebuilt(reveal_log(3))
+    assert vote_failures(MINE, 2, RESULTS, log, doc) == [
         "the facilitator counted 2 dots, the participants' echoes show 3"]
-    assert vote_failures(mine, 3, [{"entity": "card", "id": "c1", "votes": 4}], voted_document(4)) == [
+    assert vote_failures(MINE, 3, [{"entity": "card", "id": "c1", "votes": 4}], reveal_log(4), rebuilt(reveal_log(4))) == [
         "card c1: 4 dots revealed, the participants placed 3"]
-    assert vote_failures(mine, 3, results, voted_document(2)) == [
+    assert vote_failures(MINE, 3, RESULTS, reveal_log(2), rebuilt(reveal_log(2))) == [
         "card c1: 3 dots revealed, its votes field says 2"]
-    assert vote_failures(mine, 3, [], voted_document(3)) == ["card c1: 3 dots placed, none revealed"]
-    assert vote_failures(mine, 3, None, voted_document(3)) == ["no results revealed"]
+    assert vote_failures(MINE, 3, RESULTS, committed_log(), rebuilt(committed_log())) == [
+        "card c1: 3 dots revealed, its votes field says None"]
+    assert vote_failures(MINE, 3, [], log, doc) == ["card c1: 3 dots placed, none revealed"]
+    assert vote_failures(MINE, 3, None, log, doc) == ["no results revealed"]
