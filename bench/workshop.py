@@ -21,8 +21,9 @@ and sends presence (focus and cursor) at 2-10 Hz. ``--cut-every S`` drops a rand
 participant's connection every S seconds (a flaky network: reconnects and resends).
 Participant 0 facilitates a workshop session: it opens a dot vote on every lane a
 quarter of the way in (``--dots`` per person) and reveals it at three quarters;
-meanwhile the others, when they act, now and then place a dot on a card of those
-lanes or take one back (``--no-vote`` leaves the session out).
+meanwhile the others (one per account, as dots belong to the person), when they
+act, now and then place a dot on a card of those lanes or take one back
+(``--no-vote`` leaves the session out).
 
 At the end: push -> ack and push -> other participant latencies (p50/p95/p99), vote ->
 own echo and reveal -> results on every participant,
@@ -134,17 +135,21 @@ class TimedClient(MapClient):
         # old connection will not come.
         self.votes_sent.clear()
         super()._on_welcome(frame)
+        self.results_seen()
 
     def _on_session(self, frame: dict[str, Any]) -> None:
         # A participant's own state frames are its votes' echoes (others' dots reach
         # only them and the facilitator, who does not vote here).
         if frame.get("event") == "state" and self.votes_sent:
             self.stats.vote_ms.append((time.perf_counter() - self.votes_sent.popleft()) * 1000)
-        voting = (frame.get("session") or {}).get("voting") or {}
+        super()._on_session(frame)
+        self.results_seen()
+
+    def results_seen(self) -> None:
+        voting = (self.session or {}).get("voting") or {}
         if voting.get("revealed") and not self.saw_results and self.stats.reveal_sent is not None:
             self.saw_results = True
             self.stats.reveal_ms.append((time.perf_counter() - self.stats.reveal_sent) * 1000)
-        super()._on_session(frame)
 
     def _on_ops(self, frame: dict[str, Any]) -> None:
         sent = self.stats.sent.get(frame["batch_id"])
@@ -269,7 +274,8 @@ class Participant:
 
     async def run(self, until: float) -> None:
         while time.monotonic() < until:
-            await asyncio.sleep(min(20.0, max(0.3, self.rng.expovariate(1 / self.think))))
+            think = min(20.0, max(0.3, self.rng.expovariate(1 / self.think)))
+            await asyncio.sleep(min(think, max(0.0, until - time.monotonic())))  # no thinking past the end
             if time.monotonic() >= until:
                 break
             if self.client.connected and self.doc.get("stages") and self.doc.get("lanes"):
@@ -421,14 +427,26 @@ class Facilitation:
     def voting(self) -> dict[str, Any]:
         return (self.client.session or {}).get("voting") or {}
 
+    async def act(self, done: Any, action: str, **fields: Any) -> None:
+        """Send a session action until its effect shows (``done()``): the connection
+        may be cut (``--cut-every``) just before or after it is sent, and the welcome
+        after the reconnect shows whether it was taken."""
+        for _ in range(3):
+            with contextlib.suppress(TimeoutError):
+                await self.client.wait_for(lambda: self.client.connected, 30)
+                if done():
+                    return
+                self.client.session_action(action, **fields)
+                await self.client.wait_for(done, 10)
+                return
+
     async def run(self, started: float, duration: float) -> None:
         client = self.client
-        client.session_action("start")
-        await client.wait_for(lambda: client.session is not None, 30)
+        await self.act(lambda: client.session is not None, "start")
         await asyncio.sleep(max(0.0, started + duration / 4 - time.monotonic()))
         lanes = [lane["id"] for lane in client.document["lanes"]][:50]
-        client.session_action("voting", command="open", lanes=lanes, votes_per_person=self.dots)
-        await client.wait_for(lambda: bool(self.voting().get("open")), 30)
+        await self.act(lambda: bool(self.voting().get("open")), "voting", command="open", lanes=lanes,
+                       votes_per_person=self.dots)
         await asyncio.sleep(max(0.0, started + duration * 3 / 4 - 2 - time.monotonic()))
         for voter in self.voters:
             voter.may_vote = False
@@ -442,16 +460,15 @@ class Facilitation:
             await client.wait_for(lambda: (self.voting().get("counts") or {}).get("votes") == placed, 10)
         self.counted = (self.voting().get("counts") or {}).get("votes")
         self.stats.reveal_sent = time.perf_counter()
-        client.session_action("voting", command="reveal")
-        with contextlib.suppress(TimeoutError):
-            await client.wait_for(lambda: bool(self.voting().get("revealed")), 30)
+        await self.act(lambda: bool(self.voting().get("revealed")), "voting", command="reveal")
+        if self.voting().get("revealed"):
             self.results = self.voting().get("results")
 
     async def end(self) -> None:
         for voter in self.voters:  # everyone sees the results before the session ends
             with contextlib.suppress(TimeoutError):
                 await voter.client.wait_for(lambda c=voter.client: c.saw_results, 30)
-        self.client.session_action("end")
+        await self.act(lambda: self.client.session is None, "end")
 
 
 async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argparse.Namespace) -> int:
@@ -470,8 +487,17 @@ async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argpar
     people = [Participant(client, random.Random(rng.random()), args.think) for client in clients]
     facilitation = None
     if args.vote and len(people) > 1:
-        people[0].may_vote = False  # the facilitator counts, the others vote
-        facilitation = Facilitation(clients[0], people[1:], stats, args.dots)
+        # The facilitator counts; one participant per account votes. Dots and their
+        # echoes belong to the person, so a second socket of an account that votes
+        # would take its echoes as answers to its own votes.
+        voters, accounts = [], set()
+        for i, person in enumerate(people):
+            token = tokens[i % len(tokens)]
+            person.may_vote = i > 0 and token not in accounts
+            if person.may_vote:
+                accounts.add(token)
+                voters.append(person)
+        facilitation = Facilitation(clients[0], voters, stats, args.dots)
     print(f"{len(clients)} participants on {len(urls)} server URL(s), map {map_id}, {args.duration:.0f} s", flush=True)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     until = time.monotonic() + args.duration
