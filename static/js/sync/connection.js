@@ -108,16 +108,21 @@ function armWatchdog(sync) {
   sync._timers.watchdog = sync.setTimeout(() => {
     // No frame (not even a heartbeat) for too long: the socket is dead.
     sync._timers.watchdog = null;
-    const ws = sync._ws;
-    if (!ws) return;
-    sync._ws = null;
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-    try {
-      ws.close(4000);
-    } catch {
-      // ignore
-    }
-    onSocketClosed(sync, { code: 4000 });
+    dropSocket(sync);
   }, sync.heartbeatTimeoutMs);
+}
+
+// Give up on this socket and connect again (with backoff), as if it had closed.
+export function dropSocket(sync) {
+  const ws = sync._ws;
+  if (!ws) return;
+  sync._ws = null;
+  ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+  try {
+    ws.close(4000);
+  } catch {
+    // ignore
+  }
+  onSocketClosed(sync, { code: 4000 });
 }
 

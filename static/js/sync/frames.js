@@ -3,6 +3,7 @@
 // resync when a gap stays open), acks of our own batches, presence and other
 // frames. Functions over the MapSync instance (map-sync.js), whose fields they share.
 
+import { dropSocket } from "./connection.js";
 import { applyOps, cloneDocument, recordDeletes, touchedItems } from "./document.js";
 
 const GAP_WAIT_MS = 250;
@@ -64,6 +65,10 @@ export function onFrame(sync, frame) {
       break;
     case "error":
       sync._emit("error", frame);
+      // Our hello failed on the server (a welcome too big to send, a database
+      // hiccup): no welcome will come on this socket, so try another at once
+      // rather than wait out the watchdog.
+      if (!sync._welcomed && frame.code === "server_error") dropSocket(sync);
       break;
     default:
       break;

@@ -414,6 +414,23 @@ test("no welcome after hello is a dead socket too: it is made again after the ti
   assert.equal(sync.status, "online");
 });
 
+test("a hello that fails on the server is followed by a new socket, not a wait", async () => {
+  const { WS, ws, sync, clock, events } = await setup({ welcome: false, options: { heartbeatTimeoutMs: 30000 } });
+  ws.open();
+  ws.receive({ type: "error", code: "server_error", message: "this frame could not be handled" });
+  assert.equal(events.error[0].code, "server_error");
+  assert.equal(sync.status, "reconnecting");
+  await clock.advance(250);
+  assert.equal(WS.instances.length, 2);
+  WS.last().open();
+  WS.last().receive({ type: "welcome", seq: 10, role: "editor", snapshot: snapshot(10), presence: [] });
+  assert.equal(sync.status, "online");
+  // Once welcomed, the same error (a frame the server could not handle) keeps the socket.
+  WS.last().receive({ type: "error", code: "server_error", message: "this frame could not be handled" });
+  assert.equal(sync.status, "online");
+  assert.equal(WS.instances.length, 2);
+});
+
 test("export, workspace and error frames are passed through", async () => {
   const { ws, sync, events } = await setup();
   const seen = [];
