@@ -59,7 +59,7 @@ class SocketConnection:
                     self._watch_silence(ws)
                     try:
                         async for message in ws:
-                            self._watch_silence(ws)
+                            self._last_frame = time.monotonic()
                             self._on_message(message)
                             if self._welcomed:
                                 attempt = 0
@@ -90,19 +90,28 @@ class SocketConnection:
             await asyncio.sleep(delay)
 
     def _watch_silence(self, ws: Any) -> None:
-        """(Re)start the silence deadline: it runs from the last frame received."""
+        """The silence deadline of this connection, from the last frame received
+        (``_last_frame``, set per frame; the timer only looks at it when it fires,
+        so a busy socket costs no timer per frame)."""
         self._stop_watching_silence()
         if self.silence_timeout is None:
             return
+        loop = asyncio.get_running_loop()
 
-        def silent() -> None:
+        def check() -> None:
             self._silence_handle = None
-            if self._ws is ws:
-                self.silences += 1
-                logger.info("map socket %s: no frame for %.0f s, reconnecting", self.map_id, self.silence_timeout)
-                ws.transport.abort()
+            if self._ws is not ws:
+                return
+            quiet = time.monotonic() - self._last_frame
+            if quiet < self.silence_timeout:
+                self._silence_handle = loop.call_later(self.silence_timeout - quiet, check)
+                return
+            self.silences += 1
+            logger.info("map socket %s: no frame for %.0f s, reconnecting", self.map_id, self.silence_timeout)
+            ws.transport.abort()
 
-        self._silence_handle = asyncio.get_running_loop().call_later(self.silence_timeout, silent)
+        self._last_frame = time.monotonic()
+        self._silence_handle = loop.call_later(self.silence_timeout, check)
 
     def _stop_watching_silence(self) -> None:
         if self._silence_handle is not None:

@@ -104,6 +104,7 @@ class MapClient(SocketConnection, FrameHandling):
         self._presence_sent = 0.0
         self._retry_handle: asyncio.TimerHandle | None = None
         self._silence_handle: asyncio.TimerHandle | None = None
+        self._last_frame = 0.0  # monotonic time of the last frame received
 
     # -- lifecycle --------------------------------------------------------------------
 
