@@ -145,9 +145,13 @@ class TimedClient(MapClient):
         super()._on_session(frame)
         self.results_seen()
 
+    @property
+    def voting(self) -> dict[str, Any]:
+        """The open round as the server last showed it to this person ({}: none)."""
+        return (self.session or {}).get("voting") or {}
+
     def results_seen(self) -> None:
-        voting = (self.session or {}).get("voting") or {}
-        if voting.get("revealed") and not self.saw_results and self.stats.reveal_sent is not None:
+        if self.voting.get("revealed") and not self.saw_results and self.stats.reveal_sent is not None:
             self.saw_results = True
             self.stats.reveal_ms.append((time.perf_counter() - self.stats.reveal_sent) * 1000)
 
@@ -221,7 +225,7 @@ class Participant:
     def vote(self) -> bool:
         """Place a dot on a card of the voted lanes, or now and then take one back;
         False when no vote is open (or this participant has nothing to vote on)."""
-        voting = (self.client.session or {}).get("voting") or {}
+        voting = self.client.voting
         if not voting.get("open") or voting.get("revealed") or not self.may_vote:
             return False
         mine = [v for v in voting.get("my_votes", []) if v["dots"] > 0]
@@ -386,8 +390,10 @@ async def ensure_structure(client: TimedClient) -> None:
     await client.wait_settled()
 
 
-async def final_checks(clients: list[TimedClient], rest: Rest, map_id: str, start_seq: int) -> list[str]:
-    """Wait for every participant to settle, then compare with the server."""
+async def final_checks(clients: list[TimedClient], rest: Rest, map_id: str,
+                       start_seq: int) -> tuple[list[str], dict[str, Any], list[dict[str, Any]]]:
+    """Wait for every participant to settle, then compare with the server; returns
+    the failures with the server's document and op log they were read against."""
     failures = []
     for client in clients:
         try:
@@ -411,7 +417,7 @@ async def final_checks(clients: list[TimedClient], rest: Rest, map_id: str, star
                   f"resyncs {client.resyncs}, pending {list(client.pending)[:3]}, error frames {client.errors[-2:]}")
     print(f"checks: {len(clients)} documents compared with the server's at seq {server_doc['map']['seq']}; "
           f"{len(acked)} acked batches looked up in {len(log)} op-log batches")
-    return failures
+    return failures, server_doc, log
 
 
 class Facilitation:
@@ -423,9 +429,6 @@ class Facilitation:
         self.my_votes: dict[str, list[dict[str, Any]]] = {}
         self.counted: int | None = None
         self.results: list[dict[str, Any]] | None = None
-
-    def voting(self) -> dict[str, Any]:
-        return (self.client.session or {}).get("voting") or {}
 
     async def act(self, done: Any, action: str, **fields: Any) -> None:
         """Send a session action until its effect shows (``done()``): the connection
@@ -445,7 +448,7 @@ class Facilitation:
         await self.act(lambda: client.session is not None, "start")
         await asyncio.sleep(max(0.0, started + duration / 4 - time.monotonic()))
         lanes = [lane["id"] for lane in client.document["lanes"]][:50]
-        await self.act(lambda: bool(self.voting().get("open")), "voting", command="open", lanes=lanes,
+        await self.act(lambda: bool(self.client.voting.get("open")), "voting", command="open", lanes=lanes,
                        votes_per_person=self.dots)
         await asyncio.sleep(max(0.0, started + duration * 3 / 4 - 2 - time.monotonic()))
         for voter in self.voters:
@@ -453,16 +456,15 @@ class Facilitation:
         for voter in self.voters:
             with contextlib.suppress(TimeoutError):
                 await voter.client.wait_for(lambda c=voter.client: not c.votes_sent, 30)
-        self.my_votes = {v.client.client_id: list(((v.client.session or {}).get("voting") or {}).get("my_votes", []))
-                         for v in self.voters}
+        self.my_votes = {v.client.client_id: list(v.client.voting.get("my_votes", [])) for v in self.voters}
         placed = sum(vote["dots"] for votes in self.my_votes.values() for vote in votes)
         with contextlib.suppress(TimeoutError):  # its copies of the echoes may still be on their way
-            await client.wait_for(lambda: (self.voting().get("counts") or {}).get("votes") == placed, 10)
-        self.counted = (self.voting().get("counts") or {}).get("votes")
+            await client.wait_for(lambda: (self.client.voting.get("counts") or {}).get("votes") == placed, 10)
+        self.counted = (self.client.voting.get("counts") or {}).get("votes")
         self.stats.reveal_sent = time.perf_counter()
-        await self.act(lambda: bool(self.voting().get("revealed")), "voting", command="reveal")
-        if self.voting().get("revealed"):
-            self.results = self.voting().get("results")
+        await self.act(lambda: bool(self.client.voting.get("revealed")), "voting", command="reveal")
+        if self.client.voting.get("revealed"):
+            self.results = self.client.voting.get("results")
 
     async def end(self) -> None:
         for voter in self.voters:  # everyone sees the results before the session ends
@@ -514,11 +516,9 @@ async def workshop(urls: list[str], map_id: str, tokens: list[str], args: argpar
         tasks.append(asyncio.ensure_future(cutter()))
     await asyncio.gather(*tasks)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    failures = await final_checks(clients, rest, map_id, start_seq)
+    failures, server_doc, log = await final_checks(clients, rest, map_id, start_seq)
     if facilitation is not None:
-        await facilitation.end()
-        server_doc = await asyncio.to_thread(rest.document, map_id)
-        log = await asyncio.to_thread(rest.op_log, map_id, start_seq)
+        await facilitation.end()  # ending the session writes nothing to the map
         failures += vote_failures(facilitation.my_votes, facilitation.counted, facilitation.results, log, server_doc)
     actions: Counter[str] = Counter()
     for person in people:
