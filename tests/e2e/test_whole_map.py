@@ -439,6 +439,10 @@ async def test_a_big_map_opens_sized_and_shows_far_edits_by_others_when_scrolled
                        " id: crypto.randomUUID(), fields: {stage, lane, text: 'One more'}}])", [stage, lane])
     await ana.wait_for_function("(key) => document.querySelector(`.cell[data-key=\"${key}\"] .sum-count`)"
                                 "?.textContent === '6'", arg=key)
+    # Summaries off screen are built while the page is idle: wait until every card
+    # cell with items has one before comparing the counts.
+    await ana.wait_for_function("""() => [...document.querySelectorAll('.cell[data-entity=card]')].every((cell) =>
+      !cell.querySelector('.item') || cell.querySelector('.cell-summary'))""", timeout=10_000)
     counts = await ana.evaluate("""() => [...document.querySelectorAll('.cell[data-entity=card]')].map((cell) =>
       [cell.querySelectorAll('.item').length, Number(cell.querySelector('.sum-count')?.textContent || 0)])""")
     assert sum(n for n, _ in counts) == 1501 and all(n == shown_n for n, shown_n in counts)
